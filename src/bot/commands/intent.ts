@@ -1,0 +1,82 @@
+/**
+ * What a person asked for, independent of the surface they typed it in. The grammar
+ * (parse.ts) turns the text after `/deal` (Slack), `deal` (Teams) or `/deal` (console) into one of
+ * these, or into a friendly error with the nearest correct usage. The domain resolves names
+ * (stages, people, deal references) against the workspace.
+ */
+
+/** Exact money: an integer count of the currency's minor units (cents for USD, yen for JPY). */
+export interface Money {
+  minor: bigint;
+  /** ISO 4217 code, upper case. */
+  currency: string;
+}
+
+/** A calendar date in the speaker's time zone, `YYYY-MM-DD`. */
+export type DateOnly = string;
+
+/**
+ * A person named in a command. Slack sends `<@U123ABC|maria>` or `<@U123ABC>`, Teams an
+ * @mention entity, the console `@maria`.
+ */
+export interface PersonRef {
+  /** The platform's user id when the surface gave one (Slack `U…`, Teams AAD object id). */
+  userId?: string;
+  /** The lower-case handle typed after `@`. */
+  handle?: string;
+}
+
+export const ACTIVITY_TYPES = ['call', 'email', 'meeting', 'note'] as const;
+export type ActivityType = (typeof ACTIVITY_TYPES)[number];
+
+export type ListScope = { type: 'mine' } | { type: 'all' } | { type: 'stage'; stage: string };
+
+export type Intent =
+  | { kind: 'help'; topic?: string }
+  | {
+      kind: 'new';
+      title: string;
+      amount?: Money;
+      /** A stage key or name as typed; the domain checks it against the pipeline. */
+      stage?: string;
+      owner?: PersonRef;
+      closeDate?: DateOnly;
+    }
+  | { kind: 'list'; scope: ListScope }
+  /** `ref` is a deal reference (`D-42`) or search text over title and company. */
+  | { kind: 'show'; query: string }
+  | { kind: 'stage'; ref: string; stage: string }
+  | { kind: 'won'; ref: string }
+  | { kind: 'lost'; ref: string; reason: string }
+  | { kind: 'next'; ref: string; action: string; due?: DateOnly }
+  | { kind: 'log'; ref: string; type: ActivityType; text: string }
+  | { kind: 'assign'; ref: string; owner: PersonRef }
+  | { kind: 'report' };
+
+export type IntentKind = Intent['kind'];
+
+export interface ParseContext {
+  /** The instant the person typed the command. */
+  now: Date;
+  /** The speaker's IANA time zone: relative dates ("next friday") are read in it. */
+  timeZone: string;
+  /** Currency for amounts typed without one ("25k"). */
+  defaultCurrency: string;
+  /**
+   * The workspace's stage keys and names (lower case), so `new Acme 25k qualified` can tell a
+   * stage from a word of the title. Defaults to the default pipeline's stages.
+   */
+  stages?: readonly string[];
+}
+
+export interface ParseError {
+  /** One friendly sentence saying what was wrong. */
+  message: string;
+  /** The nearest correct usage, e.g. "/deal next <ref> <action> [by <date>]". */
+  usage: string;
+}
+
+export type ParseResult = { ok: true; intent: Intent } | { ok: false; error: ParseError };
+
+/** A deal reference as shown to people: D-42. */
+export const DEAL_REF_PATTERN = /^d-?(\d{1,9})$/i;

@@ -1,0 +1,64 @@
+/**
+ * The environment, parsed once with zod. Every setting is documented in README.md
+ * ("Configuration"); secrets are read here and nowhere else, and never logged.
+ */
+import { z } from 'zod';
+
+const optionalSecret = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const timeZone = z.string().refine((tz) => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be an IANA time zone such as Europe/Berlin');
+
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  DATABASE_URL: z.string().trim().min(1).default('file:./data/crm.db'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  CRM_TIMEZONE: timeZone.default(() => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC'),
+  CRM_CURRENCY: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .regex(/^[A-Z]{3}$/, 'must be a three-letter ISO 4217 code such as USD')
+    .default('USD'),
+  CRM_DEMO_DATA: z.enum(['auto', 'always', 'never']).default('auto'),
+  CRM_CONSOLE_USER: z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9._-]{1,40}$/i, 'letters, digits, dot, dash or underscore')
+    .optional(),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  // Chat platforms: read here so the console can say what is connected. Used by the Slack and
+  // Teams surfaces.
+  SLACK_BOT_TOKEN: optionalSecret,
+  SLACK_SIGNING_SECRET: optionalSecret,
+  SLACK_APP_TOKEN: optionalSecret,
+  MICROSOFT_APP_ID: optionalSecret,
+  MICROSOFT_APP_PASSWORD: optionalSecret,
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export class EnvError extends Error {}
+
+/** Parses the environment; throws EnvError with one line per bad variable (values never shown). */
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const result = envSchema.safeParse(source);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new EnvError(`Invalid configuration:\n${lines.join('\n')}\nSee README.md, "Configuration".`);
+  }
+  return result.data;
+}
+
+export const slackConfigured = (env: Env) => Boolean(env.SLACK_BOT_TOKEN && env.SLACK_SIGNING_SECRET);
+export const teamsConfigured = (env: Env) => Boolean(env.MICROSOFT_APP_ID && env.MICROSOFT_APP_PASSWORD);

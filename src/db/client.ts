@@ -1,0 +1,48 @@
+/**
+ * The Prisma client for DATABASE_URL: SQLite (embedded default, better-sqlite3 driver adapter) or
+ * PostgreSQL (pg driver adapter). Both generated clients share one datamodel; the domain is typed
+ * against the SQLite client, whose query API is the subset both providers support.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaClient as SqliteClient } from '../generated/sqlite/client.js';
+import { PrismaClient as PostgresClient } from '../generated/postgresql/client.js';
+import { parseDatabaseUrl, type DatabaseTarget } from './provider.js';
+
+export type Db = SqliteClient;
+/** A client or the transaction client handed to `$transaction(async (tx) => …)`. */
+export type Tx = Omit<Db, '$connect' | '$disconnect' | '$on' | '$transaction' | '$extends'>;
+
+export interface DbHandle {
+  db: Db;
+  target: DatabaseTarget;
+  close(): Promise<void>;
+}
+
+/** SQLite waits this long for a competing writer (a job worker, say) before SQLITE_BUSY. */
+const SQLITE_BUSY_TIMEOUT_MS = 5000;
+
+export async function openDatabase(urlOrTarget: string | DatabaseTarget): Promise<DbHandle> {
+  const target = typeof urlOrTarget === 'string' ? parseDatabaseUrl(urlOrTarget) : urlOrTarget;
+  let db: Db;
+  if (target.provider === 'sqlite') {
+    if (target.sqlitePath !== ':memory:') mkdirSync(path.dirname(target.sqlitePath), { recursive: true });
+    db = new SqliteClient({
+      adapter: new PrismaBetterSqlite3({ url: target.sqlitePath, timeout: SQLITE_BUSY_TIMEOUT_MS }),
+    });
+    // WAL lets readers run beside one writer; NORMAL sync is safe with WAL.
+    await db.$queryRawUnsafe('PRAGMA journal_mode = WAL');
+    await db.$queryRawUnsafe('PRAGMA synchronous = NORMAL');
+    await db.$queryRawUnsafe(`PRAGMA busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+    await db.$queryRawUnsafe('PRAGMA foreign_keys = ON');
+  } else {
+    const adapter = new PrismaPg(
+      { connectionString: target.url, max: 10 },
+      target.schema ? { schema: target.schema } : undefined,
+    );
+    db = new PostgresClient({ adapter }) as unknown as Db;
+  }
+  return { db, target, close: () => db.$disconnect() };
+}
