@@ -13,6 +13,13 @@ import { type DatabaseTarget } from './provider.js';
 
 type EngineModule = typeof import('@prisma/schema-engine-wasm');
 
+/** The part of the WebAssembly API used here (its types live in lib.dom, which this project omits). */
+interface WasmApi {
+  compile(bytes: Uint8Array): Promise<object>;
+  instantiate(module: object, imports: Record<string, unknown>): Promise<{ exports: Record<string, unknown> }>;
+}
+const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
 let enginePromise: Promise<EngineModule> | undefined;
 
 /** Loads the WASM schema engine once per process (Node does not import .wasm as a module). */
@@ -21,11 +28,11 @@ function loadEngineModule(): Promise<EngineModule> {
     const require = createRequire(import.meta.url);
     const pkgDir = path.dirname(require.resolve('@prisma/schema-engine-wasm/schema_engine_bg'));
     const bg = (await import('@prisma/schema-engine-wasm/schema_engine_bg')) as unknown as EngineModule & {
-      __wbg_set_wasm(exports: WebAssembly.Exports): void;
+      __wbg_set_wasm(exports: Record<string, unknown>): void;
     };
     const bytes = await readFile(path.join(pkgDir, 'schema_engine_bg.wasm'));
-    const module = await WebAssembly.compile(bytes);
-    const instance = await WebAssembly.instantiate(module, { './schema_engine_bg.js': bg as never });
+    const module = await wasmApi.compile(bytes);
+    const instance = await wasmApi.instantiate(module, { './schema_engine_bg.js': bg });
     bg.__wbg_set_wasm(instance.exports);
     (instance.exports as { __wbindgen_start?: () => void }).__wbindgen_start?.();
     return bg;

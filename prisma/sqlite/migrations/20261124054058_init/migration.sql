@@ -101,6 +101,7 @@ CREATE TABLE "Deal" (
     "lastActivityAt" DATETIME NOT NULL,
     "stageChangedAt" DATETIME NOT NULL,
     "closedAt" DATETIME,
+    "salesCycleDays" INTEGER,
     "lostReason" TEXT,
     "archivedAt" DATETIME,
     "idempotencyKey" TEXT,
@@ -220,13 +221,16 @@ CREATE INDEX "Deal_workspaceId_status_lastActivityAt_idx" ON "Deal"("workspaceId
 CREATE INDEX "Deal_workspaceId_status_nextActionDueAt_idx" ON "Deal"("workspaceId", "status", "nextActionDueAt");
 
 -- CreateIndex
-CREATE INDEX "Deal_workspaceId_ownerId_status_idx" ON "Deal"("workspaceId", "ownerId", "status");
+CREATE INDEX "Deal_workspaceId_ownerId_status_updatedAt_idx" ON "Deal"("workspaceId", "ownerId", "status", "updatedAt");
 
 -- CreateIndex
-CREATE INDEX "Deal_workspaceId_stageId_idx" ON "Deal"("workspaceId", "stageId");
+CREATE INDEX "Deal_workspaceId_stageId_updatedAt_idx" ON "Deal"("workspaceId", "stageId", "updatedAt");
 
 -- CreateIndex
-CREATE INDEX "Deal_workspaceId_updatedAt_idx" ON "Deal"("workspaceId", "updatedAt");
+CREATE INDEX "Deal_workspaceId_status_updatedAt_idx" ON "Deal"("workspaceId", "status", "updatedAt");
+
+-- CreateIndex
+CREATE INDEX "Deal_workspaceId_status_closedAt_idx" ON "Deal"("workspaceId", "status", "closedAt");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "Deal_workspaceId_number_key" ON "Deal"("workspaceId", "number");

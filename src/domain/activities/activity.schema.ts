@@ -1,0 +1,21 @@
+import { z } from 'zod';
+
+export const ACTIVITY_TYPES = ['call', 'email', 'meeting', 'note'] as const;
+export type ActivityType = (typeof ACTIVITY_TYPES)[number];
+export const ACTIVITY_SOURCES = ['slack', 'teams', 'console', 'api', 'import'] as const;
+
+export const logActivitySchema = z
+  .object({
+    /** A deal reference (`D-42`) or id. */
+    deal: z.string().trim().min(1).optional(),
+    contactId: z.string().min(1).optional(),
+    type: z.enum(ACTIVITY_TYPES, { message: 'call, email, meeting or note' }),
+    body: z.string().trim().min(1, 'say what happened').max(4000, 'at most 4,000 characters'),
+    occurredAt: z.date().optional(),
+    source: z.enum(ACTIVITY_SOURCES).default('api'),
+    sourceUrl: z.string().url().max(2000).optional(),
+    /** A retried delivery with the same key logs nothing new. A message's permalink works well. */
+    idempotencyKey: z.string().trim().min(1).max(300).optional(),
+  })
+  .refine((a) => a.deal || a.contactId, { message: 'pick a deal or a contact', path: ['deal'] });
+export type LogActivityInput = z.input<typeof logActivitySchema>;

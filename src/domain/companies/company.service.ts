@@ -1,0 +1,62 @@
+import type { Company } from '../../generated/sqlite/client.js';
+import { inTransaction, isUniqueViolation, type Actor, type DomainDeps, type Tx } from '../context.js';
+import { DomainError, DomainErrorCode } from '../errors.js';
+import { searchKey } from '../shared/text.js';
+import { parseInput } from '../shared/validate.js';
+import { createCompanySchema, type CreateCompanyInput } from './company.schema.js';
+
+export class CompanyService {
+  constructor(private readonly deps: DomainDeps) {}
+
+  /** Creates a company; the same domain twice in one workspace is a duplicate. */
+  async create(actor: Actor, input: CreateCompanyInput): Promise<Company> {
+    const data = parseInput(createCompanySchema, input);
+    try {
+      return await inTransaction(this.deps.db, async (tx) => {
+        if (data.domain) await this.assertNoDomainDuplicate(tx, actor.workspaceId, data.domain);
+        return tx.company.create({
+          data: { workspaceId: actor.workspaceId, name: data.name, nameKey: searchKey(data.name), domain: data.domain ?? null },
+        });
+      });
+    } catch (err) {
+      if (isUniqueViolation(err) && data.domain) await this.assertNoDomainDuplicate(this.deps.db, actor.workspaceId, data.domain);
+      throw err;
+    }
+  }
+
+  /** The company with this name (case-insensitive), created when there is none. */
+  async findOrCreateByName(tx: Tx, workspaceId: string, name: string): Promise<Company> {
+    const nameKey = searchKey(name);
+    const existing = await tx.company.findFirst({ where: { workspaceId, nameKey }, orderBy: { createdAt: 'asc' } });
+    return existing ?? tx.company.create({ data: { workspaceId, name: name.trim(), nameKey, domain: null } });
+  }
+
+  async get(actor: Actor, id: string): Promise<Company> {
+    const company = await this.deps.db.company.findFirst({ where: { id, workspaceId: actor.workspaceId } });
+    if (!company) throw new DomainError(DomainErrorCode.NotFound, 'I can’t find that company.');
+    return company;
+  }
+
+  /** Companies whose name starts with or contains the text, best matches first. */
+  async search(actor: Actor, text: string, limit = 10): Promise<Company[]> {
+    const key = searchKey(text);
+    if (!key) return this.deps.db.company.findMany({ where: { workspaceId: actor.workspaceId }, orderBy: { name: 'asc' }, take: limit });
+    const rows = await this.deps.db.company.findMany({
+      where: { workspaceId: actor.workspaceId, nameKey: { contains: key } },
+      take: limit * 3,
+    });
+    return rows
+      .sort((a, b) => Number(!a.nameKey.startsWith(key)) - Number(!b.nameKey.startsWith(key)) || a.name.localeCompare(b.name))
+      .slice(0, limit);
+  }
+
+  private async assertNoDomainDuplicate(tx: Tx, workspaceId: string, domain: string): Promise<void> {
+    const dup = await tx.company.findUnique({ where: { workspaceId_domain: { workspaceId, domain } } });
+    if (dup) {
+      throw new DomainError(DomainErrorCode.Duplicate, `${dup.name} already has the domain ${domain}.`, {
+        field: 'domain',
+        existingId: dup.id,
+      });
+    }
+  }
+}

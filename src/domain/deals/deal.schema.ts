@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import { dateOnlySchema } from '../shared/dates.js';
+import { moneySchema } from '../shared/money.js';
+
+export const DEAL_STATUSES = ['open', 'won', 'lost'] as const;
+export type DealStatus = (typeof DEAL_STATUSES)[number];
+
+const personRefSchema = z
+  .object({ userId: z.string().min(1).optional(), handle: z.string().min(1).optional() })
+  .refine((p) => p.userId || p.handle, 'a person');
+
+export const titleSchema = z.string().trim().min(1, 'a deal needs a title').max(200, 'at most 200 characters');
+export const nextActionSchema = z.string().trim().min(1, 'say what the next action is').max(500, 'at most 500 characters');
+export const lostReasonSchema = z.string().trim().min(1, 'say why the deal was lost').max(500, 'at most 500 characters');
+export const idempotencyKeySchema = z.string().trim().min(1).max(300);
+
+/** A deal reference as typed (`D-42`, `d42`) or a deal's id. */
+export const dealRefSchema = z.string().trim().min(1).max(200);
+
+export const createDealSchema = z.object({
+  title: titleSchema,
+  amount: moneySchema.optional(),
+  /** Stage key or name; the pipeline's first stage when absent. */
+  stage: z.string().trim().min(1).optional(),
+  /** The owner; the person creating the deal when absent. */
+  owner: personRefSchema.optional(),
+  ownerId: z.string().min(1).optional(),
+  companyName: z.string().trim().min(1).max(200).optional(),
+  companyId: z.string().min(1).optional(),
+  contactIds: z.array(z.string().min(1)).max(50).optional(),
+  closeDate: dateOnlySchema.optional(),
+  nextAction: nextActionSchema.optional(),
+  nextActionDue: dateOnlySchema.optional(),
+  /** A retried delivery carrying the same key returns the deal created the first time. */
+  idempotencyKey: idempotencyKeySchema.optional(),
+});
+export type CreateDealInput = z.input<typeof createDealSchema>;
+
+export const editDealSchema = z
+  .object({
+    title: titleSchema.optional(),
+    amount: moneySchema.nullable().optional(),
+    companyName: z.string().trim().min(1).max(200).nullable().optional(),
+    closeDate: dateOnlySchema.nullable().optional(),
+  })
+  .refine((p) => Object.values(p).some((v) => v !== undefined), 'nothing to change');
+export type EditDealInput = z.input<typeof editDealSchema>;
+
+export const setNextActionSchema = z.object({ action: nextActionSchema, due: dateOnlySchema.optional() });
+export type SetNextActionInput = z.input<typeof setNextActionSchema>;
+
+export const listScopeSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('mine') }),
+  z.object({ type: z.literal('all') }),
+  z.object({ type: z.literal('stage'), stage: z.string().trim().min(1) }),
+]);
+export type ListScope = z.infer<typeof listScopeSchema>;
+
+export const pageSchema = z.object({
+  page: z.number().int().min(1).max(10_000).default(1),
+  pageSize: z.number().int().min(1).max(100).default(10),
+});
+export type PageInput = z.input<typeof pageSchema>;
+
+export const searchSchema = z.string().trim().min(1, 'type a deal reference or some words of its title').max(200);

@@ -1,0 +1,494 @@
+/**
+ * Deals: the only writer of deals and their timeline. Every write is one transaction; every
+ * read and write is scoped to the actor's workspace.
+ */
+import type { Prisma } from '../../generated/sqlite/client.js';
+import { inTransaction, isUniqueViolation, type Actor, type DomainDeps, type Tx } from '../context.js';
+import { DomainError, DomainErrorCode } from '../errors.js';
+import type { CompanyService } from '../companies/company.service.js';
+import type { IdentityService } from '../identity/identity.service.js';
+import type { PipelineService, StageInfo } from '../pipeline/pipeline.service.js';
+import { DAY_MS, fromDateOnly, toDateOnly } from '../shared/dates.js';
+import { formatMoney } from '../shared/money.js';
+import { searchKey } from '../shared/text.js';
+import { parseInput } from '../shared/validate.js';
+import {
+  createDealSchema,
+  dealRefSchema,
+  editDealSchema,
+  listScopeSchema,
+  lostReasonSchema,
+  pageSchema,
+  searchSchema,
+  setNextActionSchema,
+  type CreateDealInput,
+  type EditDealInput,
+  type ListScope,
+  type PageInput,
+  type SetNextActionInput,
+} from './deal.schema.js';
+import {
+  dealRef,
+  dealViewInclude,
+  toDealView,
+  toPersonView,
+  type DealDetailView,
+  type DealListView,
+  type DealRow,
+  type DealView,
+  type TimelineEntry,
+} from './deal.view.js';
+
+const REF = /^(?:d-?|#)?(\d{1,9})$/i;
+
+/** The deal number in a reference like `D-42`, `d42` or `#42`, or undefined. */
+export function parseDealRef(text: string): number | undefined {
+  const m = REF.exec(text.trim());
+  return m?.[1] ? Number(m[1]) : undefined;
+}
+
+type EventInput = { kind: string; field?: string; from?: string | null; to?: string | null };
+
+export interface CreateDealResult {
+  deal: DealView;
+  /** False when an earlier delivery with the same idempotency key already created it. */
+  created: boolean;
+}
+
+export class DealService {
+  constructor(
+    private readonly deps: DomainDeps,
+    private readonly pipelines: PipelineService,
+    private readonly identity: IdentityService,
+    private readonly companies: CompanyService,
+  ) {}
+
+  async create(actor: Actor, input: CreateDealInput): Promise<CreateDealResult> {
+    const data = parseInput(createDealSchema, input);
+    const { workspaceId } = actor;
+    if (data.idempotencyKey) {
+      const existing = await this.findByIdempotencyKey(actor, data.idempotencyKey);
+      if (existing) return { deal: existing, created: false };
+    }
+    const pipeline = await this.pipelines.defaultPipeline(workspaceId);
+    const stage = data.stage ? await this.pipelines.resolveStage(workspaceId, data.stage) : pipeline.stages[0];
+    if (!stage) throw new DomainError(DomainErrorCode.NotFound, 'This workspace has no stages.');
+    if (stage.kind === 'lost') {
+      throw new DomainError(DomainErrorCode.LostReasonRequired, 'A new deal can’t start lost.', { field: 'stage' });
+    }
+    const ownerId = data.ownerId
+      ? (await this.memberInWorkspace(workspaceId, data.ownerId)).id
+      : data.owner
+        ? (await this.identity.resolvePerson(workspaceId, data.owner)).id
+        : actor.memberId;
+    const now = this.deps.clock.now();
+    try {
+      const row = await inTransaction(this.deps.db, async (tx) => {
+        const ws = await tx.workspace.update({
+          where: { id: workspaceId },
+          data: { nextDealNumber: { increment: 1 } },
+          select: { nextDealNumber: true, defaultCurrency: true },
+        });
+        const company = data.companyId
+          ? await tx.company.findFirst({ where: { id: data.companyId, workspaceId } })
+          : data.companyName
+            ? await this.companies.findOrCreateByName(tx, workspaceId, data.companyName)
+            : null;
+        if (data.companyId && !company) {
+          throw new DomainError(DomainErrorCode.NotFound, 'I can’t find that company.', { field: 'companyId' });
+        }
+        const contactIds = data.contactIds?.length
+          ? (await tx.contact.findMany({ where: { id: { in: data.contactIds }, workspaceId }, select: { id: true } })).map((c) => c.id)
+          : [];
+        const closed = stage.kind === 'won';
+        const deal = await tx.deal.create({
+          data: {
+            workspaceId,
+            number: ws.nextDealNumber - 1,
+            title: data.title,
+            searchText: searchKey(data.title, company?.name),
+            amountCents: data.amount?.minor ?? null,
+            currency: data.amount?.currency ?? ws.defaultCurrency,
+            pipelineId: pipeline.id,
+            stageId: stage.id,
+            status: stage.kind,
+            ownerId,
+            companyId: company?.id ?? null,
+            expectedCloseDate: data.closeDate ? fromDateOnly(data.closeDate) : null,
+            nextAction: data.nextAction ?? null,
+            nextActionDueAt: data.nextActionDue ? fromDateOnly(data.nextActionDue) : null,
+            lastActivityAt: now,
+            stageChangedAt: now,
+            closedAt: closed ? now : null,
+            salesCycleDays: closed ? 0 : null,
+            idempotencyKey: data.idempotencyKey ?? null,
+            createdById: actor.memberId,
+            createdAt: now,
+            contacts: { create: contactIds.map((contactId) => ({ contactId })) },
+          },
+          include: dealViewInclude,
+        });
+        await this.record(tx, actor, deal.id, [{ kind: 'created', to: stage.name }], now);
+        return deal;
+      });
+      return { deal: toDealView(row, stage, now, actor.timeZone), created: true };
+    } catch (err) {
+      if (isUniqueViolation(err) && data.idempotencyKey) {
+        const existing = await this.findByIdempotencyKey(actor, data.idempotencyKey);
+        if (existing) return { deal: existing, created: false };
+      }
+      throw err;
+    }
+  }
+
+  /** One deal by reference (`D-42`) or id, with its contacts and latest timeline. */
+  async get(actor: Actor, ref: string, timelineLimit = 10): Promise<DealDetailView> {
+    const row = await this.loadRow(this.deps.db, actor, ref, {
+      ...dealViewInclude,
+      contacts: { include: { contact: { select: { id: true, name: true, email: true } } } },
+    });
+    const [events, activities] = await Promise.all([
+      this.deps.db.dealEvent.findMany({
+        where: { dealId: row.id, workspaceId: actor.workspaceId },
+        orderBy: { at: 'desc' },
+        take: timelineLimit,
+        include: { actor: { select: { displayName: true } } },
+      }),
+      this.deps.db.activity.findMany({
+        where: { dealId: row.id, workspaceId: actor.workspaceId },
+        orderBy: { occurredAt: 'desc' },
+        take: timelineLimit,
+        include: { author: { select: { displayName: true } } },
+      }),
+    ]);
+    const timeline: TimelineEntry[] = [
+      ...events.map((e) => ({
+        at: e.at,
+        actor: e.actor?.displayName ?? null,
+        kind: 'event' as const,
+        type: e.kind,
+        field: e.field,
+        from: e.fromValue,
+        to: e.toValue,
+        body: null,
+        sourceUrl: null,
+      })),
+      ...activities.map((a) => ({
+        at: a.occurredAt,
+        actor: a.author?.displayName ?? null,
+        kind: 'activity' as const,
+        type: a.type,
+        field: null,
+        from: null,
+        to: null,
+        body: a.body,
+        sourceUrl: a.sourceUrl,
+      })),
+    ]
+      .sort((a, b) => b.at.getTime() - a.at.getTime())
+      .slice(0, timelineLimit);
+    const view = await this.view(actor, row);
+    return { ...view, contacts: row.contacts.map((c) => c.contact), timeline };
+  }
+
+  /**
+   * A reference finds that deal; other text searches titles and company names,
+   * case-insensitively, open deals first, most recently updated first.
+   */
+  async find(actor: Actor, text: string, page: PageInput = {}): Promise<DealListView> {
+    const query = parseInput(searchSchema, text);
+    const { page: p, pageSize } = parseInput(pageSchema, page);
+    const number = parseDealRef(query);
+    if (number !== undefined) {
+      const row = await this.deps.db.deal.findUnique({
+        where: { workspaceId_number: { workspaceId: actor.workspaceId, number } },
+        include: dealViewInclude,
+      });
+      const items = row ? [await this.view(actor, row)] : [];
+      return { heading: `Deal ${dealRef(number)}`, items, total: items.length, page: 1, pageSize, hasMore: false };
+    }
+    const where: Prisma.DealWhereInput = {
+      workspaceId: actor.workspaceId,
+      archivedAt: null,
+      searchText: { contains: searchKey(query) },
+    };
+    return this.page(actor, where, [{ status: 'desc' }, { updatedAt: 'desc' }], `Deals matching “${query}”`, p, pageSize);
+  }
+
+  /** Open deals: the actor's (`mine`), everyone's (`all`) or one stage's. */
+  async list(actor: Actor, scope: ListScope, page: PageInput = {}): Promise<DealListView> {
+    const s = parseInput(listScopeSchema, scope);
+    const { page: p, pageSize } = parseInput(pageSchema, page);
+    const base: Prisma.DealWhereInput = { workspaceId: actor.workspaceId, archivedAt: null };
+    if (s.type === 'stage') {
+      const stage = await this.pipelines.resolveStage(actor.workspaceId, s.stage);
+      return this.page(actor, { ...base, stageId: stage.id }, { updatedAt: 'desc' }, `Deals in ${stage.name}`, p, pageSize);
+    }
+    if (s.type === 'mine') {
+      return this.page(actor, { ...base, ownerId: actor.memberId, status: 'open' }, { updatedAt: 'desc' }, 'Your open deals', p, pageSize);
+    }
+    return this.page(actor, { ...base, status: 'open' }, { updatedAt: 'desc' }, 'All open deals', p, pageSize);
+  }
+
+  async edit(actor: Actor, ref: string, patch: EditDealInput): Promise<DealView> {
+    const data = parseInput(editDealSchema, patch);
+    return this.write(actor, ref, async (tx, deal, now) => {
+      const update: Prisma.DealUncheckedUpdateInput = {};
+      const events: EventInput[] = [];
+      if (data.title !== undefined && data.title !== deal.title) {
+        update.title = data.title;
+        events.push({ kind: 'title', field: 'title', from: deal.title, to: data.title });
+      }
+      if (data.amount !== undefined) {
+        const before = deal.amountCents === null ? null : formatMoney({ minor: deal.amountCents, currency: deal.currency });
+        const after = data.amount ? formatMoney(data.amount) : null;
+        if (before !== after) {
+          update.amountCents = data.amount?.minor ?? null;
+          if (data.amount) update.currency = data.amount.currency;
+          events.push({ kind: 'amount', field: 'amount', from: before, to: after });
+        }
+      }
+      let companyName = deal.company?.name ?? null;
+      if (data.companyName !== undefined && data.companyName !== companyName) {
+        const company = data.companyName ? await this.companies.findOrCreateByName(tx, actor.workspaceId, data.companyName) : null;
+        update.companyId = company?.id ?? null;
+        events.push({ kind: 'company', field: 'company', from: companyName, to: company?.name ?? null });
+        companyName = company?.name ?? null;
+      }
+      if (data.closeDate !== undefined) {
+        const before = deal.expectedCloseDate ? toDateOnly(deal.expectedCloseDate) : null;
+        if (before !== data.closeDate) {
+          update.expectedCloseDate = data.closeDate ? fromDateOnly(data.closeDate) : null;
+          events.push({ kind: 'close_date', field: 'expectedCloseDate', from: before, to: data.closeDate });
+        }
+      }
+      if (events.length === 0) return { update: {}, events };
+      update.searchText = searchKey((update.title as string | undefined) ?? deal.title, companyName);
+      return { update, events };
+    });
+  }
+
+  /**
+   * Moves a deal to a stage. Won and lost close the deal (lost needs a reason); moving a closed
+   * deal back to an open stage reopens it.
+   */
+  async moveStage(actor: Actor, ref: string, stageName: string, opts: { lostReason?: string } = {}): Promise<DealView> {
+    const stage = await this.pipelines.resolveStage(actor.workspaceId, stageName);
+    const reason = stage.kind === 'lost' ? this.requireLostReason(opts.lostReason) : undefined;
+    return this.write(actor, ref, async (_tx, deal, now, stages) => {
+      if (deal.stageId === stage.id && (stage.kind !== 'lost' || deal.lostReason === reason)) return { update: {}, events: [] };
+      const from = stages.find((s) => s.id === deal.stageId);
+      const closing = stage.kind !== 'open';
+      const update: Prisma.DealUncheckedUpdateInput = {
+        stageId: stage.id,
+        status: stage.kind,
+        stageChangedAt: now,
+        closedAt: closing ? now : null,
+        salesCycleDays: closing ? Math.max(0, Math.round((now.getTime() - deal.createdAt.getTime()) / DAY_MS)) : null,
+        lostReason: reason ?? null,
+      };
+      const events: EventInput[] = [{ kind: 'stage', field: 'stage', from: from?.name ?? null, to: stage.name }];
+      if (stage.kind === 'won') events.push({ kind: 'won' });
+      if (stage.kind === 'lost') events.push({ kind: 'lost', field: 'lostReason', to: reason ?? null });
+      if (!closing && deal.status !== 'open') events.push({ kind: 'reopened' });
+      return { update, events };
+    });
+  }
+
+  /** Moves an open deal to the next open stage of its pipeline. */
+  async advance(actor: Actor, ref: string): Promise<DealView> {
+    const deal = await this.loadRow(this.deps.db, actor, ref, dealViewInclude);
+    if (deal.status !== 'open') throw this.closedError(deal);
+    const next = await this.pipelines.nextOpenStage(actor.workspaceId, deal.stageId);
+    if (!next) {
+      throw new DomainError(DomainErrorCode.Conflict, `${dealRef(deal.number)} is at the last open stage: mark it won or lost.`);
+    }
+    return this.moveStage(actor, deal.id, next.key);
+  }
+
+  async markWon(actor: Actor, ref: string): Promise<DealView> {
+    const { stages } = await this.pipelines.defaultPipeline(actor.workspaceId);
+    const won = stages.find((s) => s.kind === 'won');
+    if (!won) throw new DomainError(DomainErrorCode.UnknownStage, 'This pipeline has no won stage.');
+    return this.moveStage(actor, ref, won.key);
+  }
+
+  async markLost(actor: Actor, ref: string, reason: string | undefined): Promise<DealView> {
+    const { stages } = await this.pipelines.defaultPipeline(actor.workspaceId);
+    const lost = stages.find((s) => s.kind === 'lost');
+    if (!lost) throw new DomainError(DomainErrorCode.UnknownStage, 'This pipeline has no lost stage.');
+    return this.moveStage(actor, ref, lost.key, { lostReason: reason });
+  }
+
+  /** Sets what happens next on an open deal, and by when. */
+  async setNextAction(actor: Actor, ref: string, input: SetNextActionInput): Promise<DealView> {
+    const data = parseInput(setNextActionSchema, input);
+    return this.write(actor, ref, async (_tx, deal) => {
+      if (deal.status !== 'open') throw this.closedError(deal);
+      const before = deal.nextAction ? describeNext(deal.nextAction, deal.nextActionDueAt) : null;
+      const due = data.due ? fromDateOnly(data.due) : null;
+      const after = describeNext(data.action, due);
+      if (before === after) return { update: {}, events: [] };
+      return {
+        update: { nextAction: data.action, nextActionDueAt: due },
+        events: [{ kind: 'next_action', field: 'nextAction', from: before, to: after }],
+      };
+    });
+  }
+
+  async assign(actor: Actor, ref: string, owner: { userId?: string; handle?: string } | { memberId: string }): Promise<DealView> {
+    const member =
+      'memberId' in owner
+        ? await this.memberInWorkspace(actor.workspaceId, owner.memberId)
+        : await this.identity.resolvePerson(actor.workspaceId, owner);
+    return this.write(actor, ref, async (_tx, deal) => {
+      if (deal.ownerId === member.id) return { update: {}, events: [] };
+      return {
+        update: { ownerId: member.id },
+        events: [{ kind: 'owner', field: 'owner', from: deal.owner?.displayName ?? null, to: member.displayName }],
+      };
+    });
+  }
+
+  /** Hides a deal from every list and report; deals are never deleted. */
+  async archive(actor: Actor, ref: string): Promise<DealView> {
+    return this.write(actor, ref, async (_tx, deal, now) =>
+      deal.archivedAt ? { update: {}, events: [] } : { update: { archivedAt: now }, events: [{ kind: 'archived' }] },
+    );
+  }
+
+  /** The view of a row, with its stage from the (cached) pipeline. */
+  async view(actor: Actor, row: DealRow): Promise<DealView> {
+    const { stages } = await this.pipelines.defaultPipeline(actor.workspaceId);
+    return toDealView(row, stageOf(stages, row.stageId), this.deps.clock.now(), actor.timeZone);
+  }
+
+  async views(actor: Actor, rows: DealRow[]): Promise<DealView[]> {
+    const { stages } = await this.pipelines.defaultPipeline(actor.workspaceId);
+    const now = this.deps.clock.now();
+    return rows.map((row) => toDealView(row, stageOf(stages, row.stageId), now, actor.timeZone));
+  }
+
+  /** Resolves a reference or id to the deal's id within the actor's workspace. */
+  async resolveId(actor: Actor, ref: string, tx: Tx = this.deps.db): Promise<string> {
+    return (await this.loadRow(tx, actor, ref, {})).id;
+  }
+
+  private async page(
+    actor: Actor,
+    where: Prisma.DealWhereInput,
+    orderBy: Prisma.DealOrderByWithRelationInput | Prisma.DealOrderByWithRelationInput[],
+    heading: string,
+    page: number,
+    pageSize: number,
+  ): Promise<DealListView> {
+    const [rows, total] = await Promise.all([
+      this.deps.db.deal.findMany({ where, orderBy, include: dealViewInclude, skip: (page - 1) * pageSize, take: pageSize }),
+      this.deps.db.deal.count({ where }),
+    ]);
+    return { heading, items: await this.views(actor, rows), total, page, pageSize, hasMore: page * pageSize < total };
+  }
+
+  /** Loads the deal, lets `change` decide the update and timeline entries, writes both in one transaction. */
+  private async write(
+    actor: Actor,
+    ref: string,
+    change: (
+      tx: Tx,
+      deal: DealRow,
+      now: Date,
+      stages: StageInfo[],
+    ) => Promise<{ update: Prisma.DealUncheckedUpdateInput; events: EventInput[] }>,
+  ): Promise<DealView> {
+    const { stages } = await this.pipelines.defaultPipeline(actor.workspaceId);
+    const now = this.deps.clock.now();
+    const row = await inTransaction(this.deps.db, async (tx) => {
+      const deal = await this.loadRow(tx, actor, ref, dealViewInclude);
+      const { update, events } = await change(tx, deal, now, stages);
+      if (events.length === 0) return deal;
+      const updated = await tx.deal.update({ where: { id: deal.id }, data: { ...update, updatedAt: now }, include: dealViewInclude });
+      await this.record(tx, actor, deal.id, events, now);
+      return updated;
+    });
+    return toDealView(row, stageOf(stages, row.stageId), now, actor.timeZone);
+  }
+
+  private async record(tx: Tx, actor: Actor, dealId: string, events: EventInput[], at: Date): Promise<void> {
+    await tx.dealEvent.createMany({
+      data: events.map((e) => ({
+        workspaceId: actor.workspaceId,
+        dealId,
+        actorId: actor.memberId,
+        kind: e.kind,
+        field: e.field ?? null,
+        fromValue: e.from ?? null,
+        toValue: e.to ?? null,
+        at,
+      })),
+    });
+  }
+
+  private async loadRow<I extends Prisma.DealInclude>(
+    tx: Tx,
+    actor: Actor,
+    ref: string,
+    include: I,
+  ): Promise<Prisma.DealGetPayload<{ include: I }>> {
+    const text = parseInput(dealRefSchema, ref);
+    const number = parseDealRef(text);
+    const where: Prisma.DealWhereInput =
+      number !== undefined ? { workspaceId: actor.workspaceId, number } : { workspaceId: actor.workspaceId, id: text };
+    const row = await tx.deal.findFirst({ where, include });
+    if (!row) {
+      throw new DomainError(
+        DomainErrorCode.NotFound,
+        number !== undefined ? `I can’t find ${dealRef(number)}.` : 'I can’t find that deal.',
+        { field: 'ref' },
+      );
+    }
+    return row as Prisma.DealGetPayload<{ include: I }>;
+  }
+
+  private async findByIdempotencyKey(actor: Actor, key: string): Promise<DealView | undefined> {
+    const row = await this.deps.db.deal.findUnique({
+      where: { workspaceId_idempotencyKey: { workspaceId: actor.workspaceId, idempotencyKey: key } },
+      include: dealViewInclude,
+    });
+    return row ? this.view(actor, row) : undefined;
+  }
+
+  private async memberInWorkspace(workspaceId: string, memberId: string) {
+    const m = await this.deps.db.member.findFirst({ where: { id: memberId, workspaceId } });
+    if (!m) throw new DomainError(DomainErrorCode.UnknownMember, 'That person is not in this workspace.', { field: 'owner' });
+    return m;
+  }
+
+  private requireLostReason(reason: string | undefined): string {
+    const parsed = lostReasonSchema.safeParse(reason ?? '');
+    if (!parsed.success) {
+      throw new DomainError(DomainErrorCode.LostReasonRequired, 'Say why the deal was lost, e.g. “went with a competitor”.', {
+        field: 'lostReason',
+      });
+    }
+    return parsed.data;
+  }
+
+  private closedError(deal: { number: number; status: string }): DomainError {
+    return new DomainError(
+      DomainErrorCode.DealClosed,
+      `${dealRef(deal.number)} is ${deal.status}. Move it back to an open stage first.`,
+    );
+  }
+}
+
+function stageOf(stages: StageInfo[], stageId: string): StageInfo {
+  const stage = stages.find((s) => s.id === stageId);
+  if (!stage) throw new Error(`stage ${stageId} is not in the workspace's pipeline`);
+  return stage;
+}
+
+function describeNext(action: string, due: Date | null): string {
+  return due ? `${action} (by ${toDateOnly(due)})` : action;
+}
+
+export { toPersonView };

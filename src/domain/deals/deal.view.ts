@@ -1,0 +1,110 @@
+/** Platform-neutral views of deals: what every surface renders, each in its own way. */
+import type { Prisma } from '../../generated/sqlite/client.js';
+import type { StageInfo } from '../pipeline/pipeline.service.js';
+import { toDateOnly, todayIn, DAY_MS } from '../shared/dates.js';
+import { formatMoney, type Money } from '../shared/money.js';
+import type { DealStatus } from './deal.schema.js';
+
+export interface PersonView {
+  id: string;
+  displayName: string;
+  handle: string;
+  /** The platform's user id (Slack `U…`, Teams AAD id, console handle). */
+  externalId: string;
+}
+
+export interface NextActionView {
+  text: string;
+  due: string | null;
+  overdue: boolean;
+  dueToday: boolean;
+}
+
+export interface DealView {
+  id: string;
+  ref: string;
+  title: string;
+  status: DealStatus;
+  amount: Money | null;
+  amountText: string | null;
+  stage: Pick<StageInfo, 'key' | 'name' | 'kind' | 'probability' | 'position'>;
+  owner: PersonView | null;
+  company: { id: string; name: string } | null;
+  expectedCloseDate: string | null;
+  nextAction: NextActionView | null;
+  lastActivityAt: Date;
+  /** Whole days since the last activity, in the reader's calendar. */
+  daysSinceActivity: number;
+  closedAt: Date | null;
+  lostReason: string | null;
+  createdAt: Date;
+  archived: boolean;
+}
+
+export interface TimelineEntry {
+  at: Date;
+  actor: string | null;
+  kind: 'event' | 'activity';
+  /** For events: created, stage, owner, amount, next_action, close_date, title, won, lost, archived. For activities: call, email, meeting, note. */
+  type: string;
+  field: string | null;
+  from: string | null;
+  to: string | null;
+  body: string | null;
+  sourceUrl: string | null;
+}
+
+export interface DealDetailView extends DealView {
+  contacts: { id: string; name: string; email: string | null }[];
+  timeline: TimelineEntry[];
+}
+
+export interface DealListView {
+  /** What was listed, in words: "Your open deals", "Open deals in Proposal". */
+  heading: string;
+  items: DealView[];
+  total: number;
+  page: number;
+  pageSize: number;
+  hasMore: boolean;
+}
+
+export const dealRef = (number: number) => `D-${number}`;
+
+export const dealViewInclude = {
+  owner: true,
+  company: { select: { id: true, name: true } },
+} satisfies Prisma.DealInclude;
+
+export type DealRow = Prisma.DealGetPayload<{ include: typeof dealViewInclude }>;
+
+export function toPersonView(m: { id: string; displayName: string; handle: string; externalId: string }): PersonView {
+  return { id: m.id, displayName: m.displayName, handle: m.handle, externalId: m.externalId };
+}
+
+export function toDealView(row: DealRow, stage: StageInfo, now: Date, timeZone: string): DealView {
+  const today = todayIn(timeZone, now);
+  const due = row.nextActionDueAt ? toDateOnly(row.nextActionDueAt) : null;
+  const amount = row.amountCents === null ? null : { minor: row.amountCents, currency: row.currency };
+  return {
+    id: row.id,
+    ref: dealRef(row.number),
+    title: row.title,
+    status: row.status as DealStatus,
+    amount,
+    amountText: amount ? formatMoney(amount) : null,
+    stage: { key: stage.key, name: stage.name, kind: stage.kind, probability: stage.probability, position: stage.position },
+    owner: row.owner ? toPersonView(row.owner) : null,
+    company: row.company,
+    expectedCloseDate: row.expectedCloseDate ? toDateOnly(row.expectedCloseDate) : null,
+    nextAction: row.nextAction
+      ? { text: row.nextAction, due, overdue: due !== null && due < today, dueToday: due === today }
+      : null,
+    lastActivityAt: row.lastActivityAt,
+    daysSinceActivity: Math.max(0, Math.floor((now.getTime() - row.lastActivityAt.getTime()) / DAY_MS)),
+    closedAt: row.closedAt,
+    lostReason: row.lostReason,
+    createdAt: row.createdAt,
+    archived: row.archivedAt !== null,
+  };
+}

@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { currencySchema } from '../shared/money.js';
+import { isValidTimeZone } from '../shared/dates.js';
+
+export const PLATFORMS = ['slack', 'teams', 'console'] as const;
+export type Platform = (typeof PLATFORMS)[number];
+
+export const timeZoneSchema = z.string().refine(isValidTimeZone, 'an IANA time zone such as Europe/Berlin');
+
+export const ensureWorkspaceSchema = z.object({
+  platform: z.enum(PLATFORMS),
+  externalId: z.string().trim().min(1).max(200),
+  name: z.string().trim().min(1).max(200),
+  defaultCurrency: currencySchema.optional(),
+  timezone: timeZoneSchema.optional(),
+});
+export type EnsureWorkspaceInput = z.input<typeof ensureWorkspaceSchema>;
+
+export const handleSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .transform((h) => h.replace(/^@/, '').replace(/[^a-z0-9._-]+/g, '.').slice(0, 80))
+  .pipe(z.string().min(1));
+
+export const ensureMemberSchema = z.object({
+  workspaceId: z.string().min(1),
+  externalId: z.string().trim().min(1).max(200),
+  handle: handleSchema,
+  displayName: z.string().trim().min(1).max(200),
+  email: z.string().trim().toLowerCase().email().max(320).optional(),
+  timezone: timeZoneSchema.optional(),
+});
+export type EnsureMemberInput = z.input<typeof ensureMemberSchema>;

@@ -1,0 +1,41 @@
+/** The domain layer, assembled: what every surface and job talks to. */
+import type { Db } from '../db/client.js';
+import { systemClock, type Clock } from './ports.js';
+import { ActivityService } from './activities/activity.service.js';
+import { CompanyService } from './companies/company.service.js';
+import { ContactService } from './contacts/contact.service.js';
+import { DealService } from './deals/deal.service.js';
+import { IdentityService } from './identity/identity.service.js';
+import { PipelineService } from './pipeline/pipeline.service.js';
+import { ReportService } from './reports/report.service.js';
+import { TaskService } from './tasks/task.service.js';
+
+export interface Crm {
+  db: Db;
+  clock: Clock;
+  identity: IdentityService;
+  pipelines: PipelineService;
+  companies: CompanyService;
+  contacts: ContactService;
+  deals: DealService;
+  activities: ActivityService;
+  tasks: TaskService;
+  reports: ReportService;
+}
+
+export function createCrm(db: Db, clock: Clock = systemClock): Crm {
+  const deps = { db, clock };
+  const identity = new IdentityService(deps);
+  const pipelines = new PipelineService(deps);
+  const companies = new CompanyService(deps);
+  const contacts = new ContactService(deps, companies);
+  const deals = new DealService(deps, pipelines, identity, companies);
+  const activities = new ActivityService(deps, deals);
+  const tasks = new TaskService(deps, deals);
+  const reports = new ReportService(deps, pipelines, deals);
+  return { db, clock, identity, pipelines, companies, contacts, deals, activities, tasks, reports };
+}
+
+export type { Actor } from './context.js';
+export { DomainError, DomainErrorCode, isDomainError } from './errors.js';
+export { FixedClock, systemClock, type Clock } from './ports.js';
