@@ -64,6 +64,7 @@ export function percentOf(minor: bigint, percent: number): bigint {
 export type MoneyTotals = Money[];
 
 export function addTo(totals: Map<string, bigint>, currency: string, minor: bigint): void {
+  if (minor === 0n) return;
   totals.set(currency, (totals.get(currency) ?? 0n) + minor);
 }
 
