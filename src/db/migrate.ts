@@ -2,7 +2,8 @@
  * Applies prisma/<provider>/migrations to a database through the WASM schema engine. Records them
  * in `_prisma_migrations`, the table `prisma migrate deploy` uses, so either tool can take over.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { openSchemaEngine } from './schema-engine.js';
 import { providerSchemaPath, readMigrations } from './datamodel.js';
 import { parseDatabaseUrl, type DatabaseTarget } from './provider.js';
@@ -17,6 +18,9 @@ export async function migrateDatabase(
 ): Promise<MigrateResult> {
   const target = typeof urlOrTarget === 'string' ? parseDatabaseUrl(urlOrTarget) : urlOrTarget;
   if (target.provider === 'postgresql' && target.schema) await ensurePgSchema(target.url, target.schema);
+  if (target.provider === 'sqlite' && target.sqlitePath !== ':memory:') {
+    mkdirSync(path.dirname(target.sqlitePath), { recursive: true });
+  }
   const schemaPath = providerSchemaPath(target.provider);
   const { engine, close } = await openSchemaEngine(
     target,

@@ -1,0 +1,173 @@
+/**
+ * Runs a `/deal` command for a person: parse (grammar) → domain → a reply view model that each
+ * surface renders its own way. Never throws: every failure becomes an error reply.
+ */
+import type { Crm } from '../../domain/index.js';
+import type { Actor } from '../../domain/context.js';
+import type { DealDetailView, DealListView, DealView } from '../../domain/deals/deal.view.js';
+import type { DealQueueView, PipelineSummaryView } from '../../domain/reports/report.view.js';
+import type { Logger } from '../../log.js';
+import { errorReply, type ErrorReply } from '../messages.js';
+import { helpText } from './help.js';
+import type { Intent, ParseContext } from './intent.js';
+import { parseCommand } from './parse.js';
+
+export type Surface = 'slack' | 'teams' | 'console';
+
+export type Reply =
+  | { kind: 'help'; text: string }
+  | { kind: 'deal'; headline?: string; deal: DealView | DealDetailView; hint?: string }
+  | { kind: 'list'; list: DealListView; hint?: string }
+  | {
+      kind: 'report';
+      summary: PipelineSummaryView;
+      stale: DealQueueView & { days: number };
+      due: DealQueueView;
+      noNextAction: DealQueueView;
+    }
+  | ErrorReply;
+
+export interface CommandContext {
+  crm: Crm;
+  actor: Actor;
+  surface: Surface;
+  log: Logger;
+  /**
+   * The platform's id for this delivery (a Slack trigger or event id, a Teams activity id):
+   * a retried delivery with the same id creates nothing new.
+   */
+  deliveryId?: string;
+  /** `/deal` in Slack and the console, `deal` in Teams. */
+  prefix?: string;
+}
+
+export async function executeCommand(ctx: CommandContext, text: string): Promise<Reply> {
+  const prefix = ctx.prefix ?? '/deal';
+  try {
+    const parsed = parseCommand(text, await parseContext(ctx));
+    if (!parsed.ok) {
+      return { kind: 'error', message: parsed.error.message, hint: withPrefix(parsed.error.usage, prefix) };
+    }
+    return await run(ctx, parsed.intent, prefix);
+  } catch (err) {
+    return errorReply(err, ctx.log, prefix);
+  }
+}
+
+export async function parseContext(ctx: Pick<CommandContext, 'crm' | 'actor'>): Promise<ParseContext> {
+  const [ws, pipeline] = await Promise.all([
+    ctx.crm.identity.getWorkspace(ctx.actor.workspaceId),
+    ctx.crm.pipelines.defaultPipeline(ctx.actor.workspaceId),
+  ]);
+  return {
+    now: ctx.crm.clock.now(),
+    timeZone: ctx.actor.timeZone,
+    defaultCurrency: ws.defaultCurrency,
+    stages: pipeline.stages.flatMap((s) => [s.key, s.name.toLowerCase()]),
+  };
+}
+
+async function run(ctx: CommandContext, intent: Intent, prefix: string): Promise<Reply> {
+  const { crm, actor } = ctx;
+  const key = ctx.deliveryId ? `${ctx.surface}:${ctx.deliveryId}` : undefined;
+  switch (intent.kind) {
+    case 'help':
+      return { kind: 'help', text: withPrefix(helpText(intent.topic), prefix) };
+    case 'new': {
+      const { deal, created } = await crm.deals.create(actor, {
+        title: intent.title,
+        amount: intent.amount,
+        stage: intent.stage,
+        owner: intent.owner,
+        closeDate: intent.closeDate,
+        idempotencyKey: key,
+      });
+      return {
+        kind: 'deal',
+        headline: created ? `Created ${deal.ref}.` : `${deal.ref} was already created.`,
+        deal,
+        hint: nextActionHint(deal, prefix),
+      };
+    }
+    case 'list': {
+      const list = await crm.deals.list(actor, intent.scope);
+      return {
+        kind: 'list',
+        list,
+        hint: list.total === 0 ? `Nothing here yet. Create a deal with \`${prefix} new <title> [amount]\`.` : undefined,
+      };
+    }
+    case 'show': {
+      const found = await crm.deals.find(actor, intent.query);
+      const only = found.items[0];
+      if (found.total === 1 && only) {
+        const deal = await crm.deals.get(actor, only.id);
+        return { kind: 'deal', deal, hint: nextActionHint(deal, prefix) };
+      }
+      if (found.total === 0) {
+        return {
+          kind: 'error',
+          message: `No deal matches “${intent.query}”.`,
+          hint: `Try fewer words, \`${prefix} list all\`, or \`${prefix} help\` for the commands.`,
+        };
+      }
+      return { kind: 'list', list: found };
+    }
+    case 'stage': {
+      const deal = await crm.deals.moveStage(actor, intent.ref, intent.stage);
+      return { kind: 'deal', headline: `${deal.ref} is now in ${deal.stage.name}.`, deal, hint: nextActionHint(deal, prefix) };
+    }
+    case 'won': {
+      const deal = await crm.deals.markWon(actor, intent.ref);
+      return { kind: 'deal', headline: `${deal.ref} is won. Nice work!`, deal };
+    }
+    case 'lost': {
+      const deal = await crm.deals.markLost(actor, intent.ref, intent.reason);
+      return { kind: 'deal', headline: `${deal.ref} is marked lost.`, deal };
+    }
+    case 'next': {
+      const deal = await crm.deals.setNextAction(actor, intent.ref, { action: intent.action, due: intent.due });
+      return { kind: 'deal', headline: `Next action set on ${deal.ref}.`, deal };
+    }
+    case 'log': {
+      const { created } = await crm.activities.log(actor, {
+        deal: intent.ref,
+        type: intent.type,
+        body: intent.text,
+        source: ctx.surface,
+        idempotencyKey: key,
+      });
+      const deal = await crm.deals.get(actor, intent.ref);
+      const what = intent.type === 'email' ? 'an email' : `a ${intent.type}`;
+      return {
+        kind: 'deal',
+        headline: created ? `Logged ${what} on ${deal.ref}.` : `That ${intent.type} was already logged on ${deal.ref}.`,
+        deal,
+        hint: nextActionHint(deal, prefix),
+      };
+    }
+    case 'assign': {
+      const deal = await crm.deals.assign(actor, intent.ref, intent.owner);
+      return { kind: 'deal', headline: `${deal.ref} now belongs to ${deal.owner?.displayName ?? 'nobody'}.`, deal };
+    }
+    case 'report': {
+      const [summary, stale, due, noNextAction] = await Promise.all([
+        crm.reports.pipelineSummary(actor),
+        crm.reports.staleDeals(actor, { limit: 5 }),
+        crm.reports.nextActionsDue(actor, { limit: 5 }),
+        crm.reports.withoutNextAction(actor, { limit: 5 }),
+      ]);
+      return { kind: 'report', summary, stale, due, noNextAction };
+    }
+  }
+}
+
+/** The house rule: every open deal has a next action. Say so when one is missing. */
+function nextActionHint(deal: DealView, prefix: string): string | undefined {
+  if (deal.status !== 'open' || deal.nextAction) return undefined;
+  return `${deal.ref} has no next action yet: \`${prefix} next ${deal.ref} <action> by <date>\``;
+}
+
+function withPrefix(text: string, prefix: string): string {
+  return prefix === '/deal' ? text : text.replaceAll('/deal', prefix);
+}

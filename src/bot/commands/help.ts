@@ -1,0 +1,178 @@
+/**
+ * The `/deal` command reference. `COMMANDS` is the structured list (help and the README are both
+ * built from it); `helpText` renders it as markdown-light plain text (backticks only).
+ */
+import type { IntentKind } from './intent.js';
+import { DEFAULT_STAGES, USAGE } from './parse.js';
+
+export interface CommandHelp {
+  name: IntentKind;
+  usage: string;
+  summary: string;
+  /** One complete command line that works as typed. */
+  example: string;
+  /** Extra lines shown by `/deal help <name>`. */
+  details?: readonly string[];
+}
+
+export const AMOUNT_HELP: readonly string[] = [
+  'Amounts: 25k, $1.2M, 2.5bn, 25,000, €25k, £3.5k, ¥500000, EUR 25000, 25,000 EUR, USD 99.99.',
+  'Without a currency sign or code, the workspace currency is used.',
+  'A bare number such as 2026 or 25000 is not an amount and stays in the title: write 25k, 25,000 or $25000.',
+];
+
+export const DATE_HELP: readonly string[] = [
+  'Dates are read in your time zone: today, tomorrow, friday, next friday, in 2 weeks, Dec 1, 1 December 2026, 2026-12-01, end of month.',
+  '`friday` is the coming Friday (today if it is Friday). `next friday` is the first Friday after today, so typed on a Tuesday it is that same week\'s Friday, and typed on a Friday it is a week later.',
+];
+
+export const REF_HELP: readonly string[] = [
+  'Deals are referred to as D-42 (d-42, d42 and #42 work too). Find a deal\'s reference with `/deal <search text>`.',
+];
+
+export const COMMANDS: readonly CommandHelp[] = [
+  {
+    name: 'new',
+    usage: USAGE.new,
+    summary: 'Create a deal. Options follow the title, in any order.',
+    example: '/deal new Acme renewal 25k close next friday',
+    details: [
+      'The title is required (up to 200 characters). Options come after it, in any order: an amount, a stage, an @owner and `close <date>`.',
+      'Put the title in "quotes" if it ends with words that look like options: `/deal new "Close Co won" 10k`.',
+      'Example with everything: `/deal new Globex pilot $40k qualified @maria close Dec 1`.',
+      ...AMOUNT_HELP,
+      ...DATE_HELP,
+    ],
+  },
+  {
+    name: 'list',
+    usage: USAGE.list,
+    summary: 'List your open deals, all deals, or the deals in one stage.',
+    example: '/deal list proposal',
+    details: [`Stages: ${DEFAULT_STAGES.join(', ')} (or your workspace's own).`],
+  },
+  {
+    name: 'show',
+    usage: USAGE.show,
+    summary: 'Show a deal by reference, or search deals by title and company.',
+    example: '/deal D-42',
+    details: [
+      'Anything that is not a command is a search: `/deal acme renewal`.',
+      'To search for words that start like a command, use `/deal show <search text>`, e.g. `/deal show next generation`.',
+      ...REF_HELP,
+    ],
+  },
+  {
+    name: 'stage',
+    usage: USAGE.stage,
+    summary: 'Move a deal to another stage.',
+    example: '/deal stage D-42 negotiation',
+    details: [`Stages: ${DEFAULT_STAGES.join(', ')} (or your workspace's own).`, ...REF_HELP],
+  },
+  {
+    name: 'won',
+    usage: USAGE.won,
+    summary: 'Mark a deal as won.',
+    example: '/deal won D-42',
+    details: REF_HELP,
+  },
+  {
+    name: 'lost',
+    usage: USAGE.lost,
+    summary: 'Mark a deal as lost, with the reason (required).',
+    example: '/deal lost D-42 went with a competitor',
+    details: REF_HELP,
+  },
+  {
+    name: 'next',
+    usage: USAGE.next,
+    summary: 'Set the next step, optionally with a due date.',
+    example: '/deal next D-42 send the proposal by friday',
+    details: [
+      'The due date is the last `by <date>` at the end; "by email" stays part of the action.',
+      ...DATE_HELP,
+      ...REF_HELP,
+    ],
+  },
+  {
+    name: 'log',
+    usage: USAGE.log,
+    summary: 'Log a call, email, meeting or note on a deal.',
+    example: '/deal log D-42 call spoke with Maria about pricing',
+    details: REF_HELP,
+  },
+  {
+    name: 'assign',
+    usage: USAGE.assign,
+    summary: 'Give a deal to someone else.',
+    example: '/deal assign D-42 @maria',
+    details: REF_HELP,
+  },
+  {
+    name: 'report',
+    usage: USAGE.report,
+    summary: 'A summary of the pipeline.',
+    example: '/deal report',
+  },
+  {
+    name: 'help',
+    usage: USAGE.help,
+    summary: 'This reference, or the details of one command.',
+    example: '/deal help new',
+    details: ['Also: `/deal help amounts`, `/deal help dates`.'],
+  },
+];
+
+const ALIASES: Readonly<Record<string, IntentKind>> = {
+  search: 'show',
+  find: 'show',
+  '?': 'help',
+};
+
+function line(c: CommandHelp): string {
+  return `\`${c.usage}\` — ${c.summary}\n    e.g. \`${c.example}\``;
+}
+
+function reference(): string {
+  return [
+    'Deal commands:',
+    ...COMMANDS.map(line),
+    '',
+    ...AMOUNT_HELP,
+    ...DATE_HELP,
+    ...REF_HELP,
+    '',
+    'More about one command: `/deal help <command>`.',
+  ].join('\n');
+}
+
+/**
+ * The command reference, or the details of one command (`new`, `list`, …) or subject
+ * (`amounts`, `dates`). An unknown topic says so and shows the whole reference.
+ */
+export function helpText(topic?: string): string {
+  const key = (topic ?? '')
+    .trim()
+    .toLowerCase()
+    .replace(/^\/?deal\s+/, '')
+    .replace(/^\//, '')
+    .trim();
+  if (key === '') return reference();
+  if (['amount', 'amounts', 'money', 'currency', 'currencies'].includes(key)) {
+    return AMOUNT_HELP.join('\n');
+  }
+  if (['date', 'dates', 'time', 'when'].includes(key)) return DATE_HELP.join('\n');
+  if (['ref', 'refs', 'reference', 'references'].includes(key)) return REF_HELP.join('\n');
+  const name = ALIASES[key] ?? key;
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) {
+    const shown = key.length > 40 ? `${key.slice(0, 39)}…` : key;
+    return `I don't know a command called "${shown}".\n\n${reference()}`;
+  }
+  return [
+    `\`${command.usage}\``,
+    command.summary,
+    `e.g. \`${command.example}\``,
+    ...(command.details && command.details.length > 0 ? ['', ...command.details] : []),
+  ].join('\n');
+}

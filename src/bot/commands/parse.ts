@@ -1,0 +1,706 @@
+/**
+ * The `/deal` grammar shared by every chat surface. `parseCommand` turns the text after `/deal`
+ * (a leading `/deal` or `deal` is tolerated, so the console can pass the whole line) into an
+ * {@link Intent}, or into a friendly {@link ParseError} with the nearest correct usage. It never
+ * throws.
+ *
+ *   (empty) | help [command]          help
+ *   new <title> [amount] [stage] [@owner] [close <date>]
+ *   list [mine|all|<stage>]
+ *   stage <ref> <stage>
+ *   won <ref>
+ *   lost <ref> <reason>
+ *   next <ref> <action> [by <date>]
+ *   log <ref> call|email|meeting|note <text>
+ *   assign <ref> @person
+ *   report
+ *   show <ref or search text>         (the `show` keyword is optional:)
+ *   <ref or search text>              anything else
+ *
+ * - Keywords are case-insensitive; extra whitespace is fine. Slack's `&amp;`, `&lt;`, `&gt;` are
+ *   unescaped first (mentions such as `<@U123ABC|maria>` are kept intact).
+ * - `<ref>` is a deal reference: `D-42`, `d-42`, `D42` or `#42`, normalised to `D-42`.
+ * - `new`: the options come after the title, in any order. They are peeled off the END of the
+ *   text: an owner mention, an amount (see amount.ts: money needs a currency symbol/code, a
+ *   k/m/b/bn suffix or thousands separators, so a bare number such as `2026` stays in the title),
+ *   a stage from `ctx.stages` (multi-word stages match as consecutive words), and `close <date>`,
+ *   the last `close` whose following words are entirely a date (`new Close Co renewal close next
+ *   friday` is titled "Close Co renewal"). Whatever remains is the title. Words in "double quotes"
+ *   are never options: `new "Acme won" 10k`.
+ * - `next`: the action may end with `by <date>` (the last `by` followed entirely by a date).
+ * - A first word one or two typos away from a keyword (`lsit`, `asign D-4 @maria`, `nxt D-4 call`)
+ *   is answered with "Did you mean …?" when the rest of the text fits that command; otherwise the
+ *   text is a search.
+ */
+import { matchAmountBefore } from './amount.js';
+import { parseDateOnly, type DateContext } from './dates.js';
+import {
+  ACTIVITY_TYPES,
+  DEAL_REF_PATTERN,
+  type ActivityType,
+  type Intent,
+  type IntentKind,
+  type Money,
+  type ParseContext,
+  type ParseResult,
+  type PersonRef,
+} from './intent.js';
+import { looksLikeMention, parseMention } from './mentions.js';
+
+/** The usage line of each command, as shown in errors and help. */
+export const USAGE: Record<IntentKind, string> = {
+  help: '/deal help [command]',
+  new: '/deal new <title> [amount] [stage] [@owner] [close <date>]',
+  list: '/deal list [mine|all|<stage>]',
+  show: '/deal <ref or search text>',
+  stage: '/deal stage <ref> <stage>',
+  won: '/deal won <ref>',
+  lost: '/deal lost <ref> <reason>',
+  next: '/deal next <ref> <action> [by <date>]',
+  log: '/deal log <ref> call|email|meeting|note <text>',
+  assign: '/deal assign <ref> @person',
+  report: '/deal report',
+};
+
+/** The stages assumed when the context does not list the workspace's own. */
+export const DEFAULT_STAGES: readonly string[] = [
+  'new',
+  'qualified',
+  'proposal',
+  'negotiation',
+  'won',
+  'lost',
+];
+
+export const LIMITS = {
+  /** Longest command text accepted at all. */
+  input: 5000,
+  title: 200,
+  query: 200,
+  reason: 500,
+  action: 500,
+  logText: 4000,
+  /** Most words a `close <date>` / `by <date>` date may have. */
+  dateWords: 6,
+} as const;
+
+/** The keywords that start a command (`show` is optional before a search). */
+export const KEYWORDS = [
+  'help',
+  'new',
+  'list',
+  'show',
+  'stage',
+  'won',
+  'lost',
+  'next',
+  'log',
+  'assign',
+  'report',
+] as const;
+type Keyword = (typeof KEYWORDS)[number];
+
+const GENERAL_USAGE = USAGE.help;
+
+// ---------------------------------------------------------------------------------------------
+// Tokens
+
+interface Token {
+  /** The word as typed (for a quoted word: its content, without the quotes). */
+  text: string;
+  quoted: boolean;
+  /** Offsets of the whole token (quotes included) in the normalised text. */
+  start: number;
+  end: number;
+}
+
+const OPEN_QUOTES = '"“”„«';
+const CLOSE_QUOTES = '"“”»';
+
+function isSpace(ch: string): boolean {
+  return /\s/u.test(ch);
+}
+
+/**
+ * Split on whitespace. A "double-quoted" run is one token (straight or curly quotes; an unclosed
+ * quote is just a character). A Slack `<@…>` / `<#…>` / `<!…>` escape is one token even if its
+ * label has spaces.
+ */
+function tokenize(s: string): Token[] {
+  const tokens: Token[] = [];
+  let i = 0;
+  while (i < s.length) {
+    const ch = s[i] ?? '';
+    if (isSpace(ch)) {
+      i++;
+      continue;
+    }
+    if (OPEN_QUOTES.includes(ch)) {
+      let close = -1;
+      for (let j = i + 1; j < s.length; j++) {
+        if (CLOSE_QUOTES.includes(s[j] ?? '')) {
+          close = j;
+          break;
+        }
+      }
+      if (close !== -1) {
+        tokens.push({ text: s.slice(i + 1, close).trim(), quoted: true, start: i, end: close + 1 });
+        i = close + 1;
+        continue;
+      }
+    }
+    if (ch === '<' && /^<[@#!]/.test(s.slice(i, i + 2))) {
+      const close = s.indexOf('>', i);
+      const nextOpen = s.indexOf('<', i + 1);
+      if (close !== -1 && (nextOpen === -1 || close < nextOpen)) {
+        tokens.push({ text: s.slice(i, close + 1), quoted: false, start: i, end: close + 1 });
+        i = close + 1;
+        continue;
+      }
+    }
+    let j = i;
+    while (j < s.length && !isSpace(s[j] ?? '')) j++;
+    tokens.push({ text: s.slice(i, j), quoted: false, start: i, end: j });
+    i = j;
+  }
+  return tokens;
+}
+
+/** The lower-case keyword form of an unquoted token, or undefined for a quoted one. */
+function word(t: Token | undefined): string | undefined {
+  return t === undefined || t.quoted ? undefined : t.text.toLowerCase();
+}
+
+/**
+ * The text covered by tokens[from..to) as typed. A single quoted token gives its content;
+ * otherwise the original substring (quotes and inner spacing kept), trimmed.
+ */
+function rawText(s: string, tokens: readonly Token[], from: number, to: number): string {
+  if (to <= from) return '';
+  const first = tokens[from];
+  const last = tokens[to - 1];
+  if (!first || !last) return '';
+  if (to - from === 1 && first.quoted) return first.text;
+  return s.slice(first.start, last.end).trim();
+}
+
+/** The words of tokens[from..to) joined with single spaces (quoted ones without quotes). */
+function joinedText(tokens: readonly Token[], from: number, to: number): string {
+  return tokens
+    .slice(from, to)
+    .map((t) => t.text)
+    .filter((t) => t !== '')
+    .join(' ')
+    .trim();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+function ok(intent: Intent): ParseResult {
+  return { ok: true, intent };
+}
+
+function fail(message: string, usage: string): ParseResult {
+  return { ok: false, error: { message, usage } };
+}
+
+function unescapeSlack(text: string): string {
+  return text.replace(/&(amp|lt|gt);/g, (_, name: string) =>
+    name === 'amp' ? '&' : name === 'lt' ? '<' : '>',
+  );
+}
+
+/** Normalise a deal reference (`D-42`, `d42`, `#42`) to `D-42`; undefined if it is not one. */
+export function parseDealRef(token: string): string | undefined {
+  const m = DEAL_REF_PATTERN.exec(token) ?? /^#(\d{1,9})$/.exec(token);
+  const digits = m?.[1];
+  if (digits === undefined) return undefined;
+  return `D-${Number.parseInt(digits, 10)}`;
+}
+
+/** The workspace's stages, lower case with single spaces, in their given order. */
+function normaliseStages(stages: readonly string[] | undefined): string[] {
+  const list = (Array.isArray(stages) ? stages : [])
+    .filter((s): s is string => typeof s === 'string')
+    .map((s) => s.trim().toLowerCase().replace(/\s+/g, ' '))
+    .filter((s) => s !== '');
+  return [...new Set(list.length > 0 ? list : DEFAULT_STAGES)];
+}
+
+/** The stage in `stages` spelled by all of `words` (case-insensitive), if any. */
+function matchStage(words: readonly string[], stages: readonly string[]): string | undefined {
+  const typed = words.join(' ').toLowerCase();
+  return stages.find((s) => s === typed);
+}
+
+function stageList(stages: readonly string[]): string {
+  return stages.join(', ');
+}
+
+/**
+ * Optimal-string-alignment edit distance (Levenshtein plus adjacent transpositions, so `lsit` is
+ * one edit from `list`).
+ */
+export function editDistance(a: string, b: string): number {
+  const m = a.length;
+  const n = b.length;
+  const width = n + 1;
+  const d = new Array<number>((m + 1) * width).fill(0);
+  const at = (i: number, j: number): number => d[i * width + j] ?? 0;
+  for (let i = 0; i <= m; i++) d[i * width] = i;
+  for (let j = 0; j <= n; j++) d[j] = j;
+  for (let i = 1; i <= m; i++) {
+    for (let j = 1; j <= n; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        best = Math.min(best, at(i - 2, j - 2) + 1);
+      }
+      d[i * width + j] = best;
+    }
+  }
+  return at(m, n);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Entry point
+
+/**
+ * Parse the text of a `/deal` command. Never throws: any input gives either an intent or an
+ * error with a friendly message and the nearest correct usage.
+ */
+export function parseCommand(text: string, ctx: ParseContext): ParseResult {
+  try {
+    return parse(typeof text === 'string' ? text : '', ctx);
+  } catch {
+    return fail("Sorry, I couldn't read that command.", GENERAL_USAGE);
+  }
+}
+
+interface State {
+  s: string;
+  tokens: Token[];
+  ctx: ParseContext;
+  dateCtx: DateContext;
+  stages: string[];
+}
+
+function parse(text: string, ctx: ParseContext): ParseResult {
+  if (text.length > LIMITS.input) {
+    return fail(
+      `That's too long for a command: keep it under ${LIMITS.input} characters.`,
+      GENERAL_USAGE,
+    );
+  }
+  const s = unescapeSlack(text);
+  let tokens = tokenize(s);
+  const lead = word(tokens[0]);
+  if (lead === '/deal' || lead === 'deal') tokens = tokens.slice(1);
+
+  const now = ctx?.now instanceof Date ? ctx.now : new Date(Number.NaN);
+  const state: State = {
+    s,
+    tokens,
+    ctx,
+    dateCtx: { now, timeZone: typeof ctx?.timeZone === 'string' ? ctx.timeZone : 'UTC' },
+    stages: normaliseStages(ctx?.stages),
+  };
+
+  if (tokens.length === 0) return ok({ kind: 'help' });
+  const first = word(tokens[0]);
+  switch (first) {
+    case 'help':
+    case '?':
+      return parseHelp(state);
+    case 'new':
+      return parseNew(state);
+    case 'list':
+      return parseList(state);
+    case 'show':
+      return parseShow(state, 1);
+    case 'stage':
+      return parseStage(state);
+    case 'won':
+      return parseWon(state);
+    case 'lost':
+      return parseLost(state);
+    case 'next':
+      return parseNext(state);
+    case 'log':
+      return parseLog(state);
+    case 'assign':
+      return parseAssign(state);
+    case 'report':
+      return parseReport(state);
+    default: {
+      const nearMiss = findNearMiss(state);
+      if (nearMiss) {
+        if (tokens.length === 1) {
+          const query = clip(tokens[0]?.text ?? '', 40);
+          return fail(
+            `Did you mean \`/deal ${nearMiss}\`? To search for "${query}", use \`/deal show ${query}\`.`,
+            USAGE[nearMiss],
+          );
+        }
+        const rest = clip(rawText(s, tokens, 1, tokens.length).replace(/\s+/g, ' '), 60);
+        return fail(`Did you mean \`/deal ${nearMiss} ${rest}\`?`, USAGE[nearMiss]);
+      }
+      return parseShow(state, 0);
+    }
+  }
+}
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Commands
+
+function parseHelp({ tokens }: State): ParseResult {
+  let words = tokens.slice(1).map((t) => t.text.toLowerCase());
+  if (words[0] === '/deal' || words[0] === 'deal') words = words.slice(1);
+  const topic = words.join(' ').replace(/^\//, '').trim();
+  if (topic === '') return ok({ kind: 'help' });
+  return ok({ kind: 'help', topic: topic.slice(0, 50) });
+}
+
+function parseShow({ s, tokens }: State, from: number): ParseResult {
+  if (from >= tokens.length) {
+    return fail(
+      'What should I look for? Give a deal reference like D-42 or some words from its title.',
+      USAGE.show,
+    );
+  }
+  let query =
+    tokens.length - from === 1 && tokens[from]?.quoted
+      ? (tokens[from]?.text ?? '')
+      : rawText(s, tokens, from, tokens.length).replace(/\s+/g, ' ');
+  query = query.trim();
+  if (query === '') {
+    return fail(
+      'What should I look for? Give a deal reference like D-42 or some words from its title.',
+      USAGE.show,
+    );
+  }
+  if (query.length > LIMITS.query) {
+    return fail(
+      `That search is too long: keep it under ${LIMITS.query} characters.`,
+      USAGE.show,
+    );
+  }
+  const ref = tokens.length - from === 1 && !tokens[from]?.quoted ? parseDealRef(query) : undefined;
+  return ok({ kind: 'show', query: ref ?? query });
+}
+
+function parseList({ tokens, stages }: State): ParseResult {
+  const words = tokens.slice(1).map((t) => t.text.toLowerCase());
+  if (words.length === 0) return ok({ kind: 'list', scope: { type: 'mine' } });
+  if (words.length === 1 && (words[0] === 'mine' || words[0] === 'my')) {
+    return ok({ kind: 'list', scope: { type: 'mine' } });
+  }
+  if (words.length === 1 && words[0] === 'all') return ok({ kind: 'list', scope: { type: 'all' } });
+  const stage = matchStage(words, stages);
+  if (stage !== undefined) return ok({ kind: 'list', scope: { type: 'stage', stage } });
+  return fail(
+    `I can't list "${clip(words.join(' '), 40)}". Use mine, all, or a stage: ${stageList(stages)}.`,
+    USAGE.list,
+  );
+}
+
+/** The deal reference after the keyword, or the error to return. */
+function refAt(
+  state: State,
+  kind: 'stage' | 'won' | 'lost' | 'next' | 'log' | 'assign',
+): { ref: string } | { error: ParseResult } {
+  const token = state.tokens[1];
+  const ref = token && !token.quoted ? parseDealRef(token.text) : undefined;
+  if (ref !== undefined) return { ref };
+  const what =
+    token === undefined
+      ? `Which deal? \`/deal ${kind}\` needs a deal reference like D-42.`
+      : `"${clip(token.text, 30)}" isn't a deal reference; \`/deal ${kind}\` needs one like D-42.`;
+  return {
+    error: fail(`${what} Find it with \`/deal <search text>\`.`, USAGE[kind]),
+  };
+}
+
+function parseStage(state: State): ParseResult {
+  const r = refAt(state, 'stage');
+  if ('error' in r) return r.error;
+  const words = state.tokens.slice(2).map((t) => t.text.toLowerCase()).filter((w) => w !== '');
+  if (words.length === 0) {
+    return fail(
+      `Which stage should ${r.ref} move to? Stages: ${stageList(state.stages)}.`,
+      USAGE.stage,
+    );
+  }
+  const typed = words.join(' ');
+  const stage = matchStage(words, state.stages) ?? typed;
+  if (stage.length > LIMITS.title) {
+    return fail(`That stage name is too long.`, USAGE.stage);
+  }
+  return ok({ kind: 'stage', ref: r.ref, stage });
+}
+
+function parseWon(state: State): ParseResult {
+  const r = refAt(state, 'won');
+  if ('error' in r) return r.error;
+  if (state.tokens.length > 2) {
+    return fail(
+      `\`/deal won\` takes just the deal reference, e.g. \`/deal won ${r.ref}\`.`,
+      USAGE.won,
+    );
+  }
+  return ok({ kind: 'won', ref: r.ref });
+}
+
+function parseLost(state: State): ParseResult {
+  const r = refAt(state, 'lost');
+  if ('error' in r) return r.error;
+  const reason = rawText(state.s, state.tokens, 2, state.tokens.length);
+  if (reason === '') {
+    return fail(
+      `Please say why ${r.ref} was lost, e.g. \`/deal lost ${r.ref} went with a competitor\`.`,
+      USAGE.lost,
+    );
+  }
+  if (reason.length > LIMITS.reason) {
+    return fail(`That reason is too long: keep it under ${LIMITS.reason} characters.`, USAGE.lost);
+  }
+  return ok({ kind: 'lost', ref: r.ref, reason });
+}
+
+function parseNext(state: State): ParseResult {
+  const r = refAt(state, 'next');
+  if ('error' in r) return r.error;
+  const { s, tokens } = state;
+  let end = tokens.length;
+  let due: string | undefined;
+  const lowest = Math.max(2, tokens.length - 1 - LIMITS.dateWords);
+  for (let i = tokens.length - 2; i >= lowest; i--) {
+    if (word(tokens[i]) !== 'by') continue;
+    const date = parseDateOnly(rawText(s, tokens, i + 1, tokens.length), state.dateCtx);
+    if (date !== undefined) {
+      due = date;
+      end = i;
+      break;
+    }
+  }
+  const action = rawText(s, tokens, 2, end);
+  if (action === '') {
+    return fail(
+      `What's the next step for ${r.ref}? e.g. \`/deal next ${r.ref} send the proposal by friday\`.`,
+      USAGE.next,
+    );
+  }
+  if (action.length > LIMITS.action) {
+    return fail(
+      `That next step is too long: keep it under ${LIMITS.action} characters.`,
+      USAGE.next,
+    );
+  }
+  return ok(due === undefined ? { kind: 'next', ref: r.ref, action } : { kind: 'next', ref: r.ref, action, due });
+}
+
+function parseLog(state: State): ParseResult {
+  const r = refAt(state, 'log');
+  if ('error' in r) return r.error;
+  const typeWord = word(state.tokens[2]);
+  const types = ACTIVITY_TYPES.join(', ');
+  if (typeWord === undefined) {
+    return fail(
+      `What kind of activity was it? Use one of ${types}, e.g. \`/deal log ${r.ref} call spoke with Maria\`.`,
+      USAGE.log,
+    );
+  }
+  if (!(ACTIVITY_TYPES as readonly string[]).includes(typeWord)) {
+    return fail(
+      `"${clip(state.tokens[2]?.text ?? '', 30)}" isn't an activity type; use one of ${types}.`,
+      USAGE.log,
+    );
+  }
+  const type = typeWord as ActivityType;
+  const text = rawText(state.s, state.tokens, 3, state.tokens.length);
+  if (text === '') {
+    return fail(
+      `What happened? Add some text, e.g. \`/deal log ${r.ref} ${type} spoke with Maria about pricing\`.`,
+      USAGE.log,
+    );
+  }
+  if (text.length > LIMITS.logText) {
+    return fail(`That's too long to log: keep it under ${LIMITS.logText} characters.`, USAGE.log);
+  }
+  return ok({ kind: 'log', ref: r.ref, type, text });
+}
+
+function parseAssign(state: State): ParseResult {
+  const r = refAt(state, 'assign');
+  if ('error' in r) return r.error;
+  let rest = state.tokens.slice(2);
+  if (word(rest[0]) === 'to') rest = rest.slice(1);
+  const person = rest.length === 1 && rest[0] && !rest[0].quoted ? parseMention(rest[0].text) : undefined;
+  if (!person) {
+    return fail(
+      `Who should own ${r.ref}? Mention one person, e.g. \`/deal assign ${r.ref} @maria\`.`,
+      USAGE.assign,
+    );
+  }
+  return ok({ kind: 'assign', ref: r.ref, owner: person });
+}
+
+function parseReport(state: State): ParseResult {
+  if (state.tokens.length > 1) {
+    return fail('`/deal report` takes no options.', USAGE.report);
+  }
+  return ok({ kind: 'report' });
+}
+
+// ---------------------------------------------------------------------------------------------
+// new
+
+function parseNew(state: State): ParseResult {
+  const { s, ctx, stages } = state;
+  const tokens = state.tokens.slice(1);
+  const defaultCurrency = typeof ctx?.defaultCurrency === 'string' ? ctx.defaultCurrency : '';
+  // Quoted words never take part in options.
+  const words = tokens.map((t) => (t.quoted ? '"' : t.text));
+  const stagesLongestFirst = [...stages].sort((a, b) => b.split(' ').length - a.split(' ').length);
+
+  let amount: Money | undefined;
+  let amountText = '';
+  let stage: string | undefined;
+  let owner: PersonRef | undefined;
+  let ownerText = '';
+  let closeDate: string | undefined;
+
+  const twice = (what: string, a: string, b: string): ParseResult =>
+    fail(
+      `That has two ${what} (${clip(a, 30)} and ${clip(b, 30)}). Keep one, or put the title in "quotes".`,
+      USAGE.new,
+    );
+
+  let end = tokens.length;
+  peel: while (end > 0) {
+    const last = tokens[end - 1];
+    if (!last || last.quoted) break;
+
+    // An owner: @maria or <@U123ABC>.
+    if (looksLikeMention(last.text)) {
+      const person = parseMention(last.text);
+      if (person) {
+        if (owner) return twice('owners', last.text, ownerText);
+        owner = person;
+        ownerText = last.text;
+        end -= 1;
+        continue;
+      }
+    }
+
+    // An amount: 25k, $1.2M, 25,000 EUR, EUR 25000.
+    const match = matchAmountBefore(words, end, defaultCurrency);
+    if (match) {
+      const typed = joinedText(tokens, end - match.length, end);
+      if (match.reading.kind === 'invalid') return fail(match.reading.reason, USAGE.new);
+      if (amount) return twice('amounts', typed, amountText);
+      amount = match.reading.money;
+      amountText = typed;
+      end -= match.length;
+      continue;
+    }
+
+    // A stage, possibly several words ("closed won"); the longest match wins.
+    for (const name of stagesLongestFirst) {
+      const n = name.split(' ').length;
+      if (n > end) continue;
+      const slice = tokens.slice(end - n, end);
+      if (slice.some((t) => t.quoted)) continue;
+      if (matchStage(slice.map((t) => t.text), [name]) === undefined) continue;
+      if (stage !== undefined) return twice('stages', name, stage);
+      stage = name;
+      end -= n;
+      continue peel;
+    }
+
+    // close <date>: the last `close` followed entirely by a date.
+    const lowest = Math.max(0, end - 1 - LIMITS.dateWords);
+    for (let i = end - 2; i >= lowest; i--) {
+      if (word(tokens[i]) !== 'close') continue;
+      const date = parseDateOnly(rawText(s, tokens, i + 1, end), state.dateCtx);
+      if (date === undefined) continue;
+      if (closeDate !== undefined) return twice('close dates', date, closeDate);
+      closeDate = date;
+      end = i;
+      continue peel;
+    }
+
+    break;
+  }
+
+  const title = joinedText(tokens, 0, end);
+  if (title === '') {
+    return fail(
+      'Give the deal a title, e.g. `/deal new Acme renewal 25k close next friday`.',
+      USAGE.new,
+    );
+  }
+  if (title.length > LIMITS.title) {
+    return fail(`That title is too long: keep it under ${LIMITS.title} characters.`, USAGE.new);
+  }
+  const intent: Extract<Intent, { kind: 'new' }> = { kind: 'new', title };
+  if (amount) intent.amount = amount;
+  if (stage !== undefined) intent.stage = stage;
+  if (owner) intent.owner = owner;
+  if (closeDate !== undefined) intent.closeDate = closeDate;
+  return ok(intent);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Near misses
+
+/** Keywords of four letters or more, with how many typos still count as a near miss. */
+const NEAR_MISS: readonly { keyword: Exclude<Keyword, 'show'>; maxDistance: number }[] = (
+  ['help', 'list', 'stage', 'lost', 'next', 'assign', 'report'] as const
+).map((keyword) => ({ keyword, maxDistance: keyword.length >= 5 ? 2 : 1 }));
+
+/**
+ * A keyword the first word is probably a typo of, but only when the rest of the text fits that
+ * command (so `/deal State Farm` is still a search, while `/deal stgae D-4 won` is a typo).
+ */
+function findNearMiss(state: State): Exclude<Keyword, 'show'> | undefined {
+  const { tokens, stages } = state;
+  const first = word(tokens[0]);
+  if (first === undefined || first.length < 3 || first.length > 12) return undefined;
+  const rest = tokens.slice(1);
+  const restWords = rest.map((t) => t.text.toLowerCase());
+  const secondIsRef = rest[0] !== undefined && !rest[0].quoted && parseDealRef(rest[0].text) !== undefined;
+
+  let best: { keyword: Exclude<Keyword, 'show'>; distance: number } | undefined;
+  for (const { keyword, maxDistance } of NEAR_MISS) {
+    if (Math.abs(keyword.length - first.length) > maxDistance) continue;
+    const distance = editDistance(first, keyword);
+    if (distance === 0 || distance > maxDistance) continue;
+    let fits: boolean;
+    switch (keyword) {
+      case 'help':
+        fits =
+          rest.length === 0 ||
+          (rest.length === 1 && (KEYWORDS as readonly string[]).includes(restWords[0] ?? ''));
+        break;
+      case 'list':
+        fits =
+          rest.length === 0 ||
+          (rest.length === 1 && ['mine', 'my', 'all'].includes(restWords[0] ?? '')) ||
+          matchStage(restWords, stages) !== undefined;
+        break;
+      case 'report':
+        fits = rest.length === 0;
+        break;
+      default:
+        fits = secondIsRef;
+    }
+    if (fits && (!best || distance < best.distance)) best = { keyword, distance };
+  }
+  return best?.keyword;
+}

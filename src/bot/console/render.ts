@@ -1,0 +1,122 @@
+/** Renders replies as plain text for the terminal console. Pure: view model in, text out. */
+import type { DealView, DealDetailView, DealListView } from '../../domain/deals/deal.view.js';
+import type { DealQueueView } from '../../domain/reports/report.view.js';
+import { todayIn } from '../../domain/shared/dates.js';
+import type { Reply } from '../commands/execute.js';
+import { formatDateOnly, formatDaysAgo, formatPercent, formatTotals } from '../format.js';
+
+export interface RenderContext {
+  now: Date;
+  timeZone: string;
+  /** Terminal colours (off when not a TTY or NO_COLOR is set). */
+  color: boolean;
+}
+
+const paint = (on: boolean, code: number) => (s: string) => (on ? `\x1b[${code}m${s}\x1b[0m` : s);
+
+export function renderReply(reply: Reply, ctx: RenderContext): string {
+  const bold = paint(ctx.color, 1);
+  const dim = paint(ctx.color, 2);
+  const red = paint(ctx.color, 31);
+  const today = todayIn(ctx.timeZone, ctx.now);
+  const date = (d: string) => formatDateOnly(d, today);
+
+  const dealLines = (d: DealView): string[] => {
+    const facts = [
+      d.amountText ?? 'no amount',
+      d.stage.name + (d.status === 'lost' && d.lostReason ? ` (${d.lostReason})` : ''),
+      d.owner ? `owner ${d.owner.displayName}` : 'no owner',
+      d.company?.name,
+    ].filter(Boolean);
+    const lines = [`${bold(d.ref)}  ${bold(d.title)}`, `  ${facts.join(' · ')}`];
+    const plan = [
+      d.expectedCloseDate ? `close ${date(d.expectedCloseDate)}` : undefined,
+      d.nextAction
+        ? `next: ${d.nextAction.text}` +
+          (d.nextAction.due
+            ? ` (${d.nextAction.overdue ? red(`overdue since ${date(d.nextAction.due)}`) : d.nextAction.dueToday ? 'due today' : `by ${date(d.nextAction.due)}`})`
+            : '')
+        : d.status === 'open'
+          ? red('no next action')
+          : undefined,
+    ].filter(Boolean);
+    if (plan.length) lines.push(`  ${plan.join(' · ')}`);
+    lines.push(dim(`  last activity ${formatDaysAgo(d.daysSinceActivity)}`));
+    return lines;
+  };
+
+  const row = (d: DealView) =>
+    [
+      d.ref.padEnd(7),
+      truncate(d.title, 30).padEnd(30),
+      (d.amountText ?? '—').padStart(12),
+      d.stage.name.padEnd(12),
+      d.expectedCloseDate ? `close ${date(d.expectedCloseDate)}`.padEnd(18) : ''.padEnd(18),
+      d.nextAction ? `next: ${truncate(d.nextAction.text, 28)}${d.nextAction.overdue ? red(' (overdue)') : ''}` : d.status === 'open' ? red('no next action') : '',
+    ].join(' ');
+
+  const list = (l: DealListView | DealQueueView, heading = l.heading): string[] => {
+    const shown = l.items.length;
+    const head = `${bold(heading)} ${dim(`(${l.total === shown ? shown : `${shown} of ${l.total}`})`)}`;
+    if (shown === 0) return [head, dim('  none')];
+    const more = 'hasMore' in l && l.hasMore ? [dim(`  … ${l.total - shown} more`)] : [];
+    return [head, ...l.items.map((d) => `  ${row(d)}`), ...more];
+  };
+
+  switch (reply.kind) {
+    case 'help':
+      return reply.text;
+    case 'error':
+      return [`${red('✗')} ${reply.message}`, reply.hint ? dim(`  ${reply.hint}`) : ''].filter(Boolean).join('\n');
+    case 'deal': {
+      const lines = [...(reply.headline ? [`✓ ${reply.headline}`] : []), ...dealLines(reply.deal)];
+      const detail = reply.deal as Partial<DealDetailView>;
+      if (detail.contacts?.length) lines.push(`  contacts: ${detail.contacts.map((c) => c.name).join(', ')}`);
+      if (detail.timeline?.length) {
+        lines.push(dim('  timeline:'));
+        for (const e of detail.timeline.slice(0, 5)) {
+          const when = e.at.toISOString().slice(0, 10);
+          const what =
+            e.kind === 'activity'
+              ? `${e.type}: ${truncate(e.body ?? '', 60)}`
+              : e.type === 'created'
+                ? `created in ${e.to}`
+                : e.field
+                  ? `${e.field}: ${e.from ?? '—'} → ${e.to ?? '—'}`
+                  : e.type;
+          lines.push(dim(`    ${[when, e.actor, what].filter(Boolean).join(' ')}`));
+        }
+      }
+      if (reply.hint) lines.push(dim(`  ${reply.hint}`));
+      return lines.join('\n');
+    }
+    case 'list':
+      return [...list(reply.list), ...(reply.hint ? [dim(`  ${reply.hint}`)] : [])].join('\n');
+    case 'report': {
+      const s = reply.summary;
+      const lines = [bold('Pipeline')];
+      for (const st of s.stages) {
+        const label = st.kind === 'open' ? `${st.name} (${st.probability}%)` : `${st.name} (last ${s.periodDays} days)`;
+        lines.push(`  ${label.padEnd(26)} ${String(st.count).padStart(6)}  ${formatTotals(st.totals)}`);
+      }
+      lines.push(
+        `  ${'Open pipeline'.padEnd(26)} ${String(s.open.count).padStart(6)}  ${formatTotals(s.open.totals)}`,
+        `  ${'Weighted forecast'.padEnd(26)} ${''.padStart(6)}  ${formatTotals(s.open.weighted)}`,
+        `  Win rate ${formatPercent(s.winRate)} · average won deal ${formatTotals(s.averageDealSize)} · average sales cycle ${
+          s.averageCycleDays === null ? '—' : `${s.averageCycleDays} days`
+        } ${dim(`(last ${s.periodDays} days)`)}`,
+        '',
+        ...list(reply.due),
+        '',
+        ...list(reply.noNextAction),
+        '',
+        ...list(reply.stale),
+      );
+      return lines.join('\n');
+    }
+  }
+}
+
+function truncate(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}

@@ -1,0 +1,29 @@
+/** Small formatting helpers every renderer shares, so Slack, Teams and the console agree. */
+import { formatMoney, type Money } from '../domain/shared/money.js';
+
+/** `Fri, Nov 27` (with the year when it is not this year's). */
+export function formatDateOnly(date: string, today: string): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  const sameYear = date.slice(0, 4) === today.slice(0, 4);
+  return new Intl.DateTimeFormat('en-US', {
+    timeZone: 'UTC',
+    weekday: 'short',
+    month: 'short',
+    day: 'numeric',
+    ...(sameYear ? {} : { year: 'numeric' }),
+  }).format(d);
+}
+
+export function formatDaysAgo(days: number): string {
+  if (days <= 0) return 'today';
+  if (days === 1) return 'yesterday';
+  return `${days} days ago`;
+}
+
+export function formatTotals(totals: Money[], empty = '—'): string {
+  return totals.length ? totals.map((m) => formatMoney(m)).join(' + ') : empty;
+}
+
+export function formatPercent(ratio: number | null): string {
+  return ratio === null ? '—' : `${Math.round(ratio * 100)}%`;
+}

@@ -1,0 +1,46 @@
+/**
+ * The one place that turns errors into the words a person sees. Every surface calls
+ * `errorReply`; only the command prefix differs (`/deal` in Slack and the console, `deal` in Teams).
+ */
+import { isDomainError, DomainErrorCode } from '../domain/errors.js';
+import type { Logger } from '../log.js';
+
+export interface ErrorReply {
+  kind: 'error';
+  message: string;
+  /** The nearest correct usage, or what to try next. */
+  hint?: string;
+  /** Valid values for the field at fault (stages, scopes). */
+  choices?: string[];
+  /** The form field at fault, for surfaces that show errors inline (Slack modals). */
+  field?: string;
+}
+
+export function errorReply(err: unknown, log: Logger, prefix = '/deal'): ErrorReply {
+  if (isDomainError(err)) {
+    const base = { kind: 'error' as const, message: err.message, field: err.details.field };
+    switch (err.code) {
+      case DomainErrorCode.UnknownStage:
+        return { ...base, hint: `Stages: ${err.details.choices?.join(', ')}`, choices: err.details.choices };
+      case DomainErrorCode.NotFound:
+        return err.details.field === 'ref'
+          ? { ...base, hint: `Find a deal's reference with \`${prefix} <words from its title>\`.` }
+          : base;
+      case DomainErrorCode.LostReasonRequired:
+        return { ...base, hint: `\`${prefix} lost <ref> <reason>\`, e.g. \`${prefix} lost D-7 went with a competitor\`` };
+      case DomainErrorCode.UnknownMember:
+        return { ...base, hint: 'Mention someone who has used the CRM, or leave the owner out to own it yourself.' };
+      case DomainErrorCode.Duplicate:
+      case DomainErrorCode.InvalidInput:
+      case DomainErrorCode.DealClosed:
+      case DomainErrorCode.Conflict:
+        return base;
+    }
+  }
+  // Not the person's fault: log everything, tell them little.
+  log.error({ err }, 'command failed');
+  return {
+    kind: 'error',
+    message: 'Sorry, something went wrong on my side and nothing was changed. Please try again in a moment.',
+  };
+}
