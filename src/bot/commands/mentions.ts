@@ -5,7 +5,7 @@
 import type { PersonRef } from './intent.js';
 
 /** Slack user mention; Slack ids are upper-case letters and digits starting with U or W. */
-const SLACK_MENTION = /^<@([UW][A-Z0-9]{1,40})(?:\|([^<>|]{0,80}))?>$/;
+const SLACK_MENTION = /^<@([UW][A-Z0-9]{1,40})(?:\|([^<>|]{0,80}))?>[.,;:!?]*$/;
 
 /** `@handle`, optionally followed by sentence punctuation (`@maria,`). */
 const HANDLE_MENTION = /^@([A-Za-z0-9._-]{1,64}?)[.,;:!?]*$/;

@@ -128,6 +128,11 @@ function isSpace(ch: string): boolean {
  */
 function tokenize(s: string): Token[] {
   const tokens: Token[] = [];
+  // nextClose[j]: the first closing quote at or after j, or -1 (keeps tokenising linear).
+  const nextClose = new Int32Array(s.length + 1).fill(-1);
+  for (let j = s.length - 1; j >= 0; j--) {
+    nextClose[j] = CLOSE_QUOTES.includes(s[j] ?? '') ? j : (nextClose[j + 1] ?? -1);
+  }
   let i = 0;
   while (i < s.length) {
     const ch = s[i] ?? '';
@@ -136,13 +141,7 @@ function tokenize(s: string): Token[] {
       continue;
     }
     if (OPEN_QUOTES.includes(ch)) {
-      let close = -1;
-      for (let j = i + 1; j < s.length; j++) {
-        if (CLOSE_QUOTES.includes(s[j] ?? '')) {
-          close = j;
-          break;
-        }
-      }
+      const close = nextClose[i + 1] ?? -1;
       if (close !== -1) {
         tokens.push({ text: s.slice(i + 1, close).trim(), quoted: true, start: i, end: close + 1 });
         i = close + 1;

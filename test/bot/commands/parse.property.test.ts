@@ -1,0 +1,360 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { isCurrencyCode, minorDigits } from '../../../src/bot/commands/amount.js';
+import type { Intent, Money, ParseContext, ParseResult } from '../../../src/bot/commands/intent.js';
+import { DEFAULT_STAGES, LIMITS, parseCommand } from '../../../src/bot/commands/parse.js';
+
+// Tuesday 24 November 2026, 11:00 in Berlin.
+const ctx: ParseContext = {
+  now: new Date('2026-11-24T10:00:00Z'),
+  timeZone: 'Europe/Berlin',
+  defaultCurrency: 'USD',
+};
+
+const KINDS = ['help', 'new', 'list', 'show', 'stage', 'won', 'lost', 'next', 'log', 'assign', 'report'];
+const CATCH_ALL = "Sorry, I couldn't read that command.";
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const REF = /^D-\d+$/;
+
+/** Whatever the input, the result is well formed, and no internal error was swallowed. */
+function checkWellFormed(result: ParseResult): void {
+  expect(typeof result.ok).toBe('boolean');
+  if (!result.ok) {
+    expect(typeof result.error.message).toBe('string');
+    expect(result.error.message.trim()).not.toBe('');
+    expect(result.error.message).not.toBe(CATCH_ALL);
+    expect(result.error.usage).toMatch(/^\/deal \S/);
+    return;
+  }
+  const intent: Intent = result.intent;
+  expect(KINDS).toContain(intent.kind);
+  const checkMoney = (m: Money): void => {
+    expect(typeof m.minor).toBe('bigint');
+    expect(m.minor >= 0n).toBe(true);
+    expect(isCurrencyCode(m.currency)).toBe(true);
+    expect(m.minor <= 10n ** BigInt(15 + minorDigits(m.currency))).toBe(true);
+  };
+  switch (intent.kind) {
+    case 'new':
+      expect(intent.title.trim()).not.toBe('');
+      expect(intent.title.length).toBeLessThanOrEqual(LIMITS.title);
+      if (intent.amount) checkMoney(intent.amount);
+      if (intent.closeDate !== undefined) expect(intent.closeDate).toMatch(DATE);
+      if (intent.owner) expect(intent.owner.userId ?? intent.owner.handle).toBeTruthy();
+      break;
+    case 'show':
+      expect(intent.query.trim()).not.toBe('');
+      expect(intent.query.length).toBeLessThanOrEqual(LIMITS.query);
+      break;
+    case 'stage':
+      expect(intent.ref).toMatch(REF);
+      expect(intent.stage.trim()).not.toBe('');
+      break;
+    case 'won':
+      expect(intent.ref).toMatch(REF);
+      break;
+    case 'lost':
+      expect(intent.ref).toMatch(REF);
+      expect(intent.reason.trim()).not.toBe('');
+      break;
+    case 'next':
+      expect(intent.ref).toMatch(REF);
+      expect(intent.action.trim()).not.toBe('');
+      expect(intent.action.length).toBeLessThanOrEqual(LIMITS.action);
+      if (intent.due !== undefined) expect(intent.due).toMatch(DATE);
+      break;
+    case 'log':
+      expect(intent.ref).toMatch(REF);
+      expect(intent.text.trim()).not.toBe('');
+      expect(intent.text.length).toBeLessThanOrEqual(LIMITS.logText);
+      break;
+    case 'assign':
+      expect(intent.ref).toMatch(REF);
+      expect(intent.owner.userId ?? intent.owner.handle).toBeTruthy();
+      break;
+    default:
+      break;
+  }
+}
+
+const parses = (text: string, c: ParseContext = ctx): void => {
+  let result: ParseResult | undefined;
+  expect(() => {
+    result = parseCommand(text, c);
+  }).not.toThrow();
+  if (result) checkWellFormed(result);
+};
+
+// Fragments of the grammar, to build inputs that reach deep into the parser.
+const fragment = fc.oneof(
+  fc.constantFrom(
+    'new', 'NEW', 'list', 'show', 'stage', 'won', 'lost', 'next', 'log', 'assign', 'report',
+    'help', '/deal', 'deal', 'lsit', 'asign', 'nxt', 'mine', 'all', 'close', 'Close', 'by', 'to',
+    'call', 'email', 'meeting', 'note', 'qualified', 'proposal', 'closed', 'won',
+  ),
+  fc.constantFrom('D-42', 'd42', 'd-7', '#3', 'D-', 'D-0', 'D-999999999', 'D-1234567890'),
+  fc.constantFrom(
+    '25k', '$1.2M', '1.2m', '25,000', 'EUR', '25,000 EUR', 'EUR 25000', '€25k', '£3.5k', '¥500000',
+    '1,234.56', 'USD 99.99', '2.5bn', '$1.234', '-5k', '¥1.5', '2000000bn', '2026', '3', '0', 'k',
+    'XYZ', 'CEO',
+  ),
+  fc.constantFrom('@maria', '@', '@Maria.Garcia', '<@U123ABC|maria>', '<@U123ABC>', '<@', '<@U1|a b>', '@@x'),
+  fc.constantFrom(
+    'next friday', 'friday', 'tomorrow', 'today', 'in 2 weeks', 'in 3 days', '2026-12-01', 'Dec 1',
+    '1 December 2026', 'end of month', 'please', 'Dec 1 - Dec 5', '2026-02-30',
+  ),
+  fc.constantFrom('"', '“', '”', '"Acme won"', '""', '&amp;', '&lt;', '&gt;', '&amp;lt;', '<', '>', '\n', '\t'),
+  fc.string({ maxLength: 8 }),
+);
+const grammarText = fc
+  .tuple(fc.array(fragment, { maxLength: 14 }), fc.constantFrom(' ', '  ', '\t', ' \n '))
+  .map(([parts, sep]) => parts.join(sep));
+
+describe('parseCommand on arbitrary input', () => {
+  it('any ASCII-ish string gives an intent or a friendly error', () => {
+    fc.assert(fc.property(fc.string({ maxLength: 300 }), (text) => parses(text)), { numRuns: 500 });
+  });
+
+  it('any Unicode string (graphemes) gives an intent or a friendly error', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 200 }), (text) => parses(text)),
+      { numRuns: 400 },
+    );
+  });
+
+  it('any string of code points, lone surrogates included, gives an intent or a friendly error', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (text) => parses(text)),
+      { numRuns: 400 },
+    );
+  });
+
+  it('strings built from grammar fragments give an intent or a friendly error', () => {
+    fc.assert(fc.property(grammarText, (text) => parses(text)), { numRuns: 1500 });
+  });
+
+  it('each command keyword followed by anything gives an intent or a friendly error', () => {
+    const keyword = fc.constantFrom('new', 'list', 'show', 'stage', 'won', 'lost', 'next', 'log', 'assign', 'report', 'help');
+    fc.assert(
+      fc.property(keyword, fc.constantFrom('', 'D-4 '), grammarText, (k, ref, rest) => parses(`${k} ${ref}${rest}`)),
+      { numRuns: 800 },
+    );
+  });
+
+  it('very long input is handled', () => {
+    fc.assert(
+      fc.property(fc.constantFrom('new ', 'log D-1 note ', 'next D-1 x ', ''), fc.integer({ min: 190, max: 6000 }), (prefix, n) =>
+        parses(prefix + 'close friday '.repeat(Math.ceil(n / 13))),
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it('any time zone or instant in the context is handled', () => {
+    const zones = fc.constantFrom(...Intl.supportedValuesOf('timeZone').slice(0, 400), 'Bad/Zone', '');
+    fc.assert(
+      fc.property(
+        grammarText,
+        zones,
+        fc.date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('2100-01-01T00:00:00Z') }),
+        (text, timeZone, now) => parses(text, { ...ctx, now, timeZone }),
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Round trips for `new`
+
+/** Title words that never look like options (bare numbers included: they are not money). */
+const SAFE_WORDS = ['Acme', 'renewal', 'Globex', 'pilot', 'expansion', 'Initech', 'north', 'region', 'phase', '2026', '3', 'Q3', 'v2', "O'Brien", 'R&D', 'Co', 'Sons', 'x-ray', 'Ünïcødé', '日本'];
+/** Words that look like options or keywords: safe only inside a quoted title. */
+const RISKY_WORDS = [...SAFE_WORDS, 'close', 'next', 'friday', 'won', 'lost', 'new', 'qualified', '25k', '$5', 'EUR', '@bob', 'D-4', 'by', 'tomorrow', 'list'];
+
+const ws = fc.constantFrom(' ', '  ', '\t', ' \t ');
+
+/** The plain decimal text of `minor` with `digits` fraction digits, without trailing zeros. */
+function decimal(minor: bigint, digits: number): string {
+  if (digits === 0) return minor.toString();
+  const s = minor.toString().padStart(digits + 1, '0');
+  const int = s.slice(0, -digits);
+  const frac = s.slice(-digits).replace(/0+$/, '');
+  return frac === '' ? int : `${int}.${frac}`;
+}
+
+function grouped(int: string): string {
+  return int.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+const SYMBOL: Record<string, string> = { USD: '$', EUR: '€', GBP: '£', JPY: '¥' };
+
+/** A money value and one way a person might type it. */
+const typedAmount: fc.Arbitrary<{ money: Money; text: string }> = fc
+  .tuple(
+    fc.constantFrom('USD', 'EUR', 'GBP', 'JPY', 'KWD', 'CHF'),
+    fc.oneof(fc.bigInt({ min: 0n, max: 10n ** 7n }), fc.bigInt({ min: 0n, max: 10n ** 17n })),
+    fc.nat(5),
+  )
+  .map(([currency, raw, form]) => {
+    const digits = minorDigits(currency);
+    const minor = raw % (10n ** BigInt(15 + digits) + 1n);
+    const plain = decimal(minor, digits);
+    const [int = '0', frac] = plain.split('.');
+    const withGroups = grouped(int) + (frac === undefined ? '' : `.${frac}`);
+    // The k form is exact for every amount: 1234.56 → 1.23456k.
+    const k = `${decimal(minor, digits + 3)}k`;
+    const symbol = SYMBOL[currency];
+    let text: string;
+    switch (form) {
+      case 0:
+        text = `${currency} ${plain}`;
+        break;
+      case 1:
+        text = `${withGroups} ${currency}`;
+        break;
+      case 2:
+        text = currency === 'USD' ? k : `${k} ${currency}`;
+        break;
+      case 3:
+        text = symbol !== undefined ? `${symbol}${withGroups}` : `${currency} ${withGroups}`;
+        break;
+      case 4:
+        text = symbol !== undefined ? `${symbol}${k}` : `${currency} ${k}`;
+        break;
+      default:
+        text = `${currency} ${k.toUpperCase()}`;
+    }
+    return { money: { minor, currency }, text };
+  });
+
+const DATE_PHRASES: readonly [string, string][] = [
+  ['next friday', '2026-11-27'],
+  ['friday', '2026-11-27'],
+  ['tomorrow', '2026-11-25'],
+  ['in 2 weeks', '2026-12-08'],
+  ['Dec 1', '2026-12-01'],
+  ['1 December 2026', '2026-12-01'],
+  ['end of month', '2026-11-30'],
+];
+const typedDate: fc.Arbitrary<{ date: string; text: string }> = fc.oneof(
+  fc.constantFrom(...DATE_PHRASES).map(([text, date]) => ({ text, date })),
+  fc
+    .date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2099-12-31T00:00:00Z'), noInvalidDate: true })
+    .map((d) => {
+      const date = d.toISOString().slice(0, 10);
+      return { text: date, date };
+    }),
+);
+
+const handle = fc.stringMatching(/^[a-z0-9]([a-z0-9._-]{0,10}[a-z0-9])?$/);
+const typedOwner = fc.oneof(
+  handle.map((h) => ({ text: `@${h}`, owner: { handle: h } })),
+  fc
+    .tuple(fc.stringMatching(/^U[A-Z0-9]{4,10}$/), handle)
+    .map(([id, h]) => ({ text: `<@${id}|${h}>`, owner: { userId: id, handle: h } })),
+  fc.stringMatching(/^U[A-Z0-9]{4,10}$/).map((id) => ({ text: `<@${id}>`, owner: { userId: id } })),
+);
+
+const newCommand = fc
+  .record({
+    keyword: fc.constantFrom('new', 'NEW', 'New', '/deal new', 'deal new'),
+    title: fc.oneof(
+      fc.array(fc.constantFrom(...SAFE_WORDS), { minLength: 1, maxLength: 6 }).map((w) => ({ words: w, quoted: false })),
+      fc.array(fc.constantFrom(...SAFE_WORDS), { minLength: 1, maxLength: 5 }).map((w) => ({ words: ['Close', ...w], quoted: false })),
+      fc.array(fc.constantFrom(...RISKY_WORDS), { minLength: 1, maxLength: 6 }).map((w) => ({ words: w, quoted: true })),
+    ),
+    amount: fc.option(typedAmount, { nil: undefined }),
+    stage: fc.option(fc.constantFrom(...DEFAULT_STAGES), { nil: undefined }),
+    owner: fc.option(typedOwner, { nil: undefined }),
+    close: fc.option(typedDate, { nil: undefined }),
+    order: fc.shuffledSubarray([0, 1, 2, 3], { minLength: 4, maxLength: 4 }),
+    sep: ws,
+    stageCase: fc.boolean(),
+  })
+  .map((g) => {
+    const titleText = g.title.words.join(' ');
+    const options: string[] = [];
+    for (const i of g.order) {
+      if (i === 0 && g.amount) options.push(g.amount.text);
+      if (i === 1 && g.stage !== undefined) options.push(g.stageCase ? g.stage.toUpperCase() : g.stage);
+      if (i === 2 && g.owner) options.push(g.owner.text);
+      if (i === 3 && g.close) options.push(`close ${g.close.text}`);
+    }
+    const title = g.title.quoted ? `"${titleText}"` : g.title.words.join(g.sep);
+    const text = [g.keyword, title, ...options].join(g.sep);
+    const expected: Intent = { kind: 'new', title: titleText };
+    if (g.amount) expected.amount = g.amount.money;
+    if (g.stage !== undefined) expected.stage = g.stage;
+    if (g.owner) expected.owner = g.owner.owner;
+    if (g.close) expected.closeDate = g.close.date;
+    return { text, expected };
+  });
+
+describe('round trips', () => {
+  it('a generated `new` command gives back its title, amount, stage, owner and close date', () => {
+    fc.assert(
+      fc.property(newCommand, ({ text, expected }) => {
+        expect(parseCommand(text, ctx)).toEqual({ ok: true, intent: expected });
+      }),
+      { numRuns: 1500 },
+    );
+  });
+
+  it('a generated amount after a title parses to the same money', () => {
+    fc.assert(
+      fc.property(typedAmount, ({ money, text }) => {
+        const result = parseCommand(`new Acme 2026 ${text}`, ctx);
+        expect(result).toEqual({ ok: true, intent: { kind: 'new', title: 'Acme 2026', amount: money } });
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('`next` keeps the action and reads the last `by <date>`', () => {
+    const action = fc.array(fc.constantFrom(...SAFE_WORDS, 'by', 'email', 'phone', 'call'), { minLength: 1, maxLength: 8 });
+    fc.assert(
+      fc.property(action, fc.option(typedDate, { nil: undefined }), (words, due) => {
+        // An action ending in "by" followed by a date would move the date: keep it unambiguous.
+        fc.pre(words[words.length - 1] !== 'by' && !(words[0] === 'by' && words.length === 1));
+        const text = `next D-9 ${words.join(' ')}${due ? ` by ${due.text}` : ''}`;
+        const expected: Intent = { kind: 'next', ref: 'D-9', action: words.join(' ') };
+        if (due) expected.due = due.date;
+        expect(parseCommand(text, ctx)).toEqual({ ok: true, intent: expected });
+      }),
+      { numRuns: 800 },
+    );
+  });
+
+  it('`log` keeps any text as typed', () => {
+    const text = fc
+      .string({ unit: 'grapheme', minLength: 1, maxLength: 300 })
+      .map((s) => s.trim())
+      .filter((s) => s !== '' && !/[&"“”„«]/.test(s));
+    fc.assert(
+      fc.property(fc.constantFrom('call', 'email', 'meeting', 'note'), text, (type, body) => {
+        expect(parseCommand(`log d-12 ${type} ${body}`, ctx)).toEqual({
+          ok: true,
+          intent: { kind: 'log', ref: 'D-12', type, text: body },
+        });
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('a deal reference in any accepted spelling normalises to D-<n>', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 999_999_999 }),
+        fc.constantFrom('D-', 'd-', 'D', 'd', '#'),
+        fc.constantFrom('won', 'show', ''),
+        (n, prefix, command) => {
+          const result = parseCommand(`${command} ${prefix}${n}`, ctx);
+          const intent: Intent = command === 'won' ? { kind: 'won', ref: `D-${n}` } : { kind: 'show', query: `D-${n}` };
+          expect(result).toEqual({ ok: true, intent });
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
