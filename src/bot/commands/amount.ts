@@ -31,7 +31,10 @@
  * `new Acme renewal 25k`, `$25000` and `25,000` are amounts. {@link parseAmount} itself, used where
  * the text is known to be an amount, accepts bare numbers.
  */
+import { formatMoney, isKnownCurrency, minorDigits } from '../../domain/shared/money.js';
 import type { Money } from './intent.js';
+
+export { formatMoney, minorDigits };
 
 /** Largest amount accepted, in major units (10^15). */
 export const MAX_MAJOR_UNITS = 10n ** 15n;
@@ -86,34 +89,9 @@ const SINGLE_RE = new RegExp(
 
 const CODE_RE = /^[A-Z]{3}$/;
 
-let currencySet: ReadonlySet<string> | undefined;
-
-/** Whether `code` is an ISO 4217 currency code this runtime's `Intl` knows (upper case). */
+/** Whether `code` is an ISO 4217 currency code this runtime's `Intl` knows (upper case only). */
 export function isCurrencyCode(code: string): boolean {
-  if (!CODE_RE.test(code)) return false;
-  if (!currencySet) {
-    let codes: string[] = [];
-    try {
-      codes = Intl.supportedValuesOf('currency');
-    } catch {
-      codes = [];
-    }
-    currencySet = new Set(codes);
-  }
-  return currencySet.has(code);
-}
-
-const minorDigitsCache = new Map<string, number>();
-
-/** The number of minor-unit digits of a currency (2 for USD, 0 for JPY, 3 for KWD). */
-export function minorDigits(currency: string): number {
-  const cached = minorDigitsCache.get(currency);
-  if (cached !== undefined) return cached;
-  const digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions()
-    .maximumFractionDigits;
-  const value = digits ?? 2;
-  minorDigitsCache.set(currency, value);
-  return value;
+  return CODE_RE.test(code) && isKnownCurrency(code);
 }
 
 const narrowSymbolCache = new Map<string, string>();
@@ -354,27 +332,3 @@ export function matchAmountAt(
   return undefined;
 }
 
-/**
- * Format money for people: `$25,000`, `$1,234.56`, `€25,000`, `¥500,000`. Minor units are shown
- * only when they are not zero (then all of them: `$1,234.50`). Exact for any size: the decimal
- * string is built with bigint and handed to Intl as a string.
- */
-export function formatMoney(m: Money, locale = 'en-US'): string {
-  const digits = minorDigits(m.currency);
-  const negative = m.minor < 0n;
-  const abs = negative ? -m.minor : m.minor;
-  const scale = 10n ** BigInt(digits);
-  const major = abs / scale;
-  const minor = abs % scale;
-  const showMinor = minor !== 0n;
-  const decimal = showMinor
-    ? `${negative ? '-' : ''}${major}.${minor.toString().padStart(digits, '0')}`
-    : `${negative ? '-' : ''}${major}`;
-  const nf = new Intl.NumberFormat(locale, {
-    style: 'currency',
-    currency: m.currency,
-    minimumFractionDigits: showMinor ? digits : 0,
-    maximumFractionDigits: showMinor ? digits : 0,
-  });
-  return nf.format(decimal as Intl.StringNumericLiteral);
-}

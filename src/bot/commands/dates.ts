@@ -16,6 +16,7 @@
  * The whole text must be a date: `next friday please call` is not one. Trailing punctuation
  * (`friday.`) is allowed. Date ranges (`Dec 1 - Dec 5`) are not single dates and are rejected.
  */
+import { todayIn as calendarToday } from '../../domain/shared/dates.js';
 import * as chrono from 'chrono-node';
 import type { DateOnly } from './intent.js';
 
@@ -110,8 +111,7 @@ function addDays(d: LocalDay, days: number): DateOnly {
 
 /** Today's date in the time zone, `YYYY-MM-DD`. */
 export function todayIn(ctx: DateContext): DateOnly {
-  const w = wallClock(ctx.now, safeTimeZone(ctx.timeZone));
-  return toDateOnly(w.year, w.month, w.day);
+  return calendarToday(safeTimeZone(ctx.timeZone), ctx.now);
 }
 
 const WEEKDAY_ONLY = /^(?:(on|this|next|coming|this coming)\s+)?[a-z]+$/i;

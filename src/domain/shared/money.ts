@@ -34,25 +34,25 @@ export function minorDigits(currency: string): number {
   return digits;
 }
 
-/** `$25,000`, `€1,234.56`, `¥500,000`: exact for any size, fractions only when present. */
+/**
+ * Money for people: `$25,000`, `$1,234.56`, `€25,000`, `¥500,000`. Minor units show only when
+ * they are not zero. Exact for any size: the decimal string is built with bigint and handed to
+ * Intl as a string.
+ */
 export function formatMoney(money: Money, locale = 'en-US'): string {
   const digits = minorDigits(money.currency);
+  const negative = money.minor < 0n;
+  const abs = negative ? -money.minor : money.minor;
   const scale = 10n ** BigInt(digits);
-  const major = money.minor / scale;
-  const fraction = money.minor % scale;
-  const fmt = new Intl.NumberFormat(locale, {
+  const fraction = abs % scale;
+  const sign = negative ? '-' : '';
+  const decimal = fraction === 0n ? `${sign}${abs / scale}` : `${sign}${abs / scale}.${fraction.toString().padStart(digits, '0')}`;
+  return new Intl.NumberFormat(locale, {
     style: 'currency',
     currency: money.currency,
     minimumFractionDigits: fraction === 0n ? 0 : digits,
-    maximumFractionDigits: digits,
-  });
-  if (fraction === 0n) return fmt.format(major);
-  // Format the integer part with grouping, then splice in the exact fraction.
-  const parts = fmt.formatToParts(major);
-  const fractionText = fraction.toString().padStart(digits, '0');
-  return parts
-    .map((p) => (p.type === 'fraction' ? fractionText : p.value))
-    .join('');
+    maximumFractionDigits: fraction === 0n ? 0 : digits,
+  }).format(decimal as Intl.StringNumericLiteral);
 }
 
 /** `amount × percent / 100`, rounded half up to a minor unit. */
