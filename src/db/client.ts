@@ -15,6 +15,13 @@ export type Db = SqliteClient;
 /** A client or the transaction client handed to `$transaction(async (tx) => …)`. */
 export type Tx = Omit<Db, '$connect' | '$disconnect' | '$on' | '$transaction' | '$extends'>;
 
+const sqliteClients = new WeakSet<object>();
+
+/** True for a client opened on SQLite (it needs the write lock taken at the start of a transaction). */
+export function isSqliteClient(db: object): boolean {
+  return sqliteClients.has(db);
+}
+
 export interface DbHandle {
   db: Db;
   target: DatabaseTarget;
@@ -37,6 +44,7 @@ export async function openDatabase(urlOrTarget: string | DatabaseTarget): Promis
     await db.$queryRawUnsafe('PRAGMA synchronous = NORMAL');
     await db.$queryRawUnsafe(`PRAGMA busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
     await db.$queryRawUnsafe('PRAGMA foreign_keys = ON');
+    sqliteClients.add(db);
   } else {
     const adapter = new PrismaPg(
       { connectionString: target.url, max: 10 },

@@ -1,4 +1,5 @@
-import type { Db, Tx } from '../db/client.js';
+import pRetry, { AbortError } from 'p-retry';
+import { isSqliteClient, type Db, type Tx } from '../db/client.js';
 import type { Clock } from './ports.js';
 
 /** What every domain service is built from. */
@@ -20,9 +21,41 @@ export interface Actor {
 
 export type { Db, Tx };
 
-/** Runs `fn` in one transaction: every write of a use case commits together or not at all. */
+/**
+ * Runs `fn` in one transaction: every write of a use case commits together or not at all.
+ *
+ * SQLite: the driver opens transactions with a plain (deferred) BEGIN, so a transaction that
+ * reads before it writes could find another process (a job worker) has written meanwhile, and
+ * fail at once instead of waiting. Taking the write lock first makes writers queue behind the
+ * busy timeout instead; a transaction that still times out is retried from the start.
+ */
 export function inTransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return db.$transaction(fn, { maxWait: 10_000, timeout: 20_000 });
+  const sqlite = isSqliteClient(db);
+  const attempt = () =>
+    db.$transaction(
+      async (tx) => {
+        if (sqlite) await tx.$executeRawUnsafe('UPDATE "Workspace" SET "id" = "id" WHERE 1 = 0');
+        return fn(tx);
+      },
+      { maxWait: 10_000, timeout: 20_000 },
+    );
+  if (!sqlite) return attempt();
+  return pRetry(
+    async () => {
+      try {
+        return await attempt();
+      } catch (err) {
+        throw isBusy(err) ? err : new AbortError(err as Error);
+      }
+    },
+    { retries: 4, minTimeout: 50, maxTimeout: 1000, randomize: true },
+  );
+}
+
+/** SQLite's "database is locked", as the driver adapter reports it. */
+function isBusy(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown };
+  return e?.code === 'P1008' || /database is locked|SQLITE_BUSY|timed out/i.test(String(e?.message ?? ''));
 }
 
 /** True when a Prisma error is a unique-constraint violation (a retried delivery, a duplicate). */
