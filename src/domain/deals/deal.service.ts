@@ -193,7 +193,7 @@ export class DealService {
 
   /**
    * A reference finds that deal; other text searches titles and company names,
-   * case-insensitively, open deals first, most recently updated first.
+   * case-insensitively, most recently updated first (archived deals excluded).
    */
   async find(actor: Actor, text: string, page: PageInput = {}): Promise<DealListView> {
     const query = parseInput(searchSchema, text);
@@ -212,7 +212,7 @@ export class DealService {
       archivedAt: null,
       searchText: { contains: searchKey(query) },
     };
-    return this.page(actor, where, [{ status: 'desc' }, { updatedAt: 'desc' }], `Deals matching “${query}”`, p, pageSize);
+    return this.page(actor, where, { updatedAt: 'desc' }, `Deals matching “${query}”`, p, pageSize);
   }
 
   /** Open deals: the actor's (`mine`), everyone's (`all`) or one stage's. */
