@@ -37,13 +37,34 @@ export const envSchema = z.object({
     .regex(/^[a-z0-9._-]{1,40}$/i, 'letters, digits, dot, dash or underscore')
     .optional(),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
-  // Chat platforms: read here so the console can say what is connected. Used by the Slack and
-  // Teams surfaces.
+  /** Encrypts tokens stored in the database (Slack OAuth installs): 32 bytes as hex or base64. */
+  CRM_ENCRYPTION_KEY: optionalSecret,
+  // Slack: single workspace (bot token + signing secret) or OAuth distribution (client id,
+  // secret, state secret + signing secret); Socket Mode when an app-level token is set.
   SLACK_BOT_TOKEN: optionalSecret,
   SLACK_SIGNING_SECRET: optionalSecret,
   SLACK_APP_TOKEN: optionalSecret,
+  SLACK_CLIENT_ID: optionalSecret,
+  SLACK_CLIENT_SECRET: optionalSecret,
+  SLACK_STATE_SECRET: optionalSecret,
+  // Teams (Bot Framework).
   MICROSOFT_APP_ID: optionalSecret,
   MICROSOFT_APP_PASSWORD: optionalSecret,
+  MICROSOFT_APP_TENANT_ID: optionalSecret,
+  MICROSOFT_APP_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
+  // The LLM helper: any OpenAI-compatible server. Without a key it answers offline (templates).
+  OPENAI_API_KEY: optionalSecret,
+  OPENAI_BASE_URL: z
+    .string()
+    .trim()
+    .url('must be a URL such as http://localhost:11434/v1')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  OPENAI_MODEL: z.string().trim().min(1).default('gpt-4o-mini'),
+  OPENAI_TIMEOUT_MS: z.coerce.number().int().min(1000).max(120_000).default(20_000),
+  OPENAI_MAX_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
+  /** Upper bound on the tokens one helper request may spend (prompt + answer). */
+  OPENAI_TOKEN_BUDGET: z.coerce.number().int().min(500).max(200_000).default(6000),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -60,5 +81,8 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   return result.data;
 }
 
-export const slackConfigured = (env: Env) => Boolean(env.SLACK_BOT_TOKEN && env.SLACK_SIGNING_SECRET);
+export const slackSingleWorkspace = (env: Env) => Boolean(env.SLACK_BOT_TOKEN && env.SLACK_SIGNING_SECRET);
+export const slackOAuth = (env: Env) =>
+  Boolean(env.SLACK_CLIENT_ID && env.SLACK_CLIENT_SECRET && env.SLACK_SIGNING_SECRET);
+export const slackConfigured = (env: Env) => slackSingleWorkspace(env) || slackOAuth(env);
 export const teamsConfigured = (env: Env) => Boolean(env.MICROSOFT_APP_ID && env.MICROSOFT_APP_PASSWORD);

@@ -9,6 +9,8 @@ import { IdentityService } from './identity/identity.service.js';
 import { PipelineService } from './pipeline/pipeline.service.js';
 import { ReportService } from './reports/report.service.js';
 import { TaskService } from './tasks/task.service.js';
+import { InstallationService } from './identity/installation.service.js';
+import type { SecretBox } from './shared/secret-box.js';
 
 export interface Crm {
   db: Db;
@@ -21,9 +23,16 @@ export interface Crm {
   activities: ActivityService;
   tasks: TaskService;
   reports: ReportService;
+  /** Present when an encryption key is configured (needed to store platform tokens). */
+  installations?: InstallationService;
 }
 
-export function createCrm(db: Db, clock: Clock = systemClock): Crm {
+export interface CrmOptions {
+  /** Seals stored platform tokens; without it installations cannot be stored. */
+  secretBox?: SecretBox;
+}
+
+export function createCrm(db: Db, clock: Clock = systemClock, options: CrmOptions = {}): Crm {
   const deps = { db, clock };
   const identity = new IdentityService(deps);
   const pipelines = new PipelineService(deps);
@@ -33,7 +42,8 @@ export function createCrm(db: Db, clock: Clock = systemClock): Crm {
   const activities = new ActivityService(deps, deals);
   const tasks = new TaskService(deps, deals);
   const reports = new ReportService(deps, pipelines, deals);
-  return { db, clock, identity, pipelines, companies, contacts, deals, activities, tasks, reports };
+  const installations = options.secretBox ? new InstallationService(deps, options.secretBox) : undefined;
+  return { db, clock, identity, pipelines, companies, contacts, deals, activities, tasks, reports, installations };
 }
 
 export type { Actor } from './context.js';

@@ -31,7 +31,7 @@ const QUICK_START = '/deal new Acme renewal 25k close next friday\n/deal list\n'
 
 async function quickStart(databaseUrl: string) {
   const first = await start({ DATABASE_URL: databaseUrl }, QUICK_START);
-  expect(first.stderr).toContain('Applied 1 migration(s)');
+  expect(first.stderr).toMatch(/Applied \d+ migration\(s\)/);
   expect(first.stderr).toContain('Added demo data');
   expect(first.stderr).toMatch(/SLACK_BOT_TOKEN/);
   expect(first.code).toBe(0);
