@@ -12,6 +12,8 @@ export const DomainErrorCode = {
   LostReasonRequired: 'LOST_REASON_REQUIRED',
   DealClosed: 'DEAL_CLOSED',
   Conflict: 'CONFLICT',
+  /** The workspace turned the assistant (drafts, summaries) off. */
+  AssistantDisabled: 'ASSISTANT_DISABLED',
 } as const;
 
 export type DomainErrorCode = (typeof DomainErrorCode)[keyof typeof DomainErrorCode];

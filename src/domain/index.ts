@@ -11,6 +11,8 @@ import { ReportService } from './reports/report.service.js';
 import { TaskService } from './tasks/task.service.js';
 import { InstallationService } from './identity/installation.service.js';
 import type { SecretBox } from './shared/secret-box.js';
+import { AssistantService } from './assistant/assistant.service.js';
+import type { AssistantPort } from './assistant/assistant.port.js';
 
 export interface Crm {
   db: Db;
@@ -23,6 +25,8 @@ export interface Crm {
   activities: ActivityService;
   tasks: TaskService;
   reports: ReportService;
+  /** Follow-up drafts and activity summaries (offline templates when no model is configured). */
+  assistant: AssistantService;
   /** Present when an encryption key is configured (needed to store platform tokens). */
   installations?: InstallationService;
 }
@@ -30,6 +34,8 @@ export interface Crm {
 export interface CrmOptions {
   /** Seals stored platform tokens; without it installations cannot be stored. */
   secretBox?: SecretBox;
+  /** A language model for drafts and summaries (src/llm); without it they are made offline. */
+  assistant?: AssistantPort;
 }
 
 export function createCrm(db: Db, clock: Clock = systemClock, options: CrmOptions = {}): Crm {
@@ -43,7 +49,8 @@ export function createCrm(db: Db, clock: Clock = systemClock, options: CrmOption
   const tasks = new TaskService(deps, deals);
   const reports = new ReportService(deps, pipelines, deals);
   const installations = options.secretBox ? new InstallationService(deps, options.secretBox) : undefined;
-  return { db, clock, identity, pipelines, companies, contacts, deals, activities, tasks, reports, installations };
+  const assistant = new AssistantService(deps, deals, activities, identity, options.assistant);
+  return { db, clock, identity, pipelines, companies, contacts, deals, activities, tasks, reports, assistant, installations };
 }
 
 export type { Actor } from './context.js';

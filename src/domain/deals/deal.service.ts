@@ -205,14 +205,23 @@ export class DealService {
         include: dealViewInclude,
       });
       const items = row ? [await this.view(actor, row)] : [];
-      return { heading: `Deal ${dealRef(number)}`, items, total: items.length, page: 1, pageSize, hasMore: false };
+      return {
+        heading: `Deal ${dealRef(number)}`,
+        source: { query },
+        items,
+        total: items.length,
+        page: 1,
+        pageSize,
+        hasMore: false,
+      };
     }
     const where: Prisma.DealWhereInput = {
       workspaceId: actor.workspaceId,
       archivedAt: null,
       searchText: { contains: searchKey(query) },
     };
-    return this.page(actor, where, { updatedAt: 'desc' }, `Deals matching “${query}”`, p, pageSize);
+    const heading = `Deals matching “${query}”`;
+    return this.page(actor, where, { updatedAt: 'desc' }, { heading, source: { query } }, p, pageSize);
   }
 
   /** Open deals: the actor's (`mine`), everyone's (`all`) or one stage's. */
@@ -222,12 +231,15 @@ export class DealService {
     const base: Prisma.DealWhereInput = { workspaceId: actor.workspaceId, archivedAt: null };
     if (s.type === 'stage') {
       const stage = await this.pipelines.resolveStage(actor.workspaceId, s.stage);
-      return this.page(actor, { ...base, stageId: stage.id }, { updatedAt: 'desc' }, `Deals in ${stage.name}`, p, pageSize);
+      const where = { ...base, stageId: stage.id };
+      return this.page(actor, where, { updatedAt: 'desc' }, { heading: `Deals in ${stage.name}`, source: { scope: s } }, p, pageSize);
     }
     if (s.type === 'mine') {
-      return this.page(actor, { ...base, ownerId: actor.memberId, status: 'open' }, { updatedAt: 'desc' }, 'Your open deals', p, pageSize);
+      const where = { ...base, ownerId: actor.memberId, status: 'open' };
+      return this.page(actor, where, { updatedAt: 'desc' }, { heading: 'Your open deals', source: { scope: s } }, p, pageSize);
     }
-    return this.page(actor, { ...base, status: 'open' }, { updatedAt: 'desc' }, 'All open deals', p, pageSize);
+    const where = { ...base, status: 'open' };
+    return this.page(actor, where, { updatedAt: 'desc' }, { heading: 'All open deals', source: { scope: s } }, p, pageSize);
   }
 
   async edit(actor: Actor, ref: string, patch: EditDealInput): Promise<DealView> {
@@ -378,7 +390,7 @@ export class DealService {
     actor: Actor,
     where: Prisma.DealWhereInput,
     orderBy: Prisma.DealOrderByWithRelationInput | Prisma.DealOrderByWithRelationInput[],
-    heading: string,
+    what: Pick<DealListView, 'heading' | 'source'>,
     page: number,
     pageSize: number,
   ): Promise<DealListView> {
@@ -386,7 +398,7 @@ export class DealService {
       this.deps.db.deal.findMany({ where, orderBy, include: dealViewInclude, skip: (page - 1) * pageSize, take: pageSize }),
       this.deps.db.deal.count({ where }),
     ]);
-    return { heading, items: await this.views(actor, rows), total, page, pageSize, hasMore: page * pageSize < total };
+    return { ...what, items: await this.views(actor, rows), total, page, pageSize, hasMore: page * pageSize < total };
   }
 
   /** Loads the deal, lets `change` decide the update and timeline entries, writes both in one transaction. */

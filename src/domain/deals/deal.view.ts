@@ -3,7 +3,7 @@ import type { Prisma } from '../../generated/sqlite/client.js';
 import type { StageInfo } from '../pipeline/pipeline.service.js';
 import { toDateOnly, todayIn, DAY_MS } from '../shared/dates.js';
 import { formatMoney, type Money } from '../shared/money.js';
-import type { DealStatus } from './deal.schema.js';
+import type { DealStatus, ListScope } from './deal.schema.js';
 
 export interface PersonView {
   id: string;
@@ -62,6 +62,8 @@ export interface DealDetailView extends DealView {
 export interface DealListView {
   /** What was listed, in words: "Your open deals", "Open deals in Proposal". */
   heading: string;
+  /** What was listed, so a surface can ask for another page of the same. */
+  source: { scope: ListScope } | { query: string };
   items: DealView[];
   total: number;
   page: number;

@@ -1,0 +1,101 @@
+/**
+ * The Slack surface on Bolt. Three ways to run, chosen by the environment:
+ * - single workspace: SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET, HTTP at /slack/events;
+ * - OAuth distribution: SLACK_CLIENT_ID + SLACK_CLIENT_SECRET + SLACK_STATE_SECRET +
+ *   SLACK_SIGNING_SECRET + CRM_ENCRYPTION_KEY, install at /slack/install;
+ * - Socket Mode (local development behind a firewall): SLACK_APP_TOKEN + SLACK_BOT_TOKEN.
+ * The HTTP receiver checks Slack's signature and its 5-minute timestamp window on every request.
+ */
+import { App, ExpressReceiver, LogLevel } from '@slack/bolt';
+import type { Logger as SlackLogger } from '@slack/logger';
+import type { Env } from '../../config/env.js';
+import type { Crm } from '../../domain/index.js';
+import type { Logger } from '../../log.js';
+import { createInstallationStore } from './installation-store.js';
+import { SlackIdentity } from './identity.js';
+import { registerListeners } from './listeners/index.js';
+
+type ExpressReceiverT = ExpressReceiver;
+type AppT = App;
+
+export const SLACK_SCOPES = ['commands', 'chat:write', 'users:read', 'users:read.email'];
+
+export const SLACK_PATHS = {
+  events: '/slack/events',
+  install: '/slack/install',
+  redirect: '/slack/oauth_redirect',
+} as const;
+
+export interface SlackSurface {
+  app: AppT;
+  /** The HTTP receiver (absent in Socket Mode); its `app` is the Express app to serve. */
+  receiver?: ExpressReceiverT;
+  mode: 'single' | 'oauth' | 'socket';
+  identity: SlackIdentity;
+}
+
+export class SlackConfigError extends Error {}
+
+export function createSlackSurface(env: Env, crm: Crm, log: Logger): SlackSurface {
+  const logger = boltLogger(log.child({ surface: 'slack' }));
+  const identity = new SlackIdentity(crm, log, { currency: env.CRM_CURRENCY, timeZone: env.CRM_TIMEZONE });
+  let app: AppT;
+  let receiver: ExpressReceiverT | undefined;
+  let mode: SlackSurface['mode'];
+
+  if (env.SLACK_APP_TOKEN) {
+    if (!env.SLACK_BOT_TOKEN) throw new SlackConfigError('Socket Mode (SLACK_APP_TOKEN) also needs SLACK_BOT_TOKEN.');
+    mode = 'socket';
+    app = new App({ token: env.SLACK_BOT_TOKEN, appToken: env.SLACK_APP_TOKEN, socketMode: true, logger });
+  } else if (env.SLACK_CLIENT_ID && env.SLACK_CLIENT_SECRET) {
+    const missing = [
+      !env.SLACK_SIGNING_SECRET && 'SLACK_SIGNING_SECRET',
+      !env.SLACK_STATE_SECRET && 'SLACK_STATE_SECRET',
+      !crm.installations && 'CRM_ENCRYPTION_KEY',
+    ].filter(Boolean);
+    if (missing.length) throw new SlackConfigError(`Slack OAuth also needs ${missing.join(', ')}.`);
+    mode = 'oauth';
+    receiver = new ExpressReceiver({
+      signingSecret: env.SLACK_SIGNING_SECRET!,
+      clientId: env.SLACK_CLIENT_ID,
+      clientSecret: env.SLACK_CLIENT_SECRET,
+      stateSecret: env.SLACK_STATE_SECRET,
+      scopes: SLACK_SCOPES,
+      installationStore: createInstallationStore(crm.installations!),
+      installerOptions: { installPath: SLACK_PATHS.install, redirectUriPath: SLACK_PATHS.redirect, directInstall: true },
+      endpoints: SLACK_PATHS.events,
+      logger,
+    });
+    app = new App({ receiver, logger });
+  } else if (env.SLACK_BOT_TOKEN && env.SLACK_SIGNING_SECRET) {
+    mode = 'single';
+    receiver = new ExpressReceiver({ signingSecret: env.SLACK_SIGNING_SECRET, endpoints: SLACK_PATHS.events, logger });
+    app = new App({ token: env.SLACK_BOT_TOKEN, receiver, logger });
+  } else {
+    throw new SlackConfigError(
+      'Slack needs SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET, or SLACK_CLIENT_ID + SLACK_CLIENT_SECRET + SLACK_STATE_SECRET + SLACK_SIGNING_SECRET.',
+    );
+  }
+
+  registerListeners(app, { crm, log, identity, installations: crm.installations });
+  app.error(async (err) => {
+    log.error({ err }, 'slack listener failed');
+  });
+  return { app, receiver, mode, identity };
+}
+
+/** Bolt's logger interface over pino. */
+function boltLogger(log: Logger): SlackLogger {
+  let level: LogLevel = LogLevel.INFO;
+  return {
+    debug: (...msg: unknown[]) => log.debug(msg.map(String).join(' ')),
+    info: (...msg: unknown[]) => log.info(msg.map(String).join(' ')),
+    warn: (...msg: unknown[]) => log.warn(msg.map(String).join(' ')),
+    error: (...msg: unknown[]) => log.error(msg.map(String).join(' ')),
+    setLevel: (l: LogLevel) => {
+      level = l;
+    },
+    getLevel: () => level,
+    setName: () => {},
+  };
+}

@@ -1,0 +1,115 @@
+/** One deal as a Slack card: what it is, where it stands, what happens next, and buttons to act. */
+import type { Button, KnownBlock } from '@slack/types';
+import type { DealDetailView, DealView, TimelineEntry } from '../../../domain/deals/deal.view.js';
+import { todayIn } from '../../../domain/shared/dates.js';
+import type { AssistantButton } from '../../../domain/assistant/assistant.view.js';
+import { ACTIONS } from '../ids.js';
+import { assistantButtons } from './assistant.js';
+import { escapeControl, escapeMrkdwn, truncate } from './escape.js';
+import { formatDaysAgo } from '../../format.js';
+import { dateFormatter, dealTitleLine, nextActionText, personText, type Clock } from './deal-text.js';
+import { actions, button, context, fieldsSection, section } from './parts.js';
+
+export interface DealCardOptions extends Clock {
+  /** Adds "Share to channel" (for replies only the person who asked can see). */
+  shareable?: boolean;
+  /** What just happened: "Created D-42." */
+  headline?: string;
+  /** What to do next; our own text, may contain `code`. */
+  hint?: string;
+  /** The assistant's buttons (Draft follow-up, Summarise) from `dealAssistantButtons`; none when off. */
+  assistantButtons?: AssistantButton[];
+}
+
+const TIMELINE_ENTRIES = 5;
+
+export function dealCardBlocks(deal: DealView | DealDetailView, opts: DealCardOptions): KnownBlock[] {
+  const date = dateFormatter(opts);
+  const blocks: KnownBlock[] = [];
+  if (opts.headline) blocks.push(section(`:white_check_mark: ${escapeMrkdwn(opts.headline)}`));
+  blocks.push(section(dealTitleLine(deal) + (deal.archived ? '  _(archived)_' : '')));
+
+  const next = deal.nextAction
+    ? nextActionText(deal.nextAction, date)
+    : deal.status === 'open'
+      ? ':warning: none yet'
+      : '—';
+  const fields: [string, string][] = [
+    ['Company', deal.company ? escapeMrkdwn(deal.company.name) : '—'],
+    ['Amount', deal.amountText ? escapeMrkdwn(deal.amountText) : '—'],
+    ['Stage', escapeMrkdwn(deal.stage.name) + (deal.status === 'open' ? ` (${deal.stage.probability}%)` : '')],
+    ['Owner', personText(deal.owner)],
+    ['Close date', deal.expectedCloseDate ? date(deal.expectedCloseDate) : '—'],
+    ['Next action', next],
+    ['Last activity', formatDaysAgo(deal.daysSinceActivity)],
+  ];
+  if (deal.status === 'lost') fields.push(['Lost reason', deal.lostReason ? escapeMrkdwn(deal.lostReason) : '—']);
+  blocks.push(fieldsSection(fields));
+
+  if ('contacts' in deal && deal.contacts.length) {
+    const people = deal.contacts.map((c) => escapeMrkdwn(c.email ? `${c.name} (${c.email})` : c.name));
+    blocks.push(context(`*Contacts:* ${people.join(', ')}`));
+  }
+  if ('timeline' in deal && deal.timeline.length) {
+    const lines = deal.timeline.slice(0, TIMELINE_ENTRIES).map((e) => timelineLine(e, opts, date));
+    blocks.push(context(`*Recent activity*\n${lines.join('\n')}`));
+  }
+  if (opts.hint) blocks.push(context(escapeControl(opts.hint)));
+  blocks.push(actions([...dealButtons(deal, opts.shareable ?? false), ...assistantButtons(opts.assistantButtons ?? [])]));
+  return blocks;
+}
+
+/**
+ * Won, Lost, Advance and Set next action only make sense on open deals (the domain refuses a next
+ * action on a closed deal); anyone can log an activity on any deal. Values are deal ids.
+ */
+export function dealButtons(deal: DealView, shareable: boolean): Button[] {
+  const value = deal.id;
+  const open = deal.status === 'open';
+  return [
+    ...(open
+      ? [
+          button('Advance stage', ACTIONS.advanceStage, { value, style: 'primary' }),
+          button('Won', ACTIONS.markWon, {
+            value,
+            confirm: { title: 'Mark as won?', text: `${deal.ref} moves to the won stage.`, confirm: 'Mark won' },
+          }),
+          button('Lost', ACTIONS.markLost, { value, style: 'danger' }),
+          button('Set next action', ACTIONS.setNextAction, { value }),
+        ]
+      : []),
+    button('Log activity', ACTIONS.logActivity, { value }),
+    ...(shareable ? [button('Share to channel', ACTIONS.shareToChannel, { value })] : []),
+  ];
+}
+
+/** `• Fri, Nov 27 · Alice Adams · call: Talked pricing (source)`, as the console's timeline says. */
+function timelineLine(e: TimelineEntry, clock: Clock, date: (d: string) => string): string {
+  const when = date(todayIn(clock.timeZone, e.at));
+  const what =
+    e.kind === 'activity'
+      ? `${escapeMrkdwn(e.type)}: ${escapeMrkdwn(truncate(oneLine(e.body ?? ''), 150))}${e.sourceUrl ? ` ${link(e.sourceUrl, 'source')}` : ''}`
+      : e.type === 'created'
+        ? `created in ${escapeMrkdwn(e.to ?? '—')}`
+        : e.field
+          ? `${humanise(e.field)}: ${escapeMrkdwn(truncate(e.from ?? '—', 80))} → ${escapeMrkdwn(truncate(e.to ?? '—', 80))}`
+          : escapeMrkdwn(e.type);
+  return `• ${[when, e.actor ? escapeMrkdwn(e.actor) : undefined, what].filter(Boolean).join(' · ')}`;
+}
+
+const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
+
+/** `nextAction` → `next action`. */
+const humanise = (field: string) => escapeMrkdwn(field.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase());
+
+/** A link only for http(s) URLs; `|` and `>` cannot appear inside Slack's `<url|label>`. */
+function link(url: string, label: string): string {
+  if (!/^https?:\/\//i.test(url)) return '';
+  let href: string;
+  try {
+    href = new URL(url).href;
+  } catch {
+    return '';
+  }
+  return `<${escapeControl(href).replaceAll('|', '%7C')}|${label}>`;
+}

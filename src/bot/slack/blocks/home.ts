@@ -1,0 +1,52 @@
+/** The App Home tab: what needs doing first, then the person's deals, then the team's pipeline. */
+import type { HomeView, KnownBlock } from '@slack/types';
+import type { DealListView, DealView } from '../../../domain/deals/deal.view.js';
+import type { DealQueueView, PipelineSummaryView } from '../../../domain/reports/report.view.js';
+import { ACTIONS } from '../ids.js';
+import { dateFormatter, dealRowBlock, type Clock } from './deal-text.js';
+import { escapeControl, SLACK_LIMITS } from './escape.js';
+import { actions, button, context, divider, header } from './parts.js';
+import { pipelineSummaryBlocks } from './summary.js';
+
+export interface AppHomeInput extends Clock {
+  myDeals: DealListView;
+  due: DealQueueView;
+  noNextAction: DealQueueView;
+  summary: PipelineSummaryView;
+}
+
+/**
+ * Rows per section. One block per deal: 10 + 10 + 20 rows plus headings, dividers and the
+ * snapshot stay near 55 blocks, well inside a home tab's 100 however large the inputs are.
+ */
+export const HOME_LIMITS = { due: 10, noNextAction: 10, myDeals: 20 } as const;
+
+export function appHomeView(input: AppHomeInput): HomeView {
+  const date = dateFormatter(input);
+  const rows = (items: DealView[], max: number) => items.slice(0, max).map((d) => dealRowBlock(d, date));
+  const more = (shown: number, total: number, what: string) =>
+    total > shown ? [context(`…and ${total - shown} more. ${what}`)] : [];
+
+  const due = rows(input.due.items, HOME_LIMITS.due);
+  const missing = rows(input.noNextAction.items, HOME_LIMITS.noNextAction);
+  const mine = rows(input.myDeals.items, HOME_LIMITS.myDeals);
+
+  const blocks: KnownBlock[] = [
+    actions([button('New deal', ACTIONS.newDeal, { style: 'primary' })]),
+    header('Your next actions due today or overdue'),
+    ...(due.length ? due : [context('Nothing due. :tada:')]),
+    ...more(due.length, input.due.total, '`/deal report` shows the team’s.'),
+    divider(),
+    header('Your deals with no next action'),
+    ...(missing.length ? missing : [context('Every open deal of yours has a next action. :white_check_mark:')]),
+    ...more(missing.length, input.noNextAction.total, 'Open one and set its next action.'),
+    divider(),
+    header('Your open deals'),
+    ...(mine.length ? mine : [context(escapeControl('No open deals. Create one with `/deal new <title> [amount]`.'))]),
+    ...more(mine.length, input.myDeals.total, '`/deal list` pages through them all.'),
+    divider(),
+    header('Pipeline snapshot'),
+    ...pipelineSummaryBlocks(input.summary),
+  ];
+  return { type: 'home', blocks: blocks.slice(0, SLACK_LIMITS.viewBlocks) };
+}

@@ -1,0 +1,224 @@
+/**
+ * The CRM's modals. Every block_id, action_id and callback_id comes from ids.ts, so a submission
+ * handler reads `view.state.values[BLOCKS.x][INPUTS.x]`. Builders are pure; they take what the
+ * modal should start with and an opaque `privateMetadata` string the handler gets back.
+ */
+import type { InputBlock, InputBlockElement, KnownBlock, ModalView, PlainTextOption } from '@slack/types';
+import { ACTIVITY_TYPES, type ActivityType } from '../../../domain/activities/activity.schema.js';
+import type { StageInfo } from '../../../domain/pipeline/pipeline.service.js';
+import { BLOCKS, INPUTS, VIEWS, type InputKey } from '../ids.js';
+import { escapeMrkdwn, SLACK_LIMITS, truncate } from './escape.js';
+import { plain, section } from './parts.js';
+
+export interface ModalOptions<Initial> {
+  /** Returned unchanged with the submission; at most 3,000 characters (longer throws). */
+  privateMetadata?: string;
+  initial?: Initial;
+}
+
+export interface DealRef {
+  id: string;
+  ref: string;
+  title: string;
+}
+export interface CompanyRef {
+  id: string;
+  name: string;
+}
+export interface ContactRef {
+  id: string;
+  name: string;
+  email?: string | null;
+}
+
+/** Options for the external selects; the typeahead handlers return the same shapes. */
+export const dealOption = (d: DealRef): PlainTextOption => option(`${d.ref} ${d.title}`, d.id);
+export const companyOption = (c: CompanyRef): PlainTextOption => option(c.name, c.id);
+export const contactOption = (c: ContactRef): PlainTextOption => option(c.email ? `${c.name} (${c.email})` : c.name, c.id);
+
+export interface CreateDealInitial {
+  title?: string;
+  /** As typed: `25k`, `$1.2M`. */
+  amount?: string;
+  /** A stage key; the first open stage when absent. */
+  stage?: string;
+  /** The owner's Slack user id. */
+  ownerUserId?: string;
+  company?: CompanyRef;
+  /** YYYY-MM-DD. */
+  closeDate?: string;
+}
+
+export function createDealModal(
+  opts: ModalOptions<CreateDealInitial> & { stages: Pick<StageInfo, 'key' | 'name' | 'kind'>[] },
+): ModalView {
+  const init = opts.initial ?? {};
+  const stages = opts.stages.filter((s) => s.kind === 'open').slice(0, SLACK_LIMITS.staticOptions);
+  const stageOptions = stages.map((s) => option(s.name, s.key));
+  const initialStage = stageOptions[Math.max(0, stages.findIndex((s) => s.key === init.stage))];
+  return modal(VIEWS.createDeal, 'New deal', 'Create', opts.privateMetadata, [
+    input('title', 'Title', textInput({ initial: init.title, max: 200, placeholder: 'Acme renewal' })),
+    input('amount', 'Amount', textInput({ initial: init.amount, max: 50, placeholder: '25k, $1.2M, EUR 25000' }), { optional: true }),
+    ...(stageOptions.length
+      ? [input('stage', 'Stage', { type: 'static_select', options: stageOptions, ...(initialStage && { initial_option: initialStage }) })]
+      : []),
+    input('owner', 'Owner', {
+      type: 'users_select',
+      ...(init.ownerUserId && /^[UW][A-Z0-9]+$/.test(init.ownerUserId) && { initial_user: init.ownerUserId }),
+    }),
+    input('company', 'Company', externalSelect('Search companies', init.company && companyOption(init.company)), { optional: true }),
+    input('closeDate', 'Expected close date', datepicker(init.closeDate), { optional: true }),
+  ]);
+}
+
+export interface EditDealInitial {
+  title: string;
+  amount?: string | null;
+  company?: CompanyRef | null;
+  closeDate?: string | null;
+}
+
+export function editDealModal(opts: ModalOptions<EditDealInitial>): ModalView {
+  const init: Partial<EditDealInitial> = opts.initial ?? {};
+  return modal(VIEWS.editDeal, 'Edit deal', 'Save', opts.privateMetadata, [
+    input('title', 'Title', textInput({ initial: init.title, max: 200 })),
+    input('amount', 'Amount', textInput({ initial: init.amount ?? undefined, max: 50, placeholder: '25k, $1.2M, EUR 25000' }), { optional: true }),
+    input('company', 'Company', externalSelect('Search companies', init.company ? companyOption(init.company) : undefined), { optional: true }),
+    input('closeDate', 'Expected close date', datepicker(init.closeDate ?? undefined), { optional: true }),
+  ]);
+}
+
+export interface LogActivityInitial {
+  /** Preselected when launched from a deal card. */
+  deal?: DealRef;
+  contact?: ContactRef;
+  type?: ActivityType;
+  /** The message text when launched from the "Log to CRM" shortcut. */
+  body?: string;
+}
+
+export function logActivityModal(opts: ModalOptions<LogActivityInitial>): ModalView {
+  const init = opts.initial ?? {};
+  const types = ACTIVITY_TYPES.map((t) => option(t.charAt(0).toUpperCase() + t.slice(1), t));
+  const initialType = types[Math.max(0, ACTIVITY_TYPES.indexOf(init.type ?? 'note'))];
+  return modal(VIEWS.logActivity, 'Log activity', 'Log', opts.privateMetadata, [
+    input('deal', 'Deal', externalSelect('Search by D-42 or title', init.deal && dealOption(init.deal))),
+    input('contact', 'Contact', externalSelect('Search contacts', init.contact && contactOption(init.contact)), { optional: true }),
+    input('activityType', 'Type', { type: 'static_select', options: types, ...(initialType && { initial_option: initialType }) }),
+    input('body', 'What happened', textInput({ initial: init.body, max: SLACK_LIMITS.plainTextInput, multiline: true })),
+  ]);
+}
+
+export interface NextActionInitial {
+  /** Shown above the form, so the person sees which deal they are editing. */
+  deal?: Pick<DealRef, 'ref' | 'title'>;
+  action?: string;
+  /** YYYY-MM-DD. */
+  due?: string;
+}
+
+export function nextActionModal(opts: ModalOptions<NextActionInitial>): ModalView {
+  const init = opts.initial ?? {};
+  return modal(VIEWS.nextAction, 'Set next action', 'Save', opts.privateMetadata, [
+    ...dealHeading(init.deal),
+    input('nextAction', 'Next action', textInput({ initial: init.action, max: 500, placeholder: 'Send the proposal' })),
+    input('due', 'Due', datepicker(init.due), { optional: true }),
+  ]);
+}
+
+export interface LostReasonInitial {
+  deal?: Pick<DealRef, 'ref' | 'title'>;
+  reason?: string;
+}
+
+export function lostReasonModal(opts: ModalOptions<LostReasonInitial>): ModalView {
+  const init = opts.initial ?? {};
+  return modal(VIEWS.lostReason, 'Mark deal lost', 'Mark lost', opts.privateMetadata, [
+    ...dealHeading(init.deal),
+    input('reason', 'Why was it lost?', textInput({ initial: init.reason, max: 500, multiline: true, placeholder: 'Went with a competitor' })),
+  ]);
+}
+
+export interface NewContactInitial {
+  name?: string;
+  email?: string;
+  phone?: string;
+  jobTitle?: string;
+  company?: CompanyRef;
+}
+
+export function newContactModal(opts: ModalOptions<NewContactInitial>): ModalView {
+  const init = opts.initial ?? {};
+  return modal(VIEWS.newContact, 'New contact', 'Add contact', opts.privateMetadata, [
+    input('name', 'Name', textInput({ initial: init.name, max: 200 })),
+    input('email', 'Email', { type: 'email_text_input', ...(init.email && { initial_value: truncate(init.email, 320) }) }, { optional: true }),
+    input('phone', 'Phone', textInput({ initial: init.phone, max: 40, placeholder: '+1 415 555 0100' }), { optional: true }),
+    input('jobTitle', 'Job title', textInput({ initial: init.jobTitle, max: 200 }), { optional: true }),
+    input('company', 'Company', externalSelect('Search companies', init.company && companyOption(init.company)), { optional: true }),
+  ]);
+}
+
+/** Rejects metadata Slack would refuse: truncating JSON would only corrupt it, so this throws. */
+export function checkPrivateMetadata(meta: string | undefined): string | undefined {
+  if (meta !== undefined && meta.length > SLACK_LIMITS.privateMetadata) {
+    throw new RangeError(`private_metadata is ${meta.length} characters; Slack allows ${SLACK_LIMITS.privateMetadata}`);
+  }
+  return meta;
+}
+
+function modal(callbackId: string, title: string, submit: string, meta: string | undefined, blocks: KnownBlock[]): ModalView {
+  const checked = checkPrivateMetadata(meta);
+  return {
+    type: 'modal',
+    callback_id: callbackId,
+    title: plain(title, SLACK_LIMITS.modalTitle),
+    submit: plain(submit, SLACK_LIMITS.modalButton),
+    close: plain('Cancel', SLACK_LIMITS.modalButton),
+    ...(checked !== undefined && { private_metadata: checked }),
+    blocks,
+  };
+}
+
+/** An input block whose block_id is BLOCKS[key] and whose element's action_id is INPUTS[key], always. */
+function input(key: InputKey, label: string, element: InputBlockElement, opts: { optional?: boolean } = {}): InputBlock {
+  return {
+    type: 'input',
+    block_id: BLOCKS[key],
+    label: plain(label, SLACK_LIMITS.inputLabel),
+    element: { ...element, action_id: INPUTS[key] } as InputBlockElement,
+    optional: opts.optional ?? false,
+  };
+}
+
+function textInput(o: { initial?: string; max: number; multiline?: boolean; placeholder?: string }): InputBlockElement {
+  return {
+    type: 'plain_text_input',
+    max_length: o.max,
+    ...(o.multiline && { multiline: true }),
+    ...(o.initial && { initial_value: truncate(o.initial, o.max) }),
+    ...(o.placeholder && { placeholder: plain(o.placeholder, SLACK_LIMITS.placeholder) }),
+  };
+}
+
+function externalSelect(placeholder: string, initial?: PlainTextOption): InputBlockElement {
+  return {
+    type: 'external_select',
+    min_query_length: 1,
+    placeholder: plain(placeholder, SLACK_LIMITS.placeholder),
+    ...(initial && { initial_option: initial }),
+  };
+}
+
+function datepicker(initial: string | undefined): InputBlockElement {
+  return { type: 'datepicker', ...(initial && /^\d{4}-\d{2}-\d{2}$/.test(initial) && { initial_date: initial }) };
+}
+
+function dealHeading(deal: Pick<DealRef, 'ref' | 'title'> | undefined): KnownBlock[] {
+  return deal ? [section(`*${escapeMrkdwn(deal.ref)}*  ${escapeMrkdwn(truncate(deal.title, 200))}`)] : [];
+}
+
+/** An option; a value (an id or key) over 150 characters cannot be cut without changing it, so it throws. */
+function option(text: string, value: string): PlainTextOption {
+  if (value.length > SLACK_LIMITS.optionValue) throw new RangeError(`option value is ${value.length} characters; Slack allows ${SLACK_LIMITS.optionValue}`);
+  return { text: plain(text, SLACK_LIMITS.optionText), value };
+}

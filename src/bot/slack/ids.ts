@@ -1,0 +1,105 @@
+/**
+ * Every identifier the Slack surface uses in two places (a renderer that emits it and a handler
+ * that listens for it) lives here, so the two can never drift apart.
+ *
+ * Values that travel with these ids (button `value`s, `private_metadata`) come back from Slack
+ * unchanged but unauthenticated: a handler re-checks the deal's workspace before acting on one.
+ */
+import type { AssistantAction } from '../../domain/assistant/assistant.schema.js';
+
+/** `action_id`s of buttons and selects in messages and the App Home. Button values carry a deal id. */
+export const ACTIONS = {
+  advanceStage: 'deal_advance',
+  markWon: 'deal_won',
+  markLost: 'deal_lost',
+  setNextAction: 'deal_next',
+  logActivity: 'deal_log',
+  shareToChannel: 'deal_share',
+  openDeal: 'deal_open',
+  /** The App Home's "New deal" button (no value): opens the create-deal modal. */
+  newDeal: 'deal_new',
+  /** List paging; the value is a `ListCursor` as JSON (see blocks/cursor.ts). */
+  pageNext: 'list_page_next',
+  pagePrev: 'list_page_prev',
+} as const;
+
+/**
+ * `action_id`s of the assistant's buttons (drafts, summaries, and Draft follow-up / Summarise on
+ * deal cards), one per action type so several can share an actions block. The value is the
+ * action as JSON: pass it to `executeAssistantAction`, which parses it with the domain's schema.
+ */
+export const ASSISTANT_ACTIONS = {
+  draft: 'assistant_draft',
+  summary: 'assistant_summary',
+  contact_summary: 'assistant_contact_summary',
+  log_draft: 'assistant_log_draft',
+  accept_next_action: 'assistant_accept_next_action',
+} as const satisfies Record<AssistantAction['type'], string>;
+
+/** `callback_id`s of modals. */
+export const VIEWS = {
+  createDeal: 'create_deal',
+  logActivity: 'log_activity',
+  nextAction: 'next_action',
+  lostReason: 'lost_reason',
+  newContact: 'new_contact',
+  editDeal: 'edit_deal',
+} as const;
+
+/** `callback_id`s of message shortcuts: these must match manifest.yml. */
+export const SHORTCUTS = {
+  logToCrm: 'log_to_crm',
+  createDealFromMessage: 'create_deal_from_message',
+} as const;
+
+/**
+ * `block_id`s of modal input blocks. A submission reads `view.state.values[BLOCKS.x][INPUTS.x]`;
+ * both objects have the same keys.
+ */
+export const BLOCKS = {
+  title: 'title',
+  amount: 'amount',
+  stage: 'stage',
+  owner: 'owner',
+  company: 'company',
+  closeDate: 'close_date',
+  nextAction: 'next_action',
+  due: 'due',
+  deal: 'deal',
+  contact: 'contact',
+  activityType: 'activity_type',
+  body: 'body',
+  reason: 'reason',
+  email: 'email',
+  name: 'name',
+  phone: 'phone',
+  jobTitle: 'job_title',
+} as const;
+
+/**
+ * `action_id`s of the elements inside those input blocks. The external selects' ids are also what
+ * an options (typeahead) handler listens for: `INPUTS.deal`, `INPUTS.contact`, `INPUTS.company`.
+ */
+export const INPUTS = {
+  title: 'title_input',
+  amount: 'amount_input',
+  stage: 'stage_input',
+  owner: 'owner_input',
+  company: 'company_input',
+  closeDate: 'close_date_input',
+  nextAction: 'next_action_input',
+  due: 'due_input',
+  deal: 'deal_input',
+  contact: 'contact_input',
+  activityType: 'activity_type_input',
+  body: 'body_input',
+  reason: 'reason_input',
+  email: 'email_input',
+  name: 'name_input',
+  phone: 'phone_input',
+  jobTitle: 'job_title_input',
+} as const satisfies Record<keyof typeof BLOCKS, string>;
+
+export type ActionId = (typeof ACTIONS)[keyof typeof ACTIONS];
+export type ViewId = (typeof VIEWS)[keyof typeof VIEWS];
+export type InputKey = keyof typeof BLOCKS;

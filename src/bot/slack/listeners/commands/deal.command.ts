@@ -1,0 +1,45 @@
+/**
+ * `/deal …`: acknowledged at once, then the shared grammar runs and the answer arrives as an
+ * ephemeral message through the response URL. `/deal` alone opens the create-deal modal.
+ */
+import type { App } from '@slack/bolt';
+import { executeCommand } from '../../../commands/execute.js';
+import { replyBlocks } from '../../blocks/reply.js';
+import { createDealModal } from '../../blocks/modals.js';
+import { actorOf, errorText, writeMeta, type SlackDeps } from '../context.js';
+
+export function registerDealCommand(app: App, deps: SlackDeps): void {
+  app.command('/deal', async ({ ack, command, respond, client, context }) => {
+    await ack();
+    const text = command.text.trim();
+    try {
+      const actor = await actorOf(deps, command, client, context);
+      if (text === '') {
+        const { stages } = await deps.crm.pipelines.defaultPipeline(actor.workspaceId);
+        await client.views.open({
+          trigger_id: command.trigger_id,
+          view: createDealModal({
+            stages,
+            initial: { ownerUserId: command.user_id },
+            privateMetadata: writeMeta({ responseUrl: command.response_url, channelId: command.channel_id }),
+          }),
+        });
+        return;
+      }
+      const reply = await executeCommand(
+        // A trigger id is unique per invocation: the key that keeps a redelivery from writing twice.
+        { crm: deps.crm, actor, surface: 'slack', log: deps.log, deliveryId: `${command.team_id}:${command.trigger_id}` },
+        text,
+      );
+      await respond({
+        response_type: 'ephemeral',
+        ...replyBlocks(reply, { now: deps.crm.clock.now(), timeZone: actor.timeZone, shareable: true }),
+      });
+      if (reply.kind === 'deal' && reply.headline) {
+        deps.home.refresh(client, actor, [command.user_id, reply.deal.owner?.externalId]);
+      }
+    } catch (err) {
+      await respond({ response_type: 'ephemeral', text: errorText(err, deps.log) });
+    }
+  });
+}

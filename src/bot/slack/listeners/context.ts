@@ -1,0 +1,131 @@
+/** What every Slack listener needs, and the small helpers they share. */
+import type { WebClient } from '@slack/web-api';
+import { z } from 'zod';
+import type { Actor, Crm } from '../../../domain/index.js';
+import type { InstallationService } from '../../../domain/identity/installation.service.js';
+import { isDomainError } from '../../../domain/errors.js';
+import type { Logger } from '../../../log.js';
+import { errorReply } from '../../messages.js';
+import type { SlackIdentity } from '../identity.js';
+import { BLOCKS } from '../ids.js';
+import type { HomePublisher } from './events/home.js';
+
+export interface SlackDeps {
+  crm: Crm;
+  log: Logger;
+  identity: SlackIdentity;
+  installations?: InstallationService;
+  home: HomePublisher;
+}
+
+/** The parts of any Slack payload that say who is acting, where. */
+interface AnyBody {
+  team_id?: string;
+  team_domain?: string;
+  user_id?: string;
+  user_name?: string;
+  team?: { id?: string; domain?: string } | null;
+  user?: { id?: string; username?: string; name?: string; team_id?: string };
+  event?: { user?: string };
+}
+
+export function idsOf(body: unknown, context?: { teamId?: string; userId?: string }) {
+  const b = body as AnyBody;
+  const teamId = context?.teamId ?? b.team_id ?? b.team?.id ?? b.user?.team_id;
+  const userId = b.user_id ?? b.user?.id ?? b.event?.user ?? context?.userId;
+  if (!teamId || !userId) throw new Error('a Slack payload without a team or user');
+  return {
+    teamId,
+    userId,
+    userName: b.user_name ?? b.user?.username ?? b.user?.name,
+    teamName: b.team_domain ?? b.team?.domain ?? undefined,
+  };
+}
+
+export async function actorOf(
+  deps: SlackDeps,
+  body: unknown,
+  client: WebClient,
+  context?: { teamId?: string; userId?: string },
+): Promise<Actor> {
+  return deps.identity.actor(idsOf(body, context), client);
+}
+
+/** Maps a domain field name to the modal block that shows its error. */
+const FIELD_BLOCKS: Record<string, string> = {
+  title: BLOCKS.title,
+  amount: BLOCKS.amount,
+  'amount.minor': BLOCKS.amount,
+  'amount.currency': BLOCKS.amount,
+  stage: BLOCKS.stage,
+  owner: BLOCKS.owner,
+  closeDate: BLOCKS.closeDate,
+  companyName: BLOCKS.company,
+  companyId: BLOCKS.company,
+  nextAction: BLOCKS.nextAction,
+  action: BLOCKS.nextAction,
+  due: BLOCKS.due,
+  body: BLOCKS.body,
+  type: BLOCKS.activityType,
+  lostReason: BLOCKS.reason,
+  deal: BLOCKS.deal,
+  ref: BLOCKS.deal,
+  contactId: BLOCKS.contact,
+  email: BLOCKS.email,
+  name: BLOCKS.name,
+  phone: BLOCKS.phone,
+  domain: BLOCKS.company,
+};
+
+/**
+ * A domain error as inline modal errors (`response_action: errors`) when it names a field the
+ * modal has; undefined otherwise (the caller shows it some other way).
+ */
+export function fieldErrors(err: unknown, blocksInView: string[]): Record<string, string> | undefined {
+  if (!isDomainError(err)) return undefined;
+  const errors: Record<string, string> = {};
+  const issues = err.details.issues ?? (err.details.field ? [{ field: err.details.field, message: err.message }] : []);
+  for (const issue of issues) {
+    const block = FIELD_BLOCKS[issue.field];
+    if (block && blocksInView.includes(block) && !errors[block]) {
+      errors[block] = err.details.issues ? capitalise(issue.message) : err.message;
+    }
+  }
+  return Object.keys(errors).length ? errors : undefined;
+}
+
+export function errorText(err: unknown, log: Logger): string {
+  const reply = errorReply(err, log);
+  return reply.hint ? `${reply.message}\n${reply.hint}` : reply.message;
+}
+
+const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+/** `private_metadata` of the CRM's modals: where a submission's answer goes and what it is about. */
+export const modalMetaSchema = z
+  .object({
+    dealId: z.string().max(64).optional(),
+    responseUrl: z.string().url().max(500).optional(),
+    channelId: z.string().max(64).optional(),
+    messageTs: z.string().max(64).optional(),
+    permalink: z.string().url().max(1000).optional(),
+    authorId: z.string().max(64).optional(),
+    /** The message a deal was created from (kept short: metadata holds 3,000 characters). */
+    messageText: z.string().max(1500).optional(),
+  })
+  .strip();
+export type ModalMeta = z.infer<typeof modalMetaSchema>;
+
+export function readMeta(text: string | undefined): ModalMeta {
+  if (!text) return {};
+  try {
+    const parsed = modalMetaSchema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : {};
+  } catch {
+    return {};
+  }
+}
+
+export function writeMeta(meta: ModalMeta): string {
+  return JSON.stringify(meta);
+}

@@ -1,0 +1,40 @@
+/**
+ * The App Home tab: the person's open deals, next actions due, deals with no next action, and a
+ * pipeline snapshot. Published when opened and republished when something of theirs changes.
+ */
+import type { WebClient } from '@slack/web-api';
+import type { Actor, Crm } from '../../../../domain/index.js';
+import type { Logger } from '../../../../log.js';
+import { appHomeView } from '../../blocks/home.js';
+
+export class HomePublisher {
+  constructor(
+    private readonly crm: Crm,
+    private readonly log: Logger,
+  ) {}
+
+  async publish(client: WebClient, actor: Actor, slackUserId: string): Promise<void> {
+    const mine = { ownerId: actor.memberId, limit: 10 };
+    const [myDeals, due, noNextAction, summary] = await Promise.all([
+      this.crm.deals.list(actor, { type: 'mine' }, { pageSize: 15 }),
+      this.crm.reports.nextActionsDue(actor, mine),
+      this.crm.reports.withoutNextAction(actor, mine),
+      this.crm.reports.pipelineSummary(actor),
+    ]);
+    const view = appHomeView({ myDeals, due, noNextAction, summary, now: this.crm.clock.now(), timeZone: actor.timeZone });
+    await client.views.publish({ user_id: slackUserId, view });
+  }
+
+  /**
+   * Republishes the homes of the people a change touched, in the background: a failure here is
+   * logged and never reaches the person who made the change.
+   */
+  refresh(client: WebClient, actor: Actor, slackUserIds: (string | undefined)[]): void {
+    for (const userId of new Set(slackUserIds.filter((u): u is string => Boolean(u && /^[UW][A-Z0-9]+$/.test(u))))) {
+      void this.crm.db.member
+        .findUnique({ where: { workspaceId_externalId: { workspaceId: actor.workspaceId, externalId: userId } } })
+        .then((m) => (m ? this.publish(client, { workspaceId: m.workspaceId, memberId: m.id, timeZone: m.timezone }, userId) : undefined))
+        .catch((err: unknown) => this.log.warn({ err, userId }, 'could not republish the App Home'));
+    }
+  }
+}

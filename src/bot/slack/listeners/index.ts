@@ -1,0 +1,28 @@
+/** Every Slack listener, registered on one app: one folder per listener kind. */
+import type { App } from '@slack/bolt';
+import type { Crm } from '../../../domain/index.js';
+import type { InstallationService } from '../../../domain/identity/installation.service.js';
+import type { Logger } from '../../../log.js';
+import type { SlackIdentity } from '../identity.js';
+import { registerDealButtons } from './actions/deal-buttons.js';
+import { registerDealCommand } from './commands/deal.command.js';
+import type { SlackDeps } from './context.js';
+import { HomePublisher } from './events/home.js';
+import { registerEvents } from './events/index.js';
+import { registerOptions } from './options/index.js';
+import { registerShortcuts } from './shortcuts/index.js';
+import { registerViews } from './views/index.js';
+
+export function registerListeners(
+  app: App,
+  base: { crm: Crm; log: Logger; identity: SlackIdentity; installations?: InstallationService },
+): SlackDeps {
+  const deps: SlackDeps = { ...base, home: new HomePublisher(base.crm, base.log) };
+  registerDealCommand(app, deps);
+  registerDealButtons(app, deps);
+  registerViews(app, deps);
+  registerShortcuts(app, deps);
+  registerOptions(app, deps);
+  registerEvents(app, deps);
+  return deps;
+}
