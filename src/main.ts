@@ -12,12 +12,19 @@ import { migrateDatabase } from './db/migrate.js';
 import { parseDatabaseUrl, redactUrl } from './db/provider.js';
 import { seedDemo } from './db/demo-seed.js';
 import { createCrm } from './domain/index.js';
+import { createAssistantFromEnv } from './llm/index.js';
 import { createLogger } from './log.js';
 import { ensureConsoleIdentity } from './bot/console/identity.js';
 import { runConsole } from './bot/console/console.js';
+import { startHttpServer } from './bot/http.js';
+import { createSlackSurface, SLACK_PATHS, SlackConfigError } from './bot/slack/app.js';
+import { parseEncryptionKey, SecretBox } from './domain/shared/secret-box.js';
+import type { Crm } from './domain/index.js';
+import type { Logger } from './log.js';
 
 const USAGE = `Usage: npm start [-- --console] [-- --no-demo]
-  --console   open the terminal console (the default while no chat platform is configured)
+  --console   open the terminal console even when Slack is configured
+              (the console is the default while no chat platform is configured)
   --no-demo   do not add demo data to an empty console workspace
 Configuration is read from the environment: see README.md, "Configuration".`;
 
@@ -33,6 +40,7 @@ async function main(): Promise<void> {
   // On a pipe, keep standard output for command results only.
   const info = (line: string) => (interactive ? process.stdout : process.stderr).write(`${line}\n`);
 
+  const secretBox = encryptionKey(env);
   const target = parseDatabaseUrl(env.DATABASE_URL);
   info(
     target.provider === 'sqlite'
@@ -43,8 +51,12 @@ async function main(): Promise<void> {
   if (applied.length) info(`Applied ${applied.length} migration(s): ${applied.join(', ')}`);
 
   const handle = await openDatabase(target);
+  const crm = createCrm(handle.db, undefined, { secretBox, assistant: createAssistantFromEnv(env, log) });
+  if (slackConfigured(env) && !args.has('--console')) {
+    await serveChat(env, crm, log, info, () => handle.close());
+    return;
+  }
   try {
-    const crm = createCrm(handle.db);
     const you = await ensureConsoleIdentity(crm, env);
     const empty = (await handle.db.deal.count({ where: { workspaceId: you.workspaceId } })) === 0;
     const wantDemo = env.CRM_DEMO_DATA === 'always' || (env.CRM_DEMO_DATA === 'auto' && empty);
@@ -67,6 +79,43 @@ async function main(): Promise<void> {
   }
 }
 
+/** Runs the chat surfaces until SIGINT/SIGTERM. */
+async function serveChat(env: Env, crm: Crm, log: Logger, info: (l: string) => void, closeDb: () => Promise<void>) {
+  const slack = createSlackSurface(env, crm, log);
+  let stopSlack: () => Promise<void>;
+  if (slack.mode === 'socket') {
+    await slack.app.start();
+    info('Slack: connected in Socket Mode.');
+    const server = await startHttpServer({ port: env.PORT, log });
+    stopSlack = async () => {
+      await slack.app.stop();
+      await server.close();
+    };
+  } else {
+    const server = await startHttpServer({ port: env.PORT, slack, log });
+    info(`Slack: listening on port ${env.PORT}; request URL https://<your host>${SLACK_PATHS.events}`);
+    if (slack.mode === 'oauth') info(`Slack: install the app at https://<your host>${SLACK_PATHS.install}`);
+    stopSlack = () => server.close();
+  }
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  info('Stopping…');
+  await stopSlack();
+  await closeDb();
+}
+
+function encryptionKey(env: Env): SecretBox | undefined {
+  if (!env.CRM_ENCRYPTION_KEY) return undefined;
+  const key = parseEncryptionKey(env.CRM_ENCRYPTION_KEY);
+  if (!key) {
+    throw new EnvError('Invalid configuration:\n  CRM_ENCRYPTION_KEY: must be 32 bytes, as 64 hex characters or base64 (openssl rand -hex 32).');
+  }
+  return new SecretBox(key);
+}
+
 function banner(env: Env, handle: string): string {
   const connected = [slackConfigured(env) && 'Slack', teamsConfigured(env) && 'Teams'].filter(Boolean);
   const lines = [
@@ -77,17 +126,18 @@ function banner(env: Env, handle: string): string {
   if (connected.length === 0) {
     lines.push(
       '',
-      'Not connected to a chat platform. The Slack and Teams surfaces are being built (see README.md, "Roadmap");',
-      'they will be enabled by SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET, or MICROSOFT_APP_ID + MICROSOFT_APP_PASSWORD.',
+      'Not connected to Slack. To connect: create a Slack app from manifest.yml, then start with',
+      'SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET set (docs/slack.md walks through it; SLACK_APP_TOKEN for Socket Mode).',
+      'Teams support is on the roadmap (README.md).',
     );
   } else {
-    lines.push('', `${connected.join(' and ')} credentials found, but this version only has the console surface.`);
+    lines.push('', `${connected.join(' and ')} is configured: \`npm start\` without --console serves it.`);
   }
   return lines.join('\n');
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof EnvError) {
+  if (err instanceof EnvError || err instanceof SlackConfigError) {
     console.error(err.message);
   } else {
     console.error('Could not start:', err instanceof Error ? err.message : err);

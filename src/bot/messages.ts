@@ -35,6 +35,8 @@ export function errorReply(err: unknown, log: Logger, prefix = '/deal'): ErrorRe
       case DomainErrorCode.DealClosed:
       case DomainErrorCode.Conflict:
         return base;
+      case DomainErrorCode.AssistantDisabled:
+        return { ...base, hint: 'A workspace admin can turn them back on: see docs/assistant.md, "Turning it off".' };
     }
   }
   // Not the person's fault: log everything, tell them little.

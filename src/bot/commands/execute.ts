@@ -6,6 +6,9 @@ import type { Crm } from '../../domain/index.js';
 import type { Actor } from '../../domain/context.js';
 import type { DealDetailView, DealListView, DealView } from '../../domain/deals/deal.view.js';
 import type { DealQueueView, PipelineSummaryView } from '../../domain/reports/report.view.js';
+import { parseAssistantAction } from '../../domain/assistant/assistant.schema.js';
+import type { DraftView, SummaryView } from '../../domain/assistant/assistant.view.js';
+import { searchKey } from '../../domain/shared/text.js';
 import type { Logger } from '../../log.js';
 import { errorReply, type ErrorReply } from '../messages.js';
 import { helpText } from './help.js';
@@ -25,6 +28,13 @@ export type Reply =
       due: DealQueueView;
       noNextAction: DealQueueView;
     }
+  /**
+   * A follow-up email draft: show it only to the person who asked (`draft.visibility`), with its
+   * label, the copyable text and `draft.buttons` (Log as email activity, Regenerate).
+   */
+  | { kind: 'draft'; draft: DraftView; hint?: string }
+  /** A summary, also private, with `summary.buttons` (Set as next action, Regenerate). */
+  | { kind: 'summary'; summary: SummaryView; hint?: string }
   | ErrorReply;
 
 export interface CommandContext {
@@ -159,7 +169,100 @@ async function run(ctx: CommandContext, intent: Intent, prefix: string): Promise
       ]);
       return { kind: 'report', summary, stale, due, noNextAction };
     }
+    case 'draft':
+      return draftReply(ctx, await crm.assistant.draft(actor, intent.ref, { regenerate: intent.regenerate }), prefix);
+    case 'summary': {
+      if ('contact' in intent) {
+        const contact = await contactFor(ctx, intent.contact, prefix);
+        if ('kind' in contact) return contact;
+        return summaryReply(ctx, await crm.assistant.summarizeContact(actor, contact.id), prefix);
+      }
+      return summaryReply(ctx, await crm.assistant.summarizeDeal(actor, intent.ref, { regenerate: intent.regenerate }), prefix);
+    }
   }
+}
+
+/**
+ * Runs an assistant button (Draft follow-up, Summarise, Regenerate, Log as email activity, Set as
+ * next action). `value` is the button's value as the platform sent it back: it is parsed against
+ * the action schema, never trusted. Never throws.
+ */
+export async function executeAssistantAction(ctx: CommandContext, value: unknown): Promise<Reply> {
+  const prefix = ctx.prefix ?? '/deal';
+  const action = parseAssistantAction(value);
+  if (!action) return { kind: 'error', message: 'That button no longer works. Run the command again.' };
+  const { crm, actor } = ctx;
+  try {
+    switch (action.type) {
+      case 'draft':
+        return draftReply(ctx, await crm.assistant.draft(actor, action.ref, { regenerate: action.regenerate }), prefix);
+      case 'summary':
+        return summaryReply(ctx, await crm.assistant.summarizeDeal(actor, action.ref, { regenerate: action.regenerate }), prefix);
+      case 'contact_summary':
+        return summaryReply(ctx, await crm.assistant.summarizeContact(actor, action.contactId, { regenerate: action.regenerate }), prefix);
+      case 'log_draft': {
+        const { created } = await crm.assistant.logDraft(actor, action.ref, action.draftId, ctx.surface);
+        const deal = await crm.deals.get(actor, action.ref);
+        return {
+          kind: 'deal',
+          headline: created ? `Logged the draft as an email on ${deal.ref}.` : `That draft was already logged on ${deal.ref}.`,
+          deal,
+          hint: nextActionHint(deal, prefix),
+        };
+      }
+      case 'accept_next_action': {
+        const deal = await crm.assistant.acceptSuggestion(actor, action.ref, { action: action.action, due: action.due });
+        return { kind: 'deal', headline: `Next action set on ${deal.ref}.`, deal };
+      }
+    }
+  } catch (err) {
+    return errorReply(err, ctx.log, prefix);
+  }
+}
+
+/** Offline answers are logged with their reason (the model adapter logs the failure's details). */
+function noteOffline(ctx: CommandContext, view: DraftView | SummaryView): void {
+  if (view.source === 'offline' && view.offlineReason !== 'not_configured') {
+    ctx.log.info({ kind: view.kind, reason: view.offlineReason }, 'assistant answered offline');
+  }
+}
+
+function draftReply(ctx: CommandContext, draft: DraftView, prefix: string): Reply {
+  noteOffline(ctx, draft);
+  const ref = draft.deal.ref;
+  return {
+    kind: 'draft',
+    draft,
+    hint: `Sent it yourself? \`${prefix} log ${ref} email <what you sent>\`. A fresh draft: \`${prefix} draft ${ref} again\`.`,
+  };
+}
+
+function summaryReply(ctx: CommandContext, summary: SummaryView, prefix: string): Reply {
+  noteOffline(ctx, summary);
+  const next = summary.suggestedNextAction;
+  if (summary.subject.type !== 'deal') return { kind: 'summary', summary };
+  const ref = summary.subject.ref;
+  return {
+    kind: 'summary',
+    summary,
+    hint: next
+      ? `Accept the suggestion: \`${prefix} next ${ref} ${next.text}${next.due ? ` by ${next.due}` : ''}\``
+      : `A fresh summary: \`${prefix} summary ${ref} again\``,
+  };
+}
+
+/** The one contact a `summary contact <text>` means, or an error reply saying why not. */
+async function contactFor(ctx: CommandContext, query: string, prefix: string): Promise<{ id: string } | ErrorReply> {
+  const found = await ctx.crm.contacts.search(ctx.actor, query, 6);
+  const key = searchKey(query);
+  const exact = found.filter((c) => searchKey(c.name) === key || c.email === query.trim().toLowerCase());
+  const only = exact.length === 1 ? exact[0] : found.length === 1 ? found[0] : undefined;
+  if (only) return { id: only.id };
+  if (found.length === 0) {
+    return { kind: 'error', message: `No contact matches “${query}”.`, hint: `Try part of their name or their email: \`${prefix} summary contact <name or email>\`.` };
+  }
+  const names = found.slice(0, 5).map((c) => (c.email ? `${c.name} (${c.email})` : c.name));
+  return { kind: 'error', message: `“${query}” matches several contacts: ${names.join(', ')}.`, hint: 'Use more of the name, or the email.' };
 }
 
 /** The house rule: every open deal has a next action. Say so when one is missing. */

@@ -115,6 +115,32 @@ export const COMMANDS: readonly CommandHelp[] = [
     example: '/deal report',
   },
   {
+    name: 'draft',
+    usage: USAGE.draft,
+    summary: 'Draft a follow-up email for a deal, shown only to you. The bot never sends it.',
+    example: '/deal draft D-42',
+    details: [
+      'Written from the deal\'s contacts, stage, next action and recent activities, citing the activities it used.',
+      'Add `again` for a fresh draft instead of the saved one: `/deal draft D-42 again`.',
+      'Without an AI model configured (or when it does not answer) you get a template labelled "Offline draft (no AI)".',
+      'Sent it? Log it with `/deal log D-42 email <what you sent>` (in Slack: the "Log as email activity" button).',
+      ...REF_HELP,
+    ],
+  },
+  {
+    name: 'summary',
+    usage: USAGE.summary,
+    summary: 'Summarise a deal\'s or a contact\'s activity: a few lines, open questions, a suggested next action.',
+    example: '/deal summary D-42',
+    details: [
+      'Also `/deal summarize D-42` or `/deal summarise D-42`; add `again` for a fresh summary.',
+      'A contact: `/deal summary contact Ana Lopez` (a name or an email).',
+      'Accept the suggested next action with one click in Slack, or with `/deal next <ref> <action>`.',
+      'Without an AI model configured (or when it does not answer) you get an extract of the activities, labelled as such.',
+      ...REF_HELP,
+    ],
+  },
+  {
     name: 'help',
     usage: USAGE.help,
     summary: 'This reference, or the details of one command.',
@@ -127,6 +153,8 @@ const ALIASES: Readonly<Record<string, IntentKind>> = {
   search: 'show',
   find: 'show',
   '?': 'help',
+  summarize: 'summary',
+  summarise: 'summary',
 };
 
 function line(c: CommandHelp): string {

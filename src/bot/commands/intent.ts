@@ -51,7 +51,13 @@ export type Intent =
   | { kind: 'next'; ref: string; action: string; due?: DateOnly }
   | { kind: 'log'; ref: string; type: ActivityType; text: string }
   | { kind: 'assign'; ref: string; owner: PersonRef }
-  | { kind: 'report' };
+  | { kind: 'report' }
+  /** A follow-up email draft for a deal; `again` asks for a fresh one instead of the cached one. */
+  | { kind: 'draft'; ref: string; regenerate?: true }
+  /** A summary of a deal's activity… */
+  | { kind: 'summary'; ref: string; regenerate?: true }
+  /** …or of a contact's, found by name or email. */
+  | { kind: 'summary'; contact: string };
 
 export type IntentKind = Intent['kind'];
 

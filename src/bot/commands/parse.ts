@@ -14,6 +14,9 @@
  *   log <ref> call|email|meeting|note <text>
  *   assign <ref> @person
  *   report
+ *   draft <ref> [again]               a follow-up email draft (AI, or an offline template)
+ *   summary <ref> [again]             a summary of the deal's activity (also summarize, summarise)
+ *   summary contact <name or email>   a summary of a contact's activity
  *   show <ref or search text>         (the `show` keyword is optional:)
  *   <ref or search text>              anything else
  *
@@ -60,6 +63,8 @@ export const USAGE: Record<IntentKind, string> = {
   log: '/deal log <ref> call|email|meeting|note <text>',
   assign: '/deal assign <ref> @person',
   report: '/deal report',
+  draft: '/deal draft <ref> [again]',
+  summary: '/deal summary <ref> [again] | /deal summary contact <name or email>',
 };
 
 /** The stages assumed when the context does not list the workspace's own. */
@@ -97,6 +102,8 @@ export const KEYWORDS = [
   'log',
   'assign',
   'report',
+  'draft',
+  'summary',
 ] as const;
 type Keyword = (typeof KEYWORDS)[number];
 
@@ -332,6 +339,12 @@ function parse(text: string, ctx: ParseContext): ParseResult {
       return parseAssign(state);
     case 'report':
       return parseReport(state);
+    case 'draft':
+      return parseDraft(state);
+    case 'summary':
+    case 'summarize':
+    case 'summarise':
+      return parseSummary(state);
     default: {
       const nearMiss = findNearMiss(state);
       if (nearMiss) {
@@ -411,7 +424,7 @@ function parseList({ tokens, stages }: State): ParseResult {
 /** The deal reference after the keyword, or the error to return. */
 function refAt(
   state: State,
-  kind: 'stage' | 'won' | 'lost' | 'next' | 'log' | 'assign',
+  kind: 'stage' | 'won' | 'lost' | 'next' | 'log' | 'assign' | 'draft' | 'summary',
 ): { ref: string } | { error: ParseResult } {
   const token = state.tokens[1];
   const ref = token && !token.quoted ? parseDealRef(token.text) : undefined;
@@ -549,6 +562,44 @@ function parseAssign(state: State): ParseResult {
   return ok({ kind: 'assign', ref: r.ref, owner: person });
 }
 
+/** Words after a draft's or summary's reference that ask for a fresh answer. */
+const AGAIN = new Set(['again', 'regenerate', 'fresh']);
+
+function parseDraft(state: State): ParseResult {
+  const r = refAt(state, 'draft');
+  if ('error' in r) return r.error;
+  const rest = state.tokens.slice(2);
+  if (rest.length === 0) return ok({ kind: 'draft', ref: r.ref });
+  if (rest.length === 1 && AGAIN.has(word(rest[0]) ?? '')) return ok({ kind: 'draft', ref: r.ref, regenerate: true });
+  return fail(
+    `\`/deal draft\` takes just the deal reference (and \`again\` for a fresh draft), e.g. \`/deal draft ${r.ref}\`.`,
+    USAGE.draft,
+  );
+}
+
+function parseSummary(state: State): ParseResult {
+  const { tokens } = state;
+  if (word(tokens[1]) === 'contact') {
+    const contact = rawText(state.s, tokens, 2, tokens.length);
+    if (contact === '') {
+      return fail('Which contact? e.g. `/deal summary contact Ana Lopez` or `/deal summary contact ana@acme.com`.', USAGE.summary);
+    }
+    if (contact.length > LIMITS.query) {
+      return fail(`That name is too long: keep it under ${LIMITS.query} characters.`, USAGE.summary);
+    }
+    return ok({ kind: 'summary', contact });
+  }
+  const r = refAt(state, 'summary');
+  if ('error' in r) return r.error;
+  const rest = tokens.slice(2);
+  if (rest.length === 0) return ok({ kind: 'summary', ref: r.ref });
+  if (rest.length === 1 && AGAIN.has(word(rest[0]) ?? '')) return ok({ kind: 'summary', ref: r.ref, regenerate: true });
+  return fail(
+    `\`/deal summary\` takes just the deal reference (and \`again\` for a fresh summary), e.g. \`/deal summary ${r.ref}\`.`,
+    USAGE.summary,
+  );
+}
+
 function parseReport(state: State): ParseResult {
   if (state.tokens.length > 1) {
     return fail('`/deal report` takes no options.', USAGE.report);
@@ -660,7 +711,7 @@ function parseNew(state: State): ParseResult {
 
 /** Keywords of four letters or more, with how many typos still count as a near miss. */
 const NEAR_MISS: readonly { keyword: Exclude<Keyword, 'show'>; maxDistance: number }[] = (
-  ['help', 'list', 'stage', 'lost', 'next', 'assign', 'report'] as const
+  ['help', 'list', 'stage', 'lost', 'next', 'assign', 'report', 'draft', 'summary'] as const
 ).map((keyword) => ({ keyword, maxDistance: keyword.length >= 5 ? 2 : 1 }));
 
 /**

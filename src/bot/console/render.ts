@@ -1,6 +1,7 @@
 /** Renders replies as plain text for the terminal console. Pure: view model in, text out. */
 import type { DealView, DealDetailView, DealListView } from '../../domain/deals/deal.view.js';
 import type { DealQueueView } from '../../domain/reports/report.view.js';
+import type { CitationView, SummaryPoint } from '../../domain/assistant/assistant.view.js';
 import { todayIn } from '../../domain/shared/dates.js';
 import type { Reply } from '../commands/execute.js';
 import { formatDateOnly, formatDaysAgo, formatPercent, formatTotals } from '../format.js';
@@ -114,7 +115,45 @@ export function renderReply(reply: Reply, ctx: RenderContext): string {
       );
       return lines.join('\n');
     }
+    case 'draft': {
+      const d = reply.draft;
+      const rule = dim('─'.repeat(60));
+      const lines = [bold(d.label), ...(d.note ? [dim(`  ${d.note}`)] : []), `${d.deal.ref}  ${d.deal.title}`];
+      if (d.to.length) lines.push(`To: ${d.to.map((c) => (c.email ? `${c.name} <${c.email}>` : c.name)).join(', ')}`);
+      lines.push(`Subject: ${d.subject}`, rule, d.body, rule);
+      lines.push(...sourceLines(d.citations, d.droppedCitations, dim));
+      lines.push(dim('  Only you can see this draft; nothing was sent.'));
+      if (reply.hint) lines.push(dim(`  ${reply.hint}`));
+      return lines.join('\n');
+    }
+    case 'summary': {
+      const m = reply.summary;
+      const what = m.subject.type === 'deal' ? `${m.subject.ref}  ${m.subject.title}` : m.subject.name;
+      const point = (p: SummaryPoint) => `  • ${p.text}${p.citations.length ? dim(` [${p.citations.join(', ')}]`) : ''}`;
+      const lines = [bold(m.label), ...(m.note ? [dim(`  ${m.note}`)] : []), what, ...m.lines.map(point)];
+      if (m.openQuestions.length) lines.push('Open questions:', ...m.openQuestions.map(point));
+      const next = m.suggestedNextAction;
+      if (next) {
+        lines.push(
+          `Suggested next action: ${next.text}${next.due ? ` (by ${date(next.due)})` : ''}${next.citations.length ? dim(` [${next.citations.join(', ')}]`) : ''}`,
+        );
+      }
+      lines.push(...sourceLines(m.citations, m.droppedCitations, dim));
+      if (reply.hint) lines.push(dim(`  ${reply.hint}`));
+      return lines.join('\n');
+    }
   }
+}
+
+/** The activities an answer cites, and a note when citations to data it was not given were removed. */
+function sourceLines(citations: CitationView[], dropped: string[], dim: (s: string) => string): string[] {
+  const lines = citations.length
+    ? [dim('  sources:'), ...citations.map((c) => dim(`    ${c.ref} ${c.date} ${c.type}: ${truncate(c.excerpt, 60)}`))]
+    : [];
+  if (dropped.length) {
+    lines.push(dim(`  removed ${dropped.length === 1 ? 'a citation' : `${dropped.length} citations`} to data the AI was not given: ${dropped.join(', ')}`));
+  }
+  return lines;
 }
 
 function truncate(text: string, max: number): string {

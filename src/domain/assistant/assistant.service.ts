@@ -105,8 +105,10 @@ export class AssistantService {
     return (await this.identity.getWorkspace(workspaceId)).assistantEnabled;
   }
 
-  async setEnabled(actor: Actor, enabled: boolean): Promise<void> {
-    await this.deps.db.workspace.update({ where: { id: actor.workspaceId }, data: { assistantEnabled: enabled } });
+  /** Turns drafts and summaries on or off for a workspace (scripts/assistant.ts, an admin surface). */
+  async setEnabled(workspaceId: string, enabled: boolean): Promise<void> {
+    await this.identity.getWorkspace(workspaceId);
+    await this.deps.db.workspace.update({ where: { id: workspaceId }, data: { assistantEnabled: enabled } });
   }
 
   /** A follow-up email for a deal, for the person asking to review, copy, and send themselves. */

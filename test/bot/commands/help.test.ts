@@ -45,6 +45,9 @@ describe('helpText', () => {
     ['amounts', '25,000 EUR'],
     ['dates', 'next friday'],
     ['lost', USAGE.lost],
+    ['draft', 'never sends it'],
+    ['summarise', USAGE.summary],
+    ['summary', 'summary contact Ana Lopez'],
     [undefined, 'Deal commands:'],
     ['', 'Deal commands:'],
   ])('topic %j mentions %j', (topic, expected) => {

@@ -11,7 +11,7 @@ const ctx: ParseContext = {
   defaultCurrency: 'USD',
 };
 
-const KINDS = ['help', 'new', 'list', 'show', 'stage', 'won', 'lost', 'next', 'log', 'assign', 'report'];
+const KINDS = ['help', 'new', 'list', 'show', 'stage', 'won', 'lost', 'next', 'log', 'assign', 'report', 'draft', 'summary'];
 const CATCH_ALL = "Sorry, I couldn't read that command.";
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const REF = /^D-\d+$/;
@@ -72,6 +72,16 @@ function checkWellFormed(result: ParseResult): void {
       expect(intent.ref).toMatch(REF);
       expect(intent.owner.userId ?? intent.owner.handle).toBeTruthy();
       break;
+    case 'draft':
+      expect(intent.ref).toMatch(REF);
+      break;
+    case 'summary':
+      if ('ref' in intent) expect(intent.ref).toMatch(REF);
+      else {
+        expect(intent.contact.trim()).not.toBe('');
+        expect(intent.contact.length).toBeLessThanOrEqual(LIMITS.query);
+      }
+      break;
     default:
       break;
   }
@@ -91,6 +101,7 @@ const fragment = fc.oneof(
     'new', 'NEW', 'list', 'show', 'stage', 'won', 'lost', 'next', 'log', 'assign', 'report',
     'help', '/deal', 'deal', 'lsit', 'asign', 'nxt', 'mine', 'all', 'close', 'Close', 'by', 'to',
     'call', 'email', 'meeting', 'note', 'qualified', 'proposal', 'closed', 'won',
+    'draft', 'summary', 'summarise', 'contact', 'again', 'drfat',
   ),
   fc.constantFrom('D-42', 'd42', 'd-7', '#3', 'D-', 'D-0', 'D-999999999', 'D-1234567890'),
   fc.constantFrom(
@@ -134,7 +145,7 @@ describe('parseCommand on arbitrary input', () => {
   });
 
   it('each command keyword followed by anything gives an intent or a friendly error', () => {
-    const keyword = fc.constantFrom('new', 'list', 'show', 'stage', 'won', 'lost', 'next', 'log', 'assign', 'report', 'help');
+    const keyword = fc.constantFrom('new', 'list', 'show', 'stage', 'won', 'lost', 'next', 'log', 'assign', 'report', 'help', 'draft', 'summary', 'summarize');
     fc.assert(
       fc.property(keyword, fc.constantFrom('', 'D-4 '), grammarText, (k, ref, rest) => parses(`${k} ${ref}${rest}`)),
       { numRuns: 800 },

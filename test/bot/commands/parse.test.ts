@@ -193,6 +193,17 @@ describe('parseCommand: intents', () => {
     // report
     ['report', { kind: 'report' }],
     ['/deal REPORT', { kind: 'report' }],
+
+    // draft / summary (the assistant)
+    ['draft D-1', { kind: 'draft', ref: 'D-1' }],
+    ['/deal DRAFT d42', { kind: 'draft', ref: 'D-42' }],
+    ['draft #7 again', { kind: 'draft', ref: 'D-7', regenerate: true }],
+    ['summary D-1', { kind: 'summary', ref: 'D-1' }],
+    ['summarize D-1', { kind: 'summary', ref: 'D-1' }],
+    ['Summarise d-3 AGAIN', { kind: 'summary', ref: 'D-3', regenerate: true }],
+    ['summary contact Ana Lopez', { kind: 'summary', contact: 'Ana Lopez' }],
+    ['summary contact ana@globex.example', { kind: 'summary', contact: 'ana@globex.example' }],
+    ['show draft contract', { kind: 'show', query: 'draft contract' }],
   ])('%j', (text, intent) => {
     expect(parseCommand(text, ctx)).toEqual({ ok: true, intent });
   });
@@ -246,6 +257,14 @@ describe('parseCommand: errors', () => {
     ['assign D-4 @ann @bob', 'Mention one person', USAGE.assign],
     ['assign @maria D-4', 'needs one like D-42', USAGE.assign],
     ['report weekly', 'takes no options', USAGE.report],
+    ['draft', 'Which deal? `/deal draft` needs a deal reference', USAGE.draft],
+    ['draft acme', 'isn\'t a deal reference', USAGE.draft],
+    ['draft D-4 to ana', 'takes just the deal reference', USAGE.draft],
+    ['summary', 'Which deal? `/deal summary` needs a deal reference', USAGE.summary],
+    ['summarise acme', '`/deal summary` needs one like D-42', USAGE.summary],
+    ['summary D-4 please', 'takes just the deal reference', USAGE.summary],
+    ['summary contact', 'Which contact?', USAGE.summary],
+    [`summary contact ${'x'.repeat(201)}`, 'too long', USAGE.summary],
 
     // near misses
     ['lsit', 'Did you mean `/deal list`?', USAGE.list],
@@ -257,6 +276,8 @@ describe('parseCommand: errors', () => {
     ['nxt D-4 call', 'Did you mean `/deal next D-4 call`?', USAGE.next],
     ['stgae D-4 won', 'Did you mean `/deal stage D-4 won`?', USAGE.stage],
     ['lots D-4 too pricey', 'Did you mean `/deal lost D-4 too pricey`?', USAGE.lost],
+    ['drfat D-4', 'Did you mean `/deal draft D-4`?', USAGE.draft],
+    ['sumary D-4', 'Did you mean `/deal summary D-4`?', USAGE.summary],
     ['lsit', 'use `/deal show lsit`', USAGE.list],
 
     // whole input
@@ -367,7 +388,7 @@ describe('helpers', () => {
   });
 
   it('USAGE covers every intent kind and starts with /deal', () => {
-    const kinds = ['help', 'new', 'list', 'show', 'stage', 'won', 'lost', 'next', 'log', 'assign', 'report'];
+    const kinds = ['help', 'new', 'list', 'show', 'stage', 'won', 'lost', 'next', 'log', 'assign', 'report', 'draft', 'summary'];
     expect(Object.keys(USAGE).sort()).toEqual([...kinds].sort());
     for (const usage of Object.values(USAGE)) expect(usage).toMatch(/^\/deal /);
   });
