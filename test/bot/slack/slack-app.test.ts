@@ -1,6 +1,6 @@
 import nock from 'nock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ACTIONS, BLOCKS, INPUTS, SHORTCUTS, VIEWS } from '../../../src/bot/slack/ids.js';
+import { ACTIONS, ASSISTANT_ACTIONS, BLOCKS, INPUTS, SHORTCUTS, VIEWS } from '../../../src/bot/slack/ids.js';
 import { createTestDb, type TestDb } from '../../helpers/db.js';
 import {
   captureApi,
@@ -257,6 +257,22 @@ describe('deal card buttons', () => {
     const s = await shared;
     expect(s.response_type).toBe('in_channel');
     expect(textOf(s.blocks)).toContain('Button deal');
+  });
+
+  it('Draft follow-up answers with the labelled offline draft when no model is configured', async () => {
+    const created = captureResponseUrl('/commands/draft');
+    await slack.command('new Drafted deal 3k', { responseUrl: 'https://hooks.slack.com/commands/draft' });
+    const card = await created;
+    const buttons = (card.blocks as { type: string; elements?: { action_id: string; value: string }[] }[])
+      .flatMap((b) => b.elements ?? []);
+    const draftButton = buttons.find((e) => e.action_id === ASSISTANT_ACTIONS.draft);
+    expect(draftButton).toBeDefined();
+    const answer = captureResponseUrl('/actions/draft');
+    await click(ASSISTANT_ACTIONS.draft, draftButton!.value, 'https://hooks.slack.com/actions/draft');
+    const msg = await answer;
+    expect(msg.response_type).toBe('ephemeral');
+    expect(textOf(msg.blocks)).toMatch(/offline|no AI/i);
+    expect(textOf(msg.blocks)).toContain('Drafted deal');
   });
 
   it('a deal id from another workspace is not found and changes nothing', async () => {

@@ -42,6 +42,16 @@ export function idsOf(body: unknown, context?: { teamId?: string; userId?: strin
   };
 }
 
+/** Options every deal-card reply needs: the reader's clock, and whether the assistant's buttons show. */
+export async function replyOptions(deps: SlackDeps, actor: Actor) {
+  return {
+    now: deps.crm.clock.now(),
+    timeZone: actor.timeZone,
+    shareable: true,
+    assistant: await deps.crm.assistant.isEnabled(actor.workspaceId),
+  };
+}
+
 export async function actorOf(
   deps: SlackDeps,
   body: unknown,

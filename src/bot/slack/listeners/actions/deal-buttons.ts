@@ -6,12 +6,12 @@ import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Actor } from '../../../../domain/index.js';
 import type { DealView } from '../../../../domain/deals/deal.view.js';
-import type { Reply } from '../../../commands/execute.js';
+import { executeAssistantAction, type Reply } from '../../../commands/execute.js';
 import { parseListCursor } from '../../blocks/cursor.js';
 import { listMessage, replyBlocks } from '../../blocks/reply.js';
 import { createDealModal, logActivityModal, lostReasonModal, nextActionModal } from '../../blocks/modals.js';
-import { ACTIONS } from '../../ids.js';
-import { actorOf, errorText, writeMeta, type SlackDeps } from '../context.js';
+import { ACTIONS, ASSISTANT_ACTIONS } from '../../ids.js';
+import { actorOf, errorText, replyOptions, writeMeta, type SlackDeps } from '../context.js';
 
 type ButtonArgs = {
   ack: () => Promise<void>;
@@ -42,7 +42,7 @@ export function registerDealButtons(app: App, deps: SlackDeps): void {
       await a.respond({
         response_type: 'ephemeral',
         replace_original: opts.replace,
-        ...replyBlocks(reply, { now: deps.crm.clock.now(), timeZone: actor.timeZone, shareable: true }),
+        ...replyBlocks(reply, await replyOptions(deps, actor)),
       });
     }
   };
@@ -120,6 +120,19 @@ export function registerDealButtons(app: App, deps: SlackDeps): void {
   };
   on(ACTIONS.pageNext, page);
   on(ACTIONS.pagePrev, page);
+
+  // Draft follow-up, Summarise, Regenerate, Log as email activity, Set as next action: the value
+  // is parsed by the executor, never trusted; answers go only to the person who clicked.
+  for (const actionId of Object.values(ASSISTANT_ACTIONS)) {
+    on(actionId, async (a, actor) => {
+      const reply = await executeAssistantAction(
+        { crm: deps.crm, actor, surface: 'slack', log: deps.log, deliveryId: `${a.body.team?.id}:${a.body.trigger_id}` },
+        a.action.value,
+      );
+      await show(a, actor, reply, { replace: false });
+      if (reply.kind === 'deal') deps.home.refresh(a.client, actor, [a.body.user.id, reply.deal.owner?.externalId]);
+    });
+  }
 
   on(ACTIONS.newDeal, async (a, actor) => {
     const { stages } = await deps.crm.pipelines.defaultPipeline(actor.workspaceId);

@@ -6,7 +6,7 @@ import type { App } from '@slack/bolt';
 import { executeCommand } from '../../../commands/execute.js';
 import { replyBlocks } from '../../blocks/reply.js';
 import { createDealModal } from '../../blocks/modals.js';
-import { actorOf, errorText, writeMeta, type SlackDeps } from '../context.js';
+import { actorOf, errorText, replyOptions, writeMeta, type SlackDeps } from '../context.js';
 
 export function registerDealCommand(app: App, deps: SlackDeps): void {
   app.command('/deal', async ({ ack, command, respond, client, context }) => {
@@ -33,7 +33,7 @@ export function registerDealCommand(app: App, deps: SlackDeps): void {
       );
       await respond({
         response_type: 'ephemeral',
-        ...replyBlocks(reply, { now: deps.crm.clock.now(), timeZone: actor.timeZone, shareable: true }),
+        ...replyBlocks(reply, await replyOptions(deps, actor)),
       });
       if (reply.kind === 'deal' && reply.headline) {
         deps.home.refresh(client, actor, [command.user_id, reply.deal.owner?.externalId]);

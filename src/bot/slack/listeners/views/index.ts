@@ -10,7 +10,7 @@ import type { DealView } from '../../../../domain/deals/deal.view.js';
 import { readAmount } from '../../../commands/amount.js';
 import { replyBlocks } from '../../blocks/reply.js';
 import { BLOCKS, VIEWS } from '../../ids.js';
-import { actorOf, errorText, fieldErrors, readMeta, type ModalMeta, type SlackDeps } from '../context.js';
+import { actorOf, errorText, fieldErrors, readMeta, replyOptions, type ModalMeta, type SlackDeps } from '../context.js';
 import { blocksOf, date, selected, text, user } from './read.js';
 
 type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
@@ -50,7 +50,7 @@ export function registerViews(app: App, deps: SlackDeps): void {
 
   /** Shows the deal card where the modal came from (the card's response URL), or by DM. */
   const confirm = async (a: ViewArgs, actor: Actor, meta: ModalMeta, deal: DealView, headline: string, replace: boolean) => {
-    const message = replyBlocks({ kind: 'deal', deal, headline }, { now: deps.crm.clock.now(), timeZone: actor.timeZone, shareable: true });
+    const message = replyBlocks({ kind: 'deal', deal, headline }, await replyOptions(deps, actor));
     deps.home.refresh(a.client, actor, [a.body.user.id, deal.owner?.externalId]);
     if (meta.responseUrl) {
       const res = await fetch(meta.responseUrl, {
