@@ -1,0 +1,18 @@
+-- CreateTable
+CREATE TABLE "TeamsConversation" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "workspaceId" TEXT NOT NULL,
+    "conversationId" TEXT NOT NULL,
+    "kind" TEXT NOT NULL,
+    "memberId" TEXT,
+    "reference" TEXT NOT NULL,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" DATETIME NOT NULL,
+    CONSTRAINT "TeamsConversation_workspaceId_fkey" FOREIGN KEY ("workspaceId") REFERENCES "Workspace" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateIndex
+CREATE INDEX "TeamsConversation_workspaceId_memberId_idx" ON "TeamsConversation"("workspaceId", "memberId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "TeamsConversation_workspaceId_conversationId_key" ON "TeamsConversation"("workspaceId", "conversationId");
