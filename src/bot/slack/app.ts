@@ -36,7 +36,13 @@ export interface SlackSurface {
 
 export class SlackConfigError extends Error {}
 
-export function createSlackSurface(env: Env, crm: Crm, log: Logger): SlackSurface {
+export interface SlackSurfaceOptions {
+  /** Slack's Web API base URL; only benchmarks and local stubs change it. */
+  slackApiUrl?: string;
+}
+
+export function createSlackSurface(env: Env, crm: Crm, log: Logger, options: SlackSurfaceOptions = {}): SlackSurface {
+  const clientOptions = options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : undefined;
   const logger = boltLogger(log.child({ surface: 'slack' }));
   const identity = new SlackIdentity(crm, log, { currency: env.CRM_CURRENCY, timeZone: env.CRM_TIMEZONE });
   let app: AppT;
@@ -46,7 +52,7 @@ export function createSlackSurface(env: Env, crm: Crm, log: Logger): SlackSurfac
   if (env.SLACK_APP_TOKEN) {
     if (!env.SLACK_BOT_TOKEN) throw new SlackConfigError('Socket Mode (SLACK_APP_TOKEN) also needs SLACK_BOT_TOKEN.');
     mode = 'socket';
-    app = new App({ token: env.SLACK_BOT_TOKEN, appToken: env.SLACK_APP_TOKEN, socketMode: true, logger });
+    app = new App({ token: env.SLACK_BOT_TOKEN, appToken: env.SLACK_APP_TOKEN, socketMode: true, logger, clientOptions });
   } else if (env.SLACK_CLIENT_ID && env.SLACK_CLIENT_SECRET) {
     const missing = [
       !env.SLACK_SIGNING_SECRET && 'SLACK_SIGNING_SECRET',
@@ -66,11 +72,11 @@ export function createSlackSurface(env: Env, crm: Crm, log: Logger): SlackSurfac
       endpoints: SLACK_PATHS.events,
       logger,
     });
-    app = new App({ receiver, logger });
+    app = new App({ receiver, logger, clientOptions });
   } else if (env.SLACK_BOT_TOKEN && env.SLACK_SIGNING_SECRET) {
     mode = 'single';
     receiver = new ExpressReceiver({ signingSecret: env.SLACK_SIGNING_SECRET, endpoints: SLACK_PATHS.events, logger });
-    app = new App({ token: env.SLACK_BOT_TOKEN, receiver, logger });
+    app = new App({ token: env.SLACK_BOT_TOKEN, receiver, logger, clientOptions });
   } else {
     throw new SlackConfigError(
       'Slack needs SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET, or SLACK_CLIENT_ID + SLACK_CLIENT_SECRET + SLACK_STATE_SECRET + SLACK_SIGNING_SECRET.',
