@@ -19,13 +19,21 @@ import { runConsole } from './bot/console/console.js';
 import { startHttpServer } from './bot/http.js';
 import { createSlackSurface, SLACK_PATHS, SlackConfigError } from './bot/slack/app.js';
 import { parseEncryptionKey, SecretBox } from './domain/shared/secret-box.js';
-import type { Crm } from './domain/index.js';
+import type { Crm, RunReport } from './domain/index.js';
 import type { Logger } from './log.js';
+import { startScheduler } from './jobs/scheduler.js';
+import { openJobRuntime } from './jobs/runtime.js';
+import { JOB_SCHEDULES } from './jobs/schedules.js';
 
-const USAGE = `Usage: npm start [-- --console] [-- --no-demo]
+const USAGE = `Usage: npm start [-- --console] [-- --no-demo] [-- --no-jobs]
+       npm run jobs [-- --once]
   --console   open the terminal console even when Slack is configured
               (the console is the default while no chat platform is configured)
   --no-demo   do not add demo data to an empty console workspace
+  --no-jobs   serve chat without the scheduler (digests, nudges); CRM_SCHEDULER=off does the same
+  --jobs      run only the scheduler, no chat surface (\`npm run jobs\`): for a separate process
+              beside several bot replicas (any number may run: each delivery still posts once)
+  --once      with --jobs: deliver what is due now, print what happened, and exit
 Configuration is read from the environment: see README.md, "Configuration".`;
 
 async function main(): Promise<void> {
@@ -50,10 +58,16 @@ async function main(): Promise<void> {
   const { applied } = await migrateDatabase(target);
   if (applied.length) info(`Applied ${applied.length} migration(s): ${applied.join(', ')}`);
 
+  if (args.has('--jobs')) {
+    await runJobs(env, log, info, args.has('--once'));
+    return;
+  }
+
   const handle = await openDatabase(target);
   const crm = createCrm(handle.db, undefined, { secretBox, assistant: createAssistantFromEnv(env, log) });
   if (slackConfigured(env) && !args.has('--console')) {
-    await serveChat(env, crm, log, info, () => handle.close());
+    const jobs = env.CRM_SCHEDULER === 'on' && !args.has('--no-jobs');
+    await serveChat(env, crm, log, info, () => handle.close(), jobs);
     return;
   }
   try {
@@ -79,8 +93,8 @@ async function main(): Promise<void> {
   }
 }
 
-/** Runs the chat surfaces until SIGINT/SIGTERM. */
-async function serveChat(env: Env, crm: Crm, log: Logger, info: (l: string) => void, closeDb: () => Promise<void>) {
+/** Runs the chat surfaces (and, with `jobs`, the scheduler) until SIGINT/SIGTERM. */
+async function serveChat(env: Env, crm: Crm, log: Logger, info: (l: string) => void, closeDb: () => Promise<void>, jobs: boolean) {
   const slack = createSlackSurface(env, crm, log);
   let stopSlack: () => Promise<void>;
   if (slack.mode === 'socket') {
@@ -97,14 +111,54 @@ async function serveChat(env: Env, crm: Crm, log: Logger, info: (l: string) => v
     if (slack.mode === 'oauth') info(`Slack: install the app at https://<your host>${SLACK_PATHS.install}`);
     stopSlack = () => server.close();
   }
-  await new Promise<void>((resolve) => {
+  const scheduler = jobs ? await startScheduler(log) : undefined;
+  info(scheduler ? 'Scheduler: digests and nudges are on (npm start -- --no-jobs to leave them to `npm run jobs`).' : 'Scheduler: off.');
+  await untilSignal();
+  info('Stopping…');
+  await scheduler?.stop();
+  await stopSlack();
+  await closeDb();
+}
+
+/**
+ * `npm run jobs`: the scheduler alone, for deployments where several bot replicas serve chat and
+ * one process (or a few: the run ledger keeps each delivery to one post) runs the jobs. With
+ * --once, delivers what is due now in this process and exits.
+ */
+async function runJobs(env: Env, log: Logger, info: (l: string) => void, once: boolean): Promise<void> {
+  const runtime = await openJobRuntime(env, log);
+  const platforms = runtime.runner.platforms;
+  if (platforms.length === 0) {
+    await runtime.close();
+    throw new EnvError('Nothing to deliver to: digests and nudges need Slack configured (SLACK_BOT_TOKEN, or OAuth). See README.md, "Digests and nudges".');
+  }
+  if (once) {
+    try {
+      const report = await runtime.runner.runDue();
+      info(`Digests: ${describeRun(report.digests)}. Nudges: ${describeRun(report.nudges)}.`);
+    } finally {
+      await runtime.close();
+    }
+    return;
+  }
+  await runtime.close();
+  const scheduler = await startScheduler(log);
+  info(`Scheduler: running ${JOB_SCHEDULES.map((j) => j.name).join(', ')} for ${platforms.join(', ')} (Ctrl-C to stop).`);
+  await untilSignal();
+  info('Stopping…');
+  await scheduler.stop();
+}
+
+function describeRun(r: RunReport): string {
+  return `${r.due} due, ${r.sent} sent, ${r.skipped} skipped, ${r.retrying} to retry, ${r.failed} failed, ${r.busy} held by another run`;
+}
+
+function untilSignal(): Promise<void> {
+  return new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
-  info('Stopping…');
-  await stopSlack();
-  await closeDb();
 }
 
 function encryptionKey(env: Env): SecretBox | undefined {

@@ -1,17 +1,14 @@
 /** Small formatting helpers every renderer shares, so Slack, Teams and the console agree. */
 import { formatMoney, type Money } from '../domain/shared/money.js';
 
+const withoutYear = new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', weekday: 'short', month: 'short', day: 'numeric' });
+const withYear = new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', weekday: 'short', month: 'short', day: 'numeric', year: 'numeric' });
+
 /** `Fri, Nov 27` (with the year when it is not this year's). */
 export function formatDateOnly(date: string, today: string): string {
   const d = new Date(`${date}T00:00:00Z`);
   const sameYear = date.slice(0, 4) === today.slice(0, 4);
-  return new Intl.DateTimeFormat('en-US', {
-    timeZone: 'UTC',
-    weekday: 'short',
-    month: 'short',
-    day: 'numeric',
-    ...(sameYear ? {} : { year: 'numeric' }),
-  }).format(d);
+  return (sameYear ? withoutYear : withYear).format(d);
 }
 
 export function formatDaysAgo(days: number): string {

@@ -1,20 +1,33 @@
 /**
  * The HTTP server the chat surfaces share: Slack at /slack/* (Bolt's Express receiver, which
- * verifies every request's signature), a health check, and later Teams at /api/messages.
+ * verifies every request's signature), Teams at /api/messages (the Bot Framework adapter, which
+ * verifies every activity's token), and a health check.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../log.js';
 import type { SlackSurface } from './slack/app.js';
+import type { TeamsSurface } from './teams/index.js';
 
 export interface HttpServer {
   url: string;
   close(): Promise<void>;
 }
 
-export async function startHttpServer(opts: { port: number; host?: string; slack?: SlackSurface; log: Logger }): Promise<HttpServer> {
+export async function startHttpServer(opts: {
+  port: number;
+  host?: string;
+  slack?: SlackSurface;
+  teams?: TeamsSurface;
+  log: Logger;
+}): Promise<HttpServer> {
   const express = (await import('express')).default;
   const app = opts.slack?.receiver?.app ?? express();
+  const teams = opts.teams;
+  if (teams) {
+    // Bot Framework posts JSON activities; the adapter answers (401 for a bad token, invoke results).
+    app.post(teams.path, express.json({ limit: '1mb' }), (req, res) => teams.process(req, res));
+  }
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
   });

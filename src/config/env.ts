@@ -37,6 +37,12 @@ export const envSchema = z.object({
     .regex(/^[a-z0-9._-]{1,40}$/i, 'letters, digits, dot, dash or underscore')
     .optional(),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** `npm start` also runs the scheduler (digests, nudges); `off` for bot replicas when `npm run jobs` runs elsewhere. */
+  CRM_SCHEDULER: z.enum(['on', 'off']).default('on'),
+  /** Digests and nudges built and sent at once (each conversation still gets at most one message a second). */
+  CRM_DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
+  /** How long a run holds a digest or nudge before another run may take it over (a crashed run's). */
+  CRM_DELIVERY_LEASE_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),
   /** Encrypts tokens stored in the database (Slack OAuth installs): 32 bytes as hex or base64. */
   CRM_ENCRYPTION_KEY: optionalSecret,
   // Slack: single workspace (bot token + signing secret) or OAuth distribution (client id,
@@ -85,4 +91,6 @@ export const slackSingleWorkspace = (env: Env) => Boolean(env.SLACK_BOT_TOKEN &&
 export const slackOAuth = (env: Env) =>
   Boolean(env.SLACK_CLIENT_ID && env.SLACK_CLIENT_SECRET && env.SLACK_SIGNING_SECRET);
 export const slackConfigured = (env: Env) => slackSingleWorkspace(env) || slackOAuth(env);
-export const teamsConfigured = (env: Env) => Boolean(env.MICROSOFT_APP_ID && env.MICROSOFT_APP_PASSWORD);
+/** Teams needs an app id and its secret, except with a managed identity (no secret). */
+export const teamsConfigured = (env: Env) =>
+  Boolean(env.MICROSOFT_APP_ID && (env.MICROSOFT_APP_PASSWORD || env.MICROSOFT_APP_TYPE === 'UserAssignedMSI'));

@@ -52,6 +52,26 @@ export function inTransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T>
   );
 }
 
+/**
+ * One write statement that is atomic on its own (an insert guarded by a unique key, an update
+ * whose WHERE carries the condition): it needs no transaction, and a transaction would only add
+ * round trips. SQLite's busy errors are retried as in `inTransaction`. As soon as a write depends
+ * on something read before it, use `inTransaction`.
+ */
+export function singleWrite<T>(db: Db, fn: (db: Db) => Promise<T>): Promise<T> {
+  if (!isSqliteClient(db)) return fn(db);
+  return pRetry(
+    async () => {
+      try {
+        return await fn(db);
+      } catch (err) {
+        throw isBusy(err) ? err : new AbortError(err as Error);
+      }
+    },
+    { retries: 4, minTimeout: 50, maxTimeout: 1000, randomize: true },
+  );
+}
+
 /** SQLite's "database is locked", as the driver adapter reports it. */
 function isBusy(err: unknown): boolean {
   const e = err as { code?: unknown; message?: unknown };

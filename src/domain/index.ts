@@ -1,6 +1,6 @@
 /** The domain layer, assembled: what every surface and job talks to. */
 import type { Db } from '../db/client.js';
-import { systemClock, type Clock } from './ports.js';
+import { systemClock, type Clock, type Notifier } from './ports.js';
 import { ActivityService } from './activities/activity.service.js';
 import { CompanyService } from './companies/company.service.js';
 import { ContactService } from './contacts/contact.service.js';
@@ -13,6 +13,11 @@ import { InstallationService } from './identity/installation.service.js';
 import type { SecretBox } from './shared/secret-box.js';
 import { AssistantService } from './assistant/assistant.service.js';
 import type { AssistantPort } from './assistant/assistant.port.js';
+import { DigestService } from './digests/digest.service.js';
+import { NudgeService } from './digests/nudge.service.js';
+import { DeliveryLedgerStore } from './digests/ledger.js';
+import { DeliveryRunner, type DeliveryRunnerOptions } from './digests/delivery.runner.js';
+import { TeamsConversationService } from './identity/teams-conversation.service.js';
 
 export interface Crm {
   db: Db;
@@ -29,6 +34,14 @@ export interface Crm {
   assistant: AssistantService;
   /** Present when an encryption key is configured (needed to store platform tokens). */
   installations?: InstallationService;
+  /** Channel digests: subscriptions, settings, building one. */
+  digests: DigestService;
+  /** Morning DM nudges: per-person settings, building one. */
+  nudges: NudgeService;
+  /** The run ledger that makes each digest and nudge post once. */
+  deliveryLedger: DeliveryLedgerStore;
+  /** Where the Teams bot can post proactively (stored conversation references). */
+  teamsConversations: TeamsConversationService;
 }
 
 export interface CrmOptions {
@@ -36,6 +49,8 @@ export interface CrmOptions {
   secretBox?: SecretBox;
   /** A language model for drafts and summaries (src/llm); without it they are made offline. */
   assistant?: AssistantPort;
+  /** How long a digest or nudge claim is held before another run may take it over (ms). */
+  deliveryLeaseMs?: number;
 }
 
 export function createCrm(db: Db, clock: Clock = systemClock, options: CrmOptions = {}): Crm {
@@ -50,9 +65,51 @@ export function createCrm(db: Db, clock: Clock = systemClock, options: CrmOption
   const reports = new ReportService(deps, pipelines, deals);
   const installations = options.secretBox ? new InstallationService(deps, options.secretBox) : undefined;
   const assistant = new AssistantService(deps, deals, activities, identity, options.assistant);
-  return { db, clock, identity, pipelines, companies, contacts, deals, activities, tasks, reports, assistant, installations };
+  const teamsConversations = new TeamsConversationService(deps);
+  const deliveryLedger = new DeliveryLedgerStore(db, { leaseMs: options.deliveryLeaseMs ?? DEFAULT_LEASE_MS });
+  const digests = new DigestService(deps, reports, deliveryLedger);
+  const nudges = new NudgeService(deps, reports);
+  return {
+    db,
+    clock,
+    identity,
+    pipelines,
+    companies,
+    contacts,
+    deals,
+    activities,
+    tasks,
+    reports,
+    assistant,
+    installations,
+    teamsConversations,
+    digests,
+    nudges,
+    deliveryLedger,
+  };
+}
+
+const DEFAULT_LEASE_MS = 5 * 60_000;
+
+/**
+ * The runner the scheduled jobs call (digests, nudges), delivering through `notifier`. A claim
+ * older than the ledger's lease (`CrmOptions.deliveryLeaseMs`) is taken over.
+ */
+export function createDeliveryRunner(crm: Crm, notifier: Notifier, options: DeliveryRunnerOptions): DeliveryRunner {
+  return new DeliveryRunner(crm, crm.digests, crm.nudges, crm.deliveryLedger, notifier, options);
 }
 
 export type { Actor } from './context.js';
 export { DomainError, DomainErrorCode, isDomainError } from './errors.js';
-export { FixedClock, systemClock, type Clock } from './ports.js';
+export {
+  DeliveryError,
+  FixedClock,
+  isDeliveryError,
+  systemClock,
+  type Clock,
+  type Destination,
+  type Notification,
+  type Notifier,
+  type SentMessage,
+} from './ports.js';
+export type { DeliveryRunner, DeliveryRunnerOptions, RunReport } from './digests/delivery.runner.js';

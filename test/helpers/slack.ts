@@ -39,6 +39,8 @@ export interface CommandIds {
 
 let seq = 0;
 export const nextId = (prefix: string) => `${prefix}${Date.now().toString(36)}${(seq++).toString(36)}`.toUpperCase();
+/** Numbers the default response URLs of commands, so a capture never takes an older command's answer. */
+let commandSeq = 0;
 
 export async function startSlack(crm: Crm, envOverrides: Record<string, string> = {}): Promise<SlackHarness> {
   const env = loadEnv({
@@ -73,7 +75,7 @@ export async function startSlack(crm: Crm, envOverrides: Record<string, string> 
         userName: 'alice',
         channelId: 'C0SALES',
         triggerId: nextId('trig'),
-        responseUrl: `https://hooks.slack.com/commands/T0ACME/${nextId('')}/x`,
+        responseUrl: `https://hooks.slack.com/commands/T0ACME/${commandSeq++}/x`,
         ...ids,
       };
       return post(
@@ -126,11 +128,20 @@ export function mockSlackBasics(opts: { teamId?: string; persist?: boolean } = {
   return scope;
 }
 
-/** Resolves with the JSON body of the next POST to a response URL path (or any, with no path). */
+/**
+ * Resolves with the JSON body of the next POST to a response URL path; with no path, to the
+ * default response URL of a command sent after this call (an earlier command's late answer, or a
+ * button's, never matches).
+ */
 export function captureResponseUrl(path?: string | RegExp): Promise<Record<string, unknown>> {
+  const from = commandSeq;
+  const laterCommand = (uri: string) => {
+    const m = /^\/commands\/[^/]+\/(\d+)\/x$/.exec(uri);
+    return m !== null && Number(m[1]) >= from;
+  };
   return new Promise((resolve) => {
     nock('https://hooks.slack.com')
-      .post(path ?? /.*/)
+      .post(path ?? laterCommand)
       .reply(200, (_uri, body) => {
         resolve(typeof body === 'string' ? (JSON.parse(body) as Record<string, unknown>) : (body as Record<string, unknown>));
         return 'ok';

@@ -8,6 +8,9 @@ import type { DealDetailView, DealListView, DealView } from '../../domain/deals/
 import type { DealQueueView, PipelineSummaryView } from '../../domain/reports/report.view.js';
 import { parseAssistantAction } from '../../domain/assistant/assistant.schema.js';
 import type { DraftView, SummaryView } from '../../domain/assistant/assistant.view.js';
+import type { DigestSettingsView, DigestView, NudgeSettingsView } from '../../domain/digests/digest.view.js';
+import { formatMinuteOfDay } from '../../domain/digests/schedule.js';
+import { formatMoney } from '../../domain/shared/money.js';
 import { searchKey } from '../../domain/shared/text.js';
 import type { Logger } from '../../log.js';
 import { errorReply, type ErrorReply } from '../messages.js';
@@ -35,6 +38,12 @@ export type Reply =
   | { kind: 'draft'; draft: DraftView; hint?: string }
   /** A summary, also private, with `summary.buttons` (Set as next action, Regenerate). */
   | { kind: 'summary'; summary: SummaryView; hint?: string }
+  /** `/deal digest`: this conversation's digest settings and the workspace's, after any change. */
+  | { kind: 'digest'; settings: DigestSettingsView; headline?: string; hint?: string }
+  /** `/deal digest preview`: the digest as it would be posted now, shown only to the person who asked. */
+  | { kind: 'digest_preview'; digest: DigestView }
+  /** `/deal nudges`: the person's morning nudge settings, after any change. */
+  | { kind: 'nudges'; settings: NudgeSettingsView; headline?: string }
   | ErrorReply;
 
 export interface CommandContext {
@@ -49,6 +58,11 @@ export interface CommandContext {
   deliveryId?: string;
   /** `/deal` in Slack and the console, `deal` in Teams. */
   prefix?: string;
+  /**
+   * The conversation the command was typed in (a Slack channel id, a Teams conversation id):
+   * where `/deal digest here` subscribes. Absent in the console.
+   */
+  channelId?: string;
 }
 
 export async function executeCommand(ctx: CommandContext, text: string): Promise<Reply> {
@@ -56,7 +70,7 @@ export async function executeCommand(ctx: CommandContext, text: string): Promise
   try {
     const parsed = parseCommand(text, await parseContext(ctx));
     if (!parsed.ok) {
-      return { kind: 'error', message: parsed.error.message, hint: withPrefix(parsed.error.usage, prefix) };
+      return { kind: 'error', message: withPrefix(parsed.error.message, prefix), hint: withPrefix(parsed.error.usage, prefix) };
     }
     return await run(ctx, parsed.intent, prefix);
   } catch (err) {
@@ -179,7 +193,75 @@ async function run(ctx: CommandContext, intent: Intent, prefix: string): Promise
       }
       return summaryReply(ctx, await crm.assistant.summarizeDeal(actor, intent.ref, { regenerate: intent.regenerate }), prefix);
     }
+    case 'digest':
+      return digestReply(ctx, intent, prefix);
+    case 'nudges': {
+      const { kind: _kind, ...patch } = intent;
+      if (Object.keys(patch).length === 0) return { kind: 'nudges', settings: await crm.nudges.settings(actor) };
+      const settings = await crm.nudges.update(actor, patch);
+      return { kind: 'nudges', settings, headline: nudgeHeadline(settings) };
+    }
   }
+}
+
+async function digestReply(ctx: CommandContext, intent: Extract<Intent, { kind: 'digest' }>, prefix: string): Promise<Reply> {
+  const { crm, actor } = ctx;
+  const here = ctx.surface === 'console' ? undefined : ctx.channelId;
+  const settings = async (headline?: string, hint?: string): Promise<Reply> => ({
+    kind: 'digest',
+    settings: await crm.digests.settings(actor, here),
+    headline,
+    hint,
+  });
+  switch (intent.action) {
+    case 'show':
+      return settings(undefined, here ? undefined : `Digests post to a channel: type \`${prefix} digest here\` in a Slack or Teams channel.`);
+    case 'preview':
+      return { kind: 'digest_preview', digest: await crm.digests.preview(actor, here) };
+    case 'stale':
+      await crm.digests.setStaleDays(actor, intent.days);
+      return settings(`Deals with no activity for ${intent.days} days now count as stale.`);
+    case 'threshold':
+      await crm.digests.setStaleThreshold(actor, intent.amount);
+      return settings(
+        intent.amount ? `Stale deals of ${formatMoney(intent.amount)} or more now come first in digests.` : 'Stale deals are no longer sorted by amount.',
+      );
+    case 'off': {
+      if (!here) return needsChannel(prefix);
+      const removed = await crm.digests.unsubscribe(actor, here);
+      return settings(removed ? 'This channel no longer gets the digest.' : 'This channel had no digest.');
+    }
+    case 'here': {
+      if (!here || ctx.surface === 'console') return needsChannel(prefix);
+      const { subscription: s, created } = await crm.digests.subscribe(actor, {
+        platform: ctx.surface,
+        conversationId: here,
+        minuteOfDay: intent.minuteOfDay,
+        days: intent.days,
+        whenEmpty: intent.whenEmpty,
+        timeZone: intent.timeZone,
+      });
+      const when = `${s.days === 'daily' ? 'every day' : 'on weekdays'} at ${formatMinuteOfDay(s.minuteOfDay)} (${s.timeZone})`;
+      return settings(
+        created ? `This channel gets the pipeline digest ${when}.` : `Digest updated: ${when}.`,
+        created && ctx.surface === 'slack' ? 'If I am not in this channel yet, add me (`/invite @deals`) so that I can post here.' : undefined,
+      );
+    }
+  }
+}
+
+function needsChannel(prefix: string): Reply {
+  return {
+    kind: 'error',
+    message: 'Digests post to a Slack or Teams channel, and the console has none.',
+    hint: `Type \`${prefix} digest here\` in the channel that should get it; \`${prefix} digest preview\` shows one here.`,
+  };
+}
+
+function nudgeHeadline(s: NudgeSettingsView): string {
+  if (!s.enabled) return 'Morning nudges are off.';
+  const quiet = s.quiet ? `, quiet ${s.quiet.start}–${s.quiet.end}` : '';
+  return `Morning nudges on, weekdays at ${s.time} (${s.timeZone})${quiet}.`;
 }
 
 /**

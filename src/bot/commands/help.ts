@@ -141,6 +141,29 @@ export const COMMANDS: readonly CommandHelp[] = [
     ],
   },
   {
+    name: 'digest',
+    usage: USAGE.digest,
+    summary: 'A daily pipeline digest in this channel: stale deals, next actions due, what moved, won or lost, and the pipeline.',
+    example: '/deal digest here at 9:00 weekdays',
+    details: [
+      '`/deal digest here [at <time>] [weekdays|daily] [all-clear|silent] [<time zone>]` subscribes the channel you type it in (defaults: 9:00, weekdays, your time zone, an all-clear line on days with nothing to report). Typed again, it changes only what you give.',
+      '`/deal digest off` stops it; `/deal digest` shows the settings; `/deal digest preview` shows today\'s digest to you alone.',
+      'Workspace settings: `/deal digest stale 21` (days without activity that make a deal stale, 14 by default), `/deal digest threshold 50k` (stale deals of that amount or more come first; `off` to stop).',
+      'Each stale deal has buttons: Snooze 7 days, Log activity, Set next action, Mark lost. The bot must be in the channel to post (`/invite @deals`).',
+    ],
+  },
+  {
+    name: 'nudges',
+    usage: USAGE.nudges,
+    summary: 'Your morning DM: your open deals with no next action and your next actions due. Weekdays, in your time zone.',
+    example: '/deal nudges at 8:30',
+    details: [
+      'On by default at 9:00 in your time zone, Monday to Friday, with quiet hours 19:00–08:00; days with nothing to do send nothing.',
+      '`/deal nudges off` (or `on`), `/deal nudges at 8:30`, `/deal nudges quiet 20:00-07:30` (or `quiet off`). `/deal nudges` shows your settings.',
+      'A nudge time inside your quiet hours waits until they end.',
+    ],
+  },
+  {
     name: 'help',
     usage: USAGE.help,
     summary: 'This reference, or the details of one command.',
@@ -155,6 +178,8 @@ const ALIASES: Readonly<Record<string, IntentKind>> = {
   '?': 'help',
   summarize: 'summary',
   summarise: 'summary',
+  nudge: 'nudges',
+  digests: 'digest',
 };
 
 function line(c: CommandHelp): string {

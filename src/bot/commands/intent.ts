@@ -57,7 +57,36 @@ export type Intent =
   /** A summary of a deal's activity… */
   | { kind: 'summary'; ref: string; regenerate?: true }
   /** …or of a contact's, found by name or email. */
-  | { kind: 'summary'; contact: string };
+  | { kind: 'summary'; contact: string }
+  | DigestIntent
+  /**
+   * The person's morning nudge: with no field set, show the settings. `minuteOfDay` and the quiet
+   * hours are minutes after midnight in their time zone; `quiet: null` turns quiet hours off.
+   */
+  | { kind: 'nudges'; enabled?: boolean; minuteOfDay?: number; quiet?: { start: number; end: number } | null };
+
+/** `/deal digest …`: the channel digest's settings. */
+export type DigestIntent =
+  /** Show this conversation's digest settings and the workspace's. */
+  | { kind: 'digest'; action: 'show' }
+  /** Subscribe this conversation, or change its settings; absent fields keep their value (or default). */
+  | {
+      kind: 'digest';
+      action: 'here';
+      /** Minutes after local midnight. */
+      minuteOfDay?: number;
+      days?: 'weekdays' | 'daily';
+      whenEmpty?: 'all_clear' | 'silent';
+      /** An IANA zone typed in the command; the speaker's zone otherwise. */
+      timeZone?: string;
+    }
+  | { kind: 'digest'; action: 'off' }
+  /** Today's digest for this conversation, shown only to the person who asked. */
+  | { kind: 'digest'; action: 'preview' }
+  /** The workspace's stale period, in days. */
+  | { kind: 'digest'; action: 'stale'; days: number }
+  /** Stale deals at or above this amount come first; null turns it off. */
+  | { kind: 'digest'; action: 'threshold'; amount: Money | null };
 
 export type IntentKind = Intent['kind'];
 

@@ -35,8 +35,8 @@
  *   is answered with "Did you mean …?" when the rest of the text fits that command; otherwise the
  *   text is a search.
  */
-import { matchAmountBefore } from './amount.js';
-import { parseDateOnly, type DateContext } from './dates.js';
+import { matchAmountBefore, readAmount } from './amount.js';
+import { parseDateOnly, safeTimeZone, type DateContext } from './dates.js';
 import {
   ACTIVITY_TYPES,
   DEAL_REF_PATTERN,
@@ -65,6 +65,9 @@ export const USAGE: Record<IntentKind, string> = {
   report: '/deal report',
   draft: '/deal draft <ref> [again]',
   summary: '/deal summary <ref> [again] | /deal summary contact <name or email>',
+  digest:
+    '/deal digest [here [at <time>] [weekdays|daily] [all-clear|silent] [<time zone>] | off | preview | stale <days> | threshold <amount>|off]',
+  nudges: '/deal nudges [on|off] [at <time>] [quiet <from>-<to>|quiet off]',
 };
 
 /** The stages assumed when the context does not list the workspace's own. */
@@ -104,6 +107,8 @@ export const KEYWORDS = [
   'report',
   'draft',
   'summary',
+  'digest',
+  'nudges',
 ] as const;
 type Keyword = (typeof KEYWORDS)[number];
 
@@ -345,6 +350,11 @@ function parse(text: string, ctx: ParseContext): ParseResult {
     case 'summarize':
     case 'summarise':
       return parseSummary(state);
+    case 'digest':
+      return parseDigest(state);
+    case 'nudges':
+    case 'nudge':
+      return parseNudges(state);
     default: {
       const nearMiss = findNearMiss(state);
       if (nearMiss) {
@@ -608,6 +618,174 @@ function parseReport(state: State): ParseResult {
 }
 
 // ---------------------------------------------------------------------------------------------
+// digest and nudges
+
+const DIGEST_WORDS = ['here', 'off', 'preview', 'stale', 'threshold', 'settings'];
+const NUDGE_WORDS = ['on', 'off', 'at', 'quiet'];
+
+/**
+ * A time of day as minutes after midnight: `9`, `9:00`, `09:30`, `17:45`, `9am`, `5:30pm`, `9 am`
+ * (the am/pm may be its own word: pass both). Undefined when it is not one.
+ */
+export function parseTimeOfDay(text: string): number | undefined {
+  const m = /^(\d{1,2})(?:[:.h](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?$/i.exec(text.trim());
+  if (!m) return undefined;
+  let hour = Number(m[1]);
+  const minute = m[2] === undefined ? 0 : Number(m[2]);
+  const half = m[3]?.toLowerCase().replaceAll('.', '');
+  if (minute > 59) return undefined;
+  if (half) {
+    if (hour < 1 || hour > 12) return undefined;
+    hour = (hour % 12) + (half === 'pm' ? 12 : 0);
+  } else if (hour > 23) {
+    return undefined;
+  }
+  return hour * 60 + minute;
+}
+
+/** Reads a time at tokens[i] (and an `am`/`pm` word after it): the minutes and how many tokens it used. */
+function timeAt(tokens: readonly Token[], i: number): { minute: number; used: number } | undefined {
+  const first = tokens[i];
+  if (!first || first.quoted) return undefined;
+  const half = word(tokens[i + 1]);
+  if (half && /^(am|pm|a\.m\.|p\.m\.)$/.test(half)) {
+    const minute = parseTimeOfDay(`${first.text} ${half}`);
+    if (minute !== undefined) return { minute, used: 2 };
+  }
+  const minute = parseTimeOfDay(first.text);
+  return minute === undefined ? undefined : { minute, used: 1 };
+}
+
+/** `19:00-08:00`, `7pm-8am`, `19-8`, or `19:00 to 08:00`: quiet hours as [start, end) minutes. */
+function rangeAt(tokens: readonly Token[], i: number): { start: number; end: number; used: number } | undefined {
+  const t = tokens[i];
+  if (!t || t.quoted) return undefined;
+  const dash = /^(.+?)\s*[-–]\s*(.+)$/.exec(t.text);
+  if (dash) {
+    const start = parseTimeOfDay(dash[1] ?? '');
+    const end = parseTimeOfDay(dash[2] ?? '');
+    return start === undefined || end === undefined ? undefined : { start, end, used: 1 };
+  }
+  const from = timeAt(tokens, i);
+  if (!from) return undefined;
+  const sep = word(tokens[i + from.used]);
+  if (sep !== 'to' && sep !== '-' && sep !== '–') return undefined;
+  const to = timeAt(tokens, i + from.used + 1);
+  return to ? { start: from.minute, end: to.minute, used: from.used + 1 + to.used } : undefined;
+}
+
+const looksLikeTimeZone = (text: string) => /^[A-Za-z_]+(?:\/[A-Za-z0-9_+-]+){1,2}$|^UTC$|^GMT$/.test(text);
+
+function parseDigest(state: State): ParseResult {
+  const { tokens } = state;
+  const sub = word(tokens[1]);
+  const rest = tokens.slice(2);
+  const usage = USAGE.digest;
+  if (sub === undefined || sub === 'settings') {
+    if (tokens.length > 2) return fail('`/deal digest` alone shows the settings.', usage);
+    return ok({ kind: 'digest', action: 'show' });
+  }
+  if (sub === 'off' || sub === 'stop' || sub === 'preview') {
+    if (rest.length > 0) return fail(`\`/deal digest ${sub}\` takes no options.`, usage);
+    return ok({ kind: 'digest', action: sub === 'preview' ? 'preview' : 'off' });
+  }
+  if (sub === 'stale') {
+    const n = rest.length === 1 || (rest.length === 2 && /^days?$/i.test(rest[1]?.text ?? '')) ? Number(rest[0]?.text) : Number.NaN;
+    if (!Number.isInteger(n) || n < 1 || n > 365) {
+      return fail('How many days without activity make a deal stale? e.g. `/deal digest stale 21` (1 to 365).', usage);
+    }
+    return ok({ kind: 'digest', action: 'stale', days: n });
+  }
+  if (sub === 'threshold') {
+    const text = rawText(state.s, tokens, 2, tokens.length);
+    if (/^(off|none)$/i.test(text)) return ok({ kind: 'digest', action: 'threshold', amount: null });
+    const currency = typeof state.ctx?.defaultCurrency === 'string' ? state.ctx.defaultCurrency : '';
+    const reading = text ? readAmount(text, currency) : { kind: 'none' as const };
+    if (reading.kind === 'invalid') return fail(reading.reason, usage);
+    if (reading.kind !== 'money') {
+      return fail('Give an amount, e.g. `/deal digest threshold 50k`, or `off`.', usage);
+    }
+    return ok({ kind: 'digest', action: 'threshold', amount: reading.money });
+  }
+  if (sub !== 'here') {
+    return fail(`I don't know \`/deal digest ${clip(tokens[1]?.text ?? '', 30)}\`. Use here, off, preview, stale or threshold.`, usage);
+  }
+  const intent: Extract<Intent, { kind: 'digest'; action: 'here' }> = { kind: 'digest', action: 'here' };
+  for (let i = 2; i < tokens.length; ) {
+    const t = tokens[i]!;
+    const w = word(t) ?? '';
+    if (w === 'at') {
+      const time = timeAt(tokens, i + 1);
+      if (!time) return fail('At what time? e.g. `/deal digest here at 9:00` or `at 8:30am`.', usage);
+      intent.minuteOfDay = time.minute;
+      i += 1 + time.used;
+    } else if (w === 'weekdays' || w === 'workdays') {
+      intent.days = 'weekdays';
+      i++;
+    } else if (w === 'daily' || w === 'everyday') {
+      intent.days = 'daily';
+      i++;
+    } else if (w === 'all-clear' || w === 'allclear') {
+      intent.whenEmpty = 'all_clear';
+      i++;
+    } else if (w === 'silent' || w === 'quiet') {
+      intent.whenEmpty = 'silent';
+      i++;
+    } else if (!t.quoted && looksLikeTimeZone(t.text)) {
+      if (safeTimeZone(t.text) !== t.text) return fail(`"${clip(t.text, 40)}" isn't a time zone I know. Use one like Europe/Berlin.`, usage);
+      intent.timeZone = t.text;
+      i++;
+    } else {
+      const time = timeAt(tokens, i);
+      if (time) {
+        intent.minuteOfDay = time.minute;
+        i += time.used;
+        continue;
+      }
+      return fail(`I don't understand "${clip(t.text, 30)}" here.`, usage);
+    }
+  }
+  return ok(intent);
+}
+
+function parseNudges(state: State): ParseResult {
+  const { tokens } = state;
+  const usage = USAGE.nudges;
+  const intent: Extract<Intent, { kind: 'nudges' }> = { kind: 'nudges' };
+  for (let i = 1; i < tokens.length; ) {
+    const w = word(tokens[i]) ?? '';
+    if (w === 'on' || w === 'off') {
+      intent.enabled = w === 'on';
+      i++;
+    } else if (w === 'at') {
+      const time = timeAt(tokens, i + 1);
+      if (!time) return fail('At what time? e.g. `/deal nudges at 8:30`.', usage);
+      intent.minuteOfDay = time.minute;
+      i += 1 + time.used;
+    } else if (w === 'quiet') {
+      if (/^(off|none)$/.test(word(tokens[i + 1]) ?? '')) {
+        intent.quiet = null;
+        i += 2;
+        continue;
+      }
+      const range = rangeAt(tokens, i + 1);
+      if (!range) return fail('Give quiet hours as a range, e.g. `/deal nudges quiet 19:00-08:00`, or `quiet off`.', usage);
+      intent.quiet = { start: range.start, end: range.end };
+      i += 1 + range.used;
+    } else {
+      const time = timeAt(tokens, i);
+      if (time) {
+        intent.minuteOfDay = time.minute;
+        i += time.used;
+        continue;
+      }
+      return fail(`I don't understand "${clip(tokens[i]?.text ?? '', 30)}" here.`, usage);
+    }
+  }
+  return ok(intent);
+}
+
+// ---------------------------------------------------------------------------------------------
 // new
 
 function parseNew(state: State): ParseResult {
@@ -711,7 +889,7 @@ function parseNew(state: State): ParseResult {
 
 /** Keywords of four letters or more, with how many typos still count as a near miss. */
 const NEAR_MISS: readonly { keyword: Exclude<Keyword, 'show'>; maxDistance: number }[] = (
-  ['help', 'list', 'stage', 'lost', 'next', 'assign', 'report', 'draft', 'summary'] as const
+  ['help', 'list', 'stage', 'lost', 'next', 'assign', 'report', 'draft', 'summary', 'digest', 'nudges'] as const
 ).map((keyword) => ({ keyword, maxDistance: keyword.length >= 5 ? 2 : 1 }));
 
 /**
@@ -746,6 +924,12 @@ function findNearMiss(state: State): Exclude<Keyword, 'show'> | undefined {
         break;
       case 'report':
         fits = rest.length === 0;
+        break;
+      case 'digest':
+        fits = rest.length === 0 || DIGEST_WORDS.includes(restWords[0] ?? '');
+        break;
+      case 'nudges':
+        fits = rest.length === 0 || NUDGE_WORDS.includes(restWords[0] ?? '');
         break;
       default:
         fits = secondIsRef;

@@ -4,6 +4,8 @@ import type { DealQueueView } from '../../domain/reports/report.view.js';
 import type { CitationView, SummaryPoint } from '../../domain/assistant/assistant.view.js';
 import { todayIn } from '../../domain/shared/dates.js';
 import type { Reply } from '../commands/execute.js';
+import type { DigestSubscriptionView, DigestView } from '../../domain/digests/digest.view.js';
+import { formatMoney } from '../../domain/shared/money.js';
 import { formatDateOnly, formatDaysAgo, formatPercent, formatTotals } from '../format.js';
 
 export interface RenderContext {
@@ -126,6 +128,32 @@ export function renderReply(reply: Reply, ctx: RenderContext): string {
       if (reply.hint) lines.push(dim(`  ${reply.hint}`));
       return lines.join('\n');
     }
+    case 'digest': {
+      const st = reply.settings;
+      const lines = reply.headline ? [`✓ ${reply.headline}`] : [];
+      const sub = (x: DigestSubscriptionView) =>
+        `${x.days === 'daily' ? 'every day' : 'weekdays'} at ${x.time} (${x.timeZone}), ${x.whenEmpty === 'silent' ? 'nothing on quiet days' : 'an all-clear line on quiet days'}; next ${date(x.nextDate)}` +
+        (x.last ? `; last ${date(x.last.date)} ${x.last.status}` : '');
+      if (st.here) lines.push(`This channel: ${sub(st.here)}`);
+      else if (st.conversationId) lines.push('This channel gets no digest.');
+      lines.push(
+        `Stale after ${st.staleDays} days${st.staleThreshold ? `; deals of ${formatMoney(st.staleThreshold)} or more first` : ''}.`,
+      );
+      if (st.others.length) lines.push(bold('Channels with a digest'), ...st.others.map((o) => `  ${o.platform} ${o.conversationId}: ${sub(o)}`));
+      if (reply.hint) lines.push(dim(`  ${reply.hint}`));
+      return lines.join('\n');
+    }
+    case 'digest_preview':
+      return [dim('Preview of the digest a channel would get now:'), renderDigest(reply.digest, ctx)].join('\n');
+    case 'nudges': {
+      const st = reply.settings;
+      const lines = reply.headline ? [`✓ ${reply.headline}`] : [];
+      lines.push(
+        `Your morning nudge: ${st.enabled ? `on, weekdays at ${st.time} (${st.timeZone})${st.quiet ? `, quiet hours ${st.quiet.start}–${st.quiet.end}` : ', no quiet hours'}` : 'off'}.`,
+        dim('  /deal nudges on|off, /deal nudges at 8:30, /deal nudges quiet 19:00-08:00 (or quiet off)'),
+      );
+      return lines.join('\n');
+    }
     case 'summary': {
       const m = reply.summary;
       const what = m.subject.type === 'deal' ? `${m.subject.ref}  ${m.subject.title}` : m.subject.name;
@@ -143,6 +171,35 @@ export function renderReply(reply: Reply, ctx: RenderContext): string {
       return lines.join('\n');
     }
   }
+}
+
+/** A digest as text: the same sections as the Slack message, for the console's preview. */
+export function renderDigest(d: DigestView, ctx: RenderContext): string {
+  const bold = paint(ctx.color, 1);
+  const dim = paint(ctx.color, 2);
+  const date = (x: string) => formatDateOnly(x, d.date);
+  const since = date(todayIn(d.timeZone, d.since));
+  if (d.allClear) return `✓ All clear for ${date(d.date)}: no stale deals, no next actions due, nothing moved, won or lost since ${since}.`;
+  const deal = (x: DealView) => `${x.ref}  ${truncate(x.title, 40)}${x.amountText ? ` · ${x.amountText}` : ''}`;
+  const more = (total: number, shown: number) => (total > shown ? [dim(`  … ${total - shown} more`)] : []);
+  const lines = [bold(`Pipeline digest · ${date(d.date)}`)];
+  lines.push(
+    bold(`Stale deals (${d.stale.total}): no activity for ${d.stale.days}+ days${d.stale.threshold ? `; ${formatMoney(d.stale.threshold)} or more first` : ''}`),
+    ...d.stale.items.map((x) => `  ${deal(x)} · ${x.owner?.displayName ?? 'no owner'} · last activity ${formatDaysAgo(x.daysSinceActivity)}`),
+    ...more(d.stale.total, d.stale.items.length),
+    bold(`Next actions due today or overdue (${d.due.total})`),
+    ...d.due.items.map((x) => `  ${deal(x)} · ${x.nextAction?.text ?? ''}${x.nextAction?.overdue ? ` (overdue since ${date(x.nextAction.due ?? '')})` : ' (due today)'}`),
+    ...more(d.due.total, d.due.items.length),
+    bold(`Since ${since} (${d.changes.total})`),
+    ...d.changes.won.map((c) => `  won: ${deal(c.deal)}`),
+    ...d.changes.lost.map((c) => `  lost: ${deal(c.deal)}${c.deal.lostReason ? ` (${c.deal.lostReason})` : ''}`),
+    ...d.changes.moved.map((c) => `  moved: ${deal(c.deal)}: ${c.from ?? '—'} → ${c.to}`),
+    bold('Pipeline'),
+    ...d.pipeline.stages.map((s) => `  ${`${s.name} (${s.probability}%)`.padEnd(26)} ${String(s.count).padStart(6)}  ${formatTotals(s.totals)}`),
+    `  ${'Open pipeline'.padEnd(26)} ${String(d.pipeline.open.count).padStart(6)}  ${formatTotals(d.pipeline.open.totals)}`,
+    `  ${'Weighted forecast'.padEnd(26)} ${''.padStart(6)}  ${formatTotals(d.pipeline.open.weighted)}`,
+  );
+  return lines.join('\n');
 }
 
 /** The activities an answer cites, and a note when citations to data it was not given were removed. */

@@ -21,7 +21,26 @@ export const ACTIONS = {
   /** List paging; the value is a `ListCursor` as JSON (see blocks/cursor.ts). */
   pageNext: 'list_page_next',
   pagePrev: 'list_page_prev',
+  /** A digest's "Snooze 7 days" on a stale deal: off the stale lists for a week. */
+  snoozeDeal: 'deal_snooze',
 } as const;
+
+/**
+ * `block_id` prefix of the per-deal blocks in messages the bot posts on its own (digests,
+ * nudges): `delivered:<section>:<deal id>`. A button in such a block answers the clicker
+ * privately and never replaces the message, which everyone in the channel shares.
+ */
+export const DELIVERED_BLOCK_PREFIX = 'delivered:';
+export const isDeliveredBlock = (blockId: string | undefined) => Boolean(blockId?.startsWith(DELIVERED_BLOCK_PREFIX));
+
+/**
+ * `metadata.event_type` of digests and nudges: the payload carries the delivery's key, so that a
+ * retry after an unknown outcome can look for the message (src/bot/slack/notifier.ts).
+ */
+export const DELIVERY_METADATA_EVENT = 'crm_delivery';
+
+/** How long the digest's snooze button keeps a deal off the stale lists. */
+export const SNOOZE_DAYS = 7;
 
 /**
  * `action_id`s of the assistant's buttons (drafts, summaries, and Draft follow-up / Summarise on

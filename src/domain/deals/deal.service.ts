@@ -362,6 +362,25 @@ export class DealService {
     });
   }
 
+  /**
+   * Keeps an open deal off the stale lists (digests, reports) for `days` days, counted from now.
+   * Returns the deal and the instant the snooze ends.
+   */
+  async snooze(actor: Actor, ref: string, days: number): Promise<{ deal: DealView; until: Date }> {
+    if (!Number.isInteger(days) || days < 1 || days > 90) {
+      throw new DomainError(DomainErrorCode.InvalidInput, 'Snooze for 1 to 90 days.', { field: 'days' });
+    }
+    const until = new Date(this.deps.clock.now().getTime() + days * DAY_MS);
+    const deal = await this.write(actor, ref, async (_tx, row) => {
+      if (row.status !== 'open') throw this.closedError(row);
+      return {
+        update: { snoozedUntil: until },
+        events: [{ kind: 'snoozed', field: 'snoozedUntil', from: row.snoozedUntil ? toDateOnly(row.snoozedUntil) : null, to: toDateOnly(until) }],
+      };
+    });
+    return { deal, until };
+  }
+
   /** Hides a deal from every list and report; deals are never deleted. */
   async archive(actor: Actor, ref: string): Promise<DealView> {
     return this.write(actor, ref, async (_tx, deal, now) =>

@@ -5,8 +5,9 @@ import type { DealService } from '../deals/deal.service.js';
 import { dealViewInclude } from '../deals/deal.view.js';
 import type { PipelineService } from '../pipeline/pipeline.service.js';
 import { DAY_MS, fromDateOnly, todayIn } from '../shared/dates.js';
-import { addTo, percentOf, toTotals } from '../shared/money.js';
+import { addTo, percentOf, toTotals, type Money } from '../shared/money.js';
 import type { DealQueueView, PipelineSummaryView, StageSummary } from './report.view.js';
+import type { DealChangeView } from '../digests/digest.view.js';
 
 export interface QueueOptions {
   /** Only this member's deals. */
@@ -21,16 +22,41 @@ export class ReportService {
     private readonly deals: DealService,
   ) {}
 
-  /** Open deals with no activity for `days` (the workspace's setting by default), quietest first. */
-  async staleDeals(actor: Actor, opts: QueueOptions & { days?: number } = {}): Promise<DealQueueView & { days: number }> {
+  /**
+   * Open deals with no activity for `days` (the workspace's setting by default), quietest first;
+   * snoozed deals are left out until their snooze ends. With a `threshold`, deals at or above it
+   * (in its currency) come first, each group quietest first.
+   */
+  async staleDeals(
+    actor: Actor,
+    opts: QueueOptions & { days?: number; threshold?: Money | null } = {},
+  ): Promise<DealQueueView & { days: number; aboveThreshold: number }> {
     const days = opts.days ?? (await this.workspace(actor)).staleDays;
-    const cutoff = new Date(this.deps.clock.now().getTime() - days * DAY_MS);
+    const now = this.deps.clock.now();
+    const cutoff = new Date(now.getTime() - days * DAY_MS);
     const where: Prisma.DealWhereInput = {
       ...this.open(actor, opts),
       lastActivityAt: { lt: cutoff },
+      OR: [{ snoozedUntil: null }, { snoozedUntil: { lte: now } }],
     };
-    const view = await this.queue(actor, where, { lastActivityAt: 'asc' }, `Deals with no activity for ${days}+ days`, opts);
-    return { ...view, days };
+    const heading = `Deals with no activity for ${days}+ days`;
+    const threshold = opts.threshold;
+    if (!threshold) {
+      const view = await this.queue(actor, where, { lastActivityAt: 'asc' }, heading, opts);
+      return { ...view, days, aboveThreshold: 0 };
+    }
+    const above: Prisma.DealWhereInput = { currency: threshold.currency, amountCents: { gte: threshold.minor } };
+    // Spelled out rather than NOT(above): a deal without an amount is below any threshold.
+    const below: Prisma.DealWhereInput = {
+      OR: [{ currency: { not: threshold.currency } }, { amountCents: null }, { amountCents: { lt: threshold.minor } }],
+    };
+    const take = limitOf(opts);
+    const first = await this.queue(actor, { AND: [where, above] }, { lastActivityAt: 'asc' }, heading, { ...opts, limit: take });
+    const rest =
+      first.items.length < take
+        ? await this.queue(actor, { AND: [where, below] }, { lastActivityAt: 'asc' }, heading, { ...opts, limit: take - first.items.length })
+        : { items: [], total: await this.deps.db.deal.count({ where: { AND: [where, below] } }) };
+    return { heading, items: [...first.items, ...rest.items], total: first.total + rest.total, days, aboveThreshold: first.total };
   }
 
   /** Next actions due today or overdue, in the actor's calendar, oldest first. */
@@ -44,6 +70,64 @@ export class ReportService {
   async withoutNextAction(actor: Actor, opts: QueueOptions = {}): Promise<DealQueueView> {
     const where: Prisma.DealWhereInput = { ...this.open(actor, opts), nextAction: null };
     return this.queue(actor, where, { updatedAt: 'desc' }, 'Open deals with no next action', opts);
+  }
+
+  /**
+   * Deals that moved stage, were won or were lost in (since, until]: from the timeline, so the
+   * cost follows how much happened, not how many deals there are. Each deal appears once, by
+   * where it stands now: won, lost, or moved (open, and in another stage than before; a deal that
+   * went and came back is left out). Most recent first, at most `limit` per kind.
+   */
+  async changesSince(actor: Actor, since: Date, until: Date, limit = 10): Promise<{ moved: DealChangeView[]; won: DealChangeView[]; lost: DealChangeView[]; total: number }> {
+    const events = await this.deps.db.dealEvent.findMany({
+      where: { workspaceId: actor.workspaceId, at: { gt: since, lte: until }, kind: { in: ['stage', 'won', 'lost'] } },
+      orderBy: { at: 'asc' },
+      select: { dealId: true, kind: true, fromValue: true, at: true },
+      take: 20_000,
+    });
+    const byDeal = new Map<string, { from: string | null | undefined; last: Date; won: Date | null; lost: Date | null }>();
+    for (const e of events) {
+      const entry = byDeal.get(e.dealId) ?? { from: undefined, last: e.at, won: null, lost: null };
+      if (e.kind === 'stage' && entry.from === undefined) entry.from = e.fromValue;
+      if (e.kind === 'won') entry.won = e.at;
+      if (e.kind === 'lost') entry.lost = e.at;
+      entry.last = e.at;
+      byDeal.set(e.dealId, entry);
+    }
+    if (byDeal.size === 0) return { moved: [], won: [], lost: [], total: 0 };
+    const { stages } = await this.pipelines.defaultPipeline(actor.workspaceId);
+    const ids = [...byDeal.keys()];
+    const current: { id: string; status: string; stageId: string }[] = [];
+    for (let i = 0; i < ids.length; i += 500) {
+      current.push(
+        ...(await this.deps.db.deal.findMany({
+          where: { workspaceId: actor.workspaceId, id: { in: ids.slice(i, i + 500) }, archivedAt: null },
+          select: { id: true, status: true, stageId: true },
+        })),
+      );
+    }
+    type Pick = { id: string; from: string | null; to: string; at: Date };
+    const won: Pick[] = [];
+    const lost: Pick[] = [];
+    const moved: Pick[] = [];
+    for (const d of current) {
+      const e = byDeal.get(d.id)!;
+      const from = e.from ?? null;
+      const to = stages.find((s) => s.id === d.stageId)?.name ?? '';
+      if (d.status === 'won' && e.won) won.push({ id: d.id, from, to, at: e.won });
+      else if (d.status === 'lost' && e.lost) lost.push({ id: d.id, from, to, at: e.lost });
+      else if (d.status === 'open' && from !== to) moved.push({ id: d.id, from, to, at: e.last });
+    }
+    const newest = (a: Pick, b: Pick) => b.at.getTime() - a.at.getTime();
+    const shown = [won, lost, moved].map((list) => list.sort(newest).slice(0, limit));
+    const rows = await this.deps.db.deal.findMany({ where: { id: { in: shown.flat().map((p) => p.id) } }, include: dealViewInclude });
+    const views = new Map((await this.deals.views(actor, rows)).map((v) => [v.id, v]));
+    const toView = (list: Pick[]): DealChangeView[] =>
+      list.flatMap((p) => {
+        const deal = views.get(p.id);
+        return deal ? [{ deal, from: p.from, to: p.to, at: p.at }] : [];
+      });
+    return { won: toView(shown[0]!), lost: toView(shown[1]!), moved: toView(shown[2]!), total: won.length + lost.length + moved.length };
   }
 
   /**
@@ -132,6 +216,41 @@ export class ReportService {
     };
   }
 
+  /** Open deals and value per open stage, and the weighted forecast: what digests show, in one query. */
+  async openPipeline(actor: Actor): Promise<{ currency: string; stages: StageSummary[]; open: { count: number; totals: Money[]; weighted: Money[] } }> {
+    const [ws, { stages }, groups] = await Promise.all([
+      this.workspace(actor),
+      this.pipelines.defaultPipeline(actor.workspaceId),
+      this.deps.db.deal.groupBy({
+        by: ['stageId', 'currency'],
+        where: { workspaceId: actor.workspaceId, status: 'open', archivedAt: null },
+        _count: { _all: true },
+        _sum: { amountCents: true },
+      }),
+    ]);
+    const currency = ws.defaultCurrency;
+    const openTotals = new Map<string, bigint>();
+    const weighted = new Map<string, bigint>();
+    let count = 0;
+    const views: StageSummary[] = stages
+      .filter((s) => s.kind === 'open')
+      .map((s) => {
+        const totals = new Map<string, bigint>();
+        let n = 0;
+        for (const g of groups) {
+          if (g.stageId !== s.id) continue;
+          const sum = g._sum.amountCents ?? 0n;
+          n += g._count._all;
+          addTo(totals, g.currency, sum);
+          addTo(openTotals, g.currency, sum);
+          addTo(weighted, g.currency, percentOf(sum, s.probability));
+        }
+        count += n;
+        return { key: s.key, name: s.name, kind: s.kind, probability: s.probability, count: n, totals: toTotals(totals, currency) };
+      });
+    return { currency, stages: views, open: { count, totals: toTotals(openTotals, currency), weighted: toTotals(weighted, currency) } };
+  }
+
   private open(actor: Actor, opts: QueueOptions): Prisma.DealWhereInput {
     return { workspaceId: actor.workspaceId, status: 'open', archivedAt: null, ...(opts.ownerId && { ownerId: opts.ownerId }) };
   }
@@ -143,7 +262,7 @@ export class ReportService {
     heading: string,
     opts: QueueOptions,
   ): Promise<DealQueueView> {
-    const take = Math.min(Math.max(opts.limit ?? 20, 1), 200);
+    const take = limitOf(opts);
     const [rows, total] = await Promise.all([
       this.deps.db.deal.findMany({ where, orderBy, take, include: dealViewInclude }),
       this.deps.db.deal.count({ where }),
@@ -158,3 +277,5 @@ export class ReportService {
     });
   }
 }
+
+const limitOf = (opts: QueueOptions) => Math.min(Math.max(opts.limit ?? 20, 1), 200);

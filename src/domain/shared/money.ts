@@ -47,12 +47,21 @@ export function formatMoney(money: Money, locale = 'en-US'): string {
   const fraction = abs % scale;
   const sign = negative ? '-' : '';
   const decimal = fraction === 0n ? `${sign}${abs / scale}` : `${sign}${abs / scale}.${fraction.toString().padStart(digits, '0')}`;
-  return new Intl.NumberFormat(locale, {
-    style: 'currency',
-    currency: money.currency,
-    minimumFractionDigits: fraction === 0n ? 0 : digits,
-    maximumFractionDigits: fraction === 0n ? 0 : digits,
-  }).format(decimal as Intl.StringNumericLiteral);
+  return numberFormat(locale, money.currency, fraction === 0n ? 0 : digits).format(decimal as Intl.StringNumericLiteral);
+}
+
+const numberFormats = new Map<string, Intl.NumberFormat>();
+
+/** Building a formatter costs far more than using one: keep one per locale, currency and digits. */
+function numberFormat(locale: string, currency: string, digits: number): Intl.NumberFormat {
+  const key = `${locale}|${currency}|${digits}`;
+  let f = numberFormats.get(key);
+  if (!f) {
+    f = new Intl.NumberFormat(locale, { style: 'currency', currency, minimumFractionDigits: digits, maximumFractionDigits: digits });
+    if (numberFormats.size > 1000) numberFormats.clear();
+    numberFormats.set(key, f);
+  }
+  return f;
 }
 
 /** `amount × percent / 100`, rounded half up to a minor unit. */

@@ -11,7 +11,7 @@ const ctx: ParseContext = {
   defaultCurrency: 'USD',
 };
 
-const KINDS = ['help', 'new', 'list', 'show', 'stage', 'won', 'lost', 'next', 'log', 'assign', 'report', 'draft', 'summary'];
+const KINDS = ['help', 'new', 'list', 'show', 'stage', 'won', 'lost', 'next', 'log', 'assign', 'report', 'draft', 'summary', 'digest', 'nudges'];
 const CATCH_ALL = "Sorry, I couldn't read that command.";
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const REF = /^D-\d+$/;
@@ -82,6 +82,19 @@ function checkWellFormed(result: ParseResult): void {
         expect(intent.contact.length).toBeLessThanOrEqual(LIMITS.query);
       }
       break;
+    case 'digest':
+      if (intent.action === 'here') {
+        if (intent.minuteOfDay !== undefined) expect(intent.minuteOfDay >= 0 && intent.minuteOfDay < 1440).toBe(true);
+        if (intent.timeZone !== undefined) expect(() => new Intl.DateTimeFormat('en', { timeZone: intent.timeZone })).not.toThrow();
+      }
+      if (intent.action === 'stale') expect(intent.days >= 1 && intent.days <= 365).toBe(true);
+      if (intent.action === 'threshold' && intent.amount) checkMoney(intent.amount);
+      break;
+    case 'nudges':
+      for (const m of [intent.minuteOfDay, intent.quiet?.start, intent.quiet?.end]) {
+        if (m !== undefined) expect(Number.isInteger(m) && m >= 0 && m < 1440).toBe(true);
+      }
+      break;
     default:
       break;
   }
@@ -102,6 +115,8 @@ const fragment = fc.oneof(
     'help', '/deal', 'deal', 'lsit', 'asign', 'nxt', 'mine', 'all', 'close', 'Close', 'by', 'to',
     'call', 'email', 'meeting', 'note', 'qualified', 'proposal', 'closed', 'won',
     'draft', 'summary', 'summarise', 'contact', 'again', 'drfat',
+    'digest', 'nudges', 'here', 'off', 'on', 'at', '9:00', '5:30pm', 'am', 'weekdays', 'daily', 'silent', 'all-clear',
+    'quiet', '19:00-08:00', 'stale', 'threshold', 'preview', 'Europe/Berlin', 'Mars/Olympus',
   ),
   fc.constantFrom('D-42', 'd42', 'd-7', '#3', 'D-', 'D-0', 'D-999999999', 'D-1234567890'),
   fc.constantFrom(
@@ -145,7 +160,7 @@ describe('parseCommand on arbitrary input', () => {
   });
 
   it('each command keyword followed by anything gives an intent or a friendly error', () => {
-    const keyword = fc.constantFrom('new', 'list', 'show', 'stage', 'won', 'lost', 'next', 'log', 'assign', 'report', 'help', 'draft', 'summary', 'summarize');
+    const keyword = fc.constantFrom('new', 'list', 'show', 'stage', 'won', 'lost', 'next', 'log', 'assign', 'report', 'help', 'draft', 'summary', 'summarize', 'digest', 'digest here', 'nudges');
     fc.assert(
       fc.property(keyword, fc.constantFrom('', 'D-4 '), grammarText, (k, ref, rest) => parses(`${k} ${ref}${rest}`)),
       { numRuns: 800 },

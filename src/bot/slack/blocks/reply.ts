@@ -10,6 +10,7 @@ import type { Reply } from '../../commands/execute.js';
 import { formatTotals } from '../../format.js';
 import { ACTIONS } from '../ids.js';
 import { draftBlocks, summaryBlocks } from './assistant.js';
+import { digestMessage, digestSettingsBlocks, nudgeSettingsBlocks } from './digest.js';
 import { encodeListCursor, pageWindow, type ListSource } from './cursor.js';
 import { dealCardBlocks } from './deal-card.js';
 import { dateFormatter, dealRowBlock, lastActivityText, type Clock } from './deal-text.js';
@@ -72,6 +73,15 @@ export function replyBlocks(reply: Reply, opts: ReplyOptions): SlackMessage {
     }
     case 'list':
       return listMessage(reply.list, opts, reply.hint);
+    case 'digest':
+      return digestSettingsBlocks(reply.settings, opts, { headline: reply.headline, hint: reply.hint });
+    case 'digest_preview': {
+      const preview = digestMessage(reply.digest);
+      const note = context('Preview, only you can see it: the digest this channel would get now.');
+      return { text: `Preview: ${preview.text}`, blocks: [note, ...preview.blocks].slice(0, SLACK_LIMITS.messageBlocks) };
+    }
+    case 'nudges':
+      return nudgeSettingsBlocks(reply.settings, { headline: reply.headline });
     case 'report': {
       const s = reply.summary;
       const blocks: KnownBlock[] = [

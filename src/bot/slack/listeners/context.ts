@@ -122,6 +122,11 @@ export const modalMetaSchema = z
     authorId: z.string().max(64).optional(),
     /** The message a deal was created from (kept short: metadata holds 3,000 characters). */
     messageText: z.string().max(1500).optional(),
+    /**
+     * The modal was opened from a message the bot posted for everyone (a digest, a nudge): answer
+     * the person privately and leave that message as it is.
+     */
+    keepOriginal: z.boolean().optional(),
   })
   .strip();
 export type ModalMeta = z.infer<typeof modalMetaSchema>;

@@ -5,6 +5,7 @@ import type { InstallationService } from '../../../domain/identity/installation.
 import type { Logger } from '../../../log.js';
 import type { SlackIdentity } from '../identity.js';
 import { registerDealButtons } from './actions/deal-buttons.js';
+import { registerDigestButtons } from './actions/digest-buttons.js';
 import { registerDealCommand } from './commands/deal.command.js';
 import type { SlackDeps } from './context.js';
 import { HomePublisher } from './events/home.js';
@@ -20,6 +21,7 @@ export function registerListeners(
   const deps: SlackDeps = { ...base, home: new HomePublisher(base.crm, base.log) };
   registerDealCommand(app, deps);
   registerDealButtons(app, deps);
+  registerDigestButtons(app, deps);
   registerViews(app, deps);
   registerShortcuts(app, deps);
   registerOptions(app, deps);

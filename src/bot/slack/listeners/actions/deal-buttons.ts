@@ -10,7 +10,7 @@ import { executeAssistantAction, type Reply } from '../../../commands/execute.js
 import { parseListCursor } from '../../blocks/cursor.js';
 import { listMessage, replyBlocks } from '../../blocks/reply.js';
 import { createDealModal, logActivityModal, lostReasonModal, nextActionModal } from '../../blocks/modals.js';
-import { ACTIONS, ASSISTANT_ACTIONS } from '../../ids.js';
+import { ACTIONS, ASSISTANT_ACTIONS, isDeliveredBlock } from '../../ids.js';
 import { actorOf, errorText, replyOptions, writeMeta, type SlackDeps } from '../context.js';
 
 type ButtonArgs = {
@@ -51,6 +51,8 @@ export function registerDealButtons(app: App, deps: SlackDeps): void {
     deps.home.refresh(a.client, actor, [a.body.user.id, deal.owner?.externalId]);
   };
   const dealId = (a: ButtonArgs) => a.action.value ?? '';
+  /** A button on a digest or nudge: the answer must not replace the message everyone shares. */
+  const keep = (a: ButtonArgs) => (isDeliveredBlock(a.action.block_id) ? { keepOriginal: true } : {});
 
   on(ACTIONS.advanceStage, async (a, actor) => {
     const deal = await deps.crm.deals.advance(actor, dealId(a));
@@ -68,7 +70,7 @@ export function registerDealButtons(app: App, deps: SlackDeps): void {
       trigger_id: a.body.trigger_id,
       view: lostReasonModal({
         initial: { deal },
-        privateMetadata: writeMeta({ dealId: deal.id, responseUrl: a.body.response_url }),
+        privateMetadata: writeMeta({ dealId: deal.id, responseUrl: a.body.response_url, ...keep(a) }),
       }),
     });
   });
@@ -79,7 +81,7 @@ export function registerDealButtons(app: App, deps: SlackDeps): void {
       trigger_id: a.body.trigger_id,
       view: nextActionModal({
         initial: { deal, action: deal.nextAction?.text, due: deal.nextAction?.due ?? undefined },
-        privateMetadata: writeMeta({ dealId: deal.id, responseUrl: a.body.response_url }),
+        privateMetadata: writeMeta({ dealId: deal.id, responseUrl: a.body.response_url, ...keep(a) }),
       }),
     });
   });
@@ -90,7 +92,7 @@ export function registerDealButtons(app: App, deps: SlackDeps): void {
       trigger_id: a.body.trigger_id,
       view: logActivityModal({
         initial: { deal, type: 'call' },
-        privateMetadata: writeMeta({ dealId: deal.id, responseUrl: a.body.response_url }),
+        privateMetadata: writeMeta({ dealId: deal.id, responseUrl: a.body.response_url, ...keep(a) }),
       }),
     });
   });

@@ -28,7 +28,14 @@ export function registerDealCommand(app: App, deps: SlackDeps): void {
       }
       const reply = await executeCommand(
         // A trigger id is unique per invocation: the key that keeps a redelivery from writing twice.
-        { crm: deps.crm, actor, surface: 'slack', log: deps.log, deliveryId: `${command.team_id}:${command.trigger_id}` },
+        {
+          crm: deps.crm,
+          actor,
+          surface: 'slack',
+          log: deps.log,
+          deliveryId: `${command.team_id}:${command.trigger_id}`,
+          channelId: command.channel_id,
+        },
         text,
       );
       await respond({

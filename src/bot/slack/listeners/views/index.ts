@@ -56,7 +56,7 @@ export function registerViews(app: App, deps: SlackDeps): void {
       const res = await fetch(meta.responseUrl, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ response_type: 'ephemeral', replace_original: replace, ...message }),
+        body: JSON.stringify({ response_type: 'ephemeral', replace_original: replace && !meta.keepOriginal, ...message }),
       });
       if (res.ok) return;
     }

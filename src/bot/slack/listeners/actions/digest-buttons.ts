@@ -1,0 +1,34 @@
+/**
+ * Buttons that only digests carry (the others on a digest's stale deals, Log activity, Set next
+ * action and Mark lost, are the deal buttons: deal-buttons.ts). Acknowledged first; the deal id
+ * in the value is looked up in the clicker's workspace, never trusted; the answer goes to the
+ * clicker alone and leaves the digest, which the whole channel shares, as it is.
+ */
+import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import { formatDateOnly } from '../../../format.js';
+import { todayIn } from '../../../../domain/shared/dates.js';
+import { escapeMrkdwn } from '../../blocks/escape.js';
+import { ACTIONS, SNOOZE_DAYS } from '../../ids.js';
+import { actorOf, errorText, type SlackDeps } from '../context.js';
+
+export function registerDigestButtons(app: App, deps: SlackDeps): void {
+  app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: ACTIONS.snoozeDeal }, async ({ ack, body, action, client, context, respond }) => {
+    await ack();
+    let text: string;
+    try {
+      const actor = await actorOf(deps, body, client, context);
+      const { deal, until } = await deps.crm.deals.snooze(actor, action.value ?? '', SNOOZE_DAYS);
+      const today = todayIn(actor.timeZone, deps.crm.clock.now());
+      const untilText = formatDateOnly(todayIn(actor.timeZone, until), today);
+      text = `:zzz: Snoozed ${deal.ref} ${escapeMrkdwn(deal.title)} until ${untilText}: it stays off the stale lists until then.`;
+    } catch (err) {
+      text = `:warning: ${escapeMrkdwn(errorText(err, deps.log))}`;
+    }
+    try {
+      if (body.response_url) await respond({ response_type: 'ephemeral', replace_original: false, text });
+      else await client.chat.postMessage({ channel: body.user.id, text });
+    } catch (err) {
+      deps.log.warn({ err }, 'could not answer a snooze');
+    }
+  });
+}

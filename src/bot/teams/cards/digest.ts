@@ -1,0 +1,80 @@
+/**
+ * Scheduled deliveries as cards: a channel's daily digest and an owner's morning nudge, from the
+ * domain's DigestView and NudgeView (the same views Slack renders). Pure: view in, JSON out.
+ */
+import type { DealChangeView, DigestSection, DigestView, NudgeView } from '../../../domain/digests/digest.view.js';
+import type { DealView } from '../../../domain/deals/deal.view.js';
+import { formatMoney } from '../../../domain/shared/money.js';
+import { formatDaysAgo, formatTotals } from '../../format.js';
+import { VERBS } from '../ids.js';
+import { card, container, execute, facts, row, text, type CardElement } from './parts.js';
+import { dealRowText } from './rows.js';
+import type { TeamsMessage } from './reply.js';
+import { dateFormatter, escapeMarkdown, type Clock } from './text.js';
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+export function digestCard(digest: DigestView): TeamsMessage {
+  const clock: Clock = { now: digest.generatedAt, timeZone: digest.timeZone };
+  const date = dateFormatter(clock);
+  const title = `Pipeline digest · ${date(digest.date)}`;
+  const body: CardElement[] = [text(`${escapeMarkdown(title)}`, { weight: 'Bolder', size: 'Medium' }), text(escapeMarkdown(digest.workspaceName), { subtle: true, spacing: 'None' })];
+  if (digest.allClear) {
+    body.push(text('✅ All clear: nothing stale, no next actions due, no deals moved.'));
+  } else {
+    if (digest.due.total) body.push(section('Next actions due', digest.due, clock));
+    if (digest.stale.total) {
+      const above = digest.stale.threshold && digest.stale.aboveThreshold ? `, ${digest.stale.aboveThreshold} at or above ${formatMoney(digest.stale.threshold)} first` : '';
+      body.push(section(`No activity for ${digest.stale.days}+ days${above}`, digest.stale, clock, (d) => `last activity ${formatDaysAgo(d.daysSinceActivity)}`));
+    }
+    if (digest.changes.total) body.push(changes(digest.changes));
+  }
+  const p = digest.pipeline;
+  body.push(
+    container(
+      [
+        text('**Open pipeline**'),
+        facts([
+          ...p.stages.map((s): [string, string] => [`${escapeMarkdown(s.name)} (${s.probability}%)`, `${s.count} · ${formatTotals(s.totals)}`]),
+          ['Total', `${plural(p.open.count, 'deal')} · ${formatTotals(p.open.totals)}`],
+          ['Weighted forecast', formatTotals(p.open.weighted)],
+        ]),
+      ],
+      { separator: true, spacing: 'Medium' },
+    ),
+  );
+  const summary = digest.allClear
+    ? `${title}: all clear`
+    : `${title}: ${plural(digest.due.total, 'next action')} due, ${plural(digest.stale.total, 'stale deal')}, ${plural(digest.changes.total, 'change')}`;
+  return { card: card(body, [], summary), summary };
+}
+
+export function nudgeCard(nudge: NudgeView): TeamsMessage {
+  const clock: Clock = { now: nudge.generatedAt, timeZone: nudge.member.timeZone };
+  const first = nudge.member.displayName.split(/\s+/)[0] ?? nudge.member.displayName;
+  const body: CardElement[] = [text(`Good morning, ${escapeMarkdown(first)}. Here is what needs you today.`, { weight: 'Bolder' })];
+  // A personal chat: each deal with an Open button.
+  if (nudge.due.total) body.push(section('Due today or overdue', nudge.due, clock, undefined, true));
+  if (nudge.noNextAction.total) body.push(section('Open deals without a next action', nudge.noNextAction, clock, undefined, true));
+  const summary = `Today: ${plural(nudge.due.total, 'next action')} due, ${plural(nudge.noNextAction.total, 'deal')} without a next action`;
+  return { card: card(body, [], summary), summary };
+}
+
+function section(heading: string, s: DigestSection, clock: Clock, extra?: (d: DealView) => string, open = false): CardElement {
+  const date = dateFormatter(clock);
+  const count = s.total === s.items.length ? `${s.total}` : `${s.items.length} of ${s.total}`;
+  const rows = s.items.map((d) => (open ? row(dealRowText(d, date, extra?.(d)), execute('Open', VERBS.openDeal, { dealId: d.id })) : container(dealRowText(d, date, extra?.(d)))));
+  return container([text(`**${escapeMarkdown(heading)}** (${count})`), ...rows], { separator: true, spacing: 'Medium' });
+}
+
+function changes(c: DigestView['changes']): CardElement {
+  const line = (ch: DealChangeView, what: string) => `- **${escapeMarkdown(ch.deal.ref)}** ${escapeMarkdown(ch.deal.title)}: ${what}`;
+  const lines = [
+    ...c.won.map((ch) => line(ch, `🏆 won${ch.deal.amountText ? ` (${escapeMarkdown(ch.deal.amountText)})` : ''}`)),
+    ...c.lost.map((ch) => line(ch, `lost${ch.deal.lostReason ? ` (${escapeMarkdown(ch.deal.lostReason)})` : ''}`)),
+    ...c.moved.map((ch) => line(ch, `${escapeMarkdown(ch.from ?? '—')} → ${escapeMarkdown(ch.to)}`)),
+  ];
+  const shown = c.won.length + c.lost.length + c.moved.length;
+  const more = c.total > shown ? `\n\n…and ${c.total - shown} more` : '';
+  return container([text(`**Since the last digest** (${c.total})`), text(lines.join('\n') + more, { spacing: 'None' })], { separator: true, spacing: 'Medium' });
+}

@@ -1,0 +1,116 @@
+/**
+ * Dialog (task module) forms: create a deal, edit a deal, log a message to the CRM. Each submit
+ * button carries `dialog` (which form this is) and the little context the handler needs; inputs
+ * come back under the ids in INPUTS.
+ */
+import type { DealView } from '../../../domain/deals/deal.view.js';
+import { ACTIVITY_TYPES } from '../../../domain/activities/activity.schema.js';
+import type { StageInfo } from '../../../domain/pipeline/pipeline.service.js';
+import { formatMoney } from '../../../domain/shared/money.js';
+import { DIALOGS, INPUTS } from '../ids.js';
+import { card, choices, inputDate, inputText, submit, text, type AdaptiveCard, type CardElement } from './parts.js';
+import { escapeMarkdown, truncate } from './text.js';
+
+/** The most deals a picker lists before typing is needed (the rest are found by search). */
+export const DEAL_CHOICES = 50;
+
+export const DEAL_DATASET = 'deals';
+
+/** A dialog as Teams wants it in a `task/fetch` or `fetchTask` answer. */
+export interface DialogInfo {
+  title: string;
+  card: AdaptiveCard;
+  width?: 'small' | 'medium' | 'large';
+}
+
+export interface CreateDealInitial {
+  title?: string;
+  /** A form error to show at the top (the form is shown again with what was typed). */
+  error?: string;
+  values?: Partial<Record<'title' | 'amount' | 'stage' | 'company' | 'closeDate', string>>;
+}
+
+export function createDealDialog(stages: Pick<StageInfo, 'key' | 'name' | 'kind'>[], initial: CreateDealInitial = {}): DialogInfo {
+  const v = initial.values ?? {};
+  const body: CardElement[] = [
+    ...errorLine(initial.error),
+    inputText(INPUTS.title, { label: 'Title', value: v.title ?? initial.title, maxLength: 200, required: true, errorMessage: 'A deal needs a title.' }),
+    inputText(INPUTS.amount, { label: 'Amount', value: v.amount, placeholder: '25k, $1.2M or 25,000 EUR' }),
+    choices(INPUTS.stage, {
+      label: 'Stage',
+      value: v.stage ?? stages.find((s) => s.kind === 'open')?.key,
+      choices: stages.filter((s) => s.kind === 'open').map((s) => ({ title: s.name, value: s.key })),
+    }),
+    inputText(INPUTS.company, { label: 'Company', value: v.company, maxLength: 200 }),
+    inputDate(INPUTS.closeDate, { label: 'Expected close', value: v.closeDate }),
+  ];
+  return { title: 'New deal', width: 'medium', card: card(body, [submit('Create', { dialog: DIALOGS.createDeal })]) };
+}
+
+export interface EditDealInitial {
+  error?: string;
+  values?: Partial<Record<'title' | 'amount' | 'company' | 'closeDate', string>>;
+}
+
+export function editDealDialog(deal: DealView, initial: EditDealInitial = {}): DialogInfo {
+  const v = initial.values ?? {};
+  const body: CardElement[] = [
+    text(`**${escapeMarkdown(deal.ref)}**  ${escapeMarkdown(truncate(deal.title, 200))}`),
+    ...errorLine(initial.error),
+    inputText(INPUTS.title, { label: 'Title', value: v.title ?? deal.title, maxLength: 200, required: true, errorMessage: 'A deal needs a title.' }),
+    inputText(INPUTS.amount, { label: 'Amount', value: v.amount ?? (deal.amount ? formatMoney(deal.amount) : undefined), placeholder: '25k, $1.2M or 25,000 EUR' }),
+    inputText(INPUTS.company, { label: 'Company', value: v.company ?? deal.company?.name, maxLength: 200 }),
+    inputDate(INPUTS.closeDate, { label: 'Expected close', value: v.closeDate ?? deal.expectedCloseDate ?? undefined }),
+  ];
+  return { title: `Edit ${deal.ref}`, width: 'medium', card: card(body, [submit('Save', { dialog: DIALOGS.editDeal, dealId: deal.id })]) };
+}
+
+/** Where a logged message came from: kept in the submit button's data. */
+export interface MessageOrigin {
+  conversationId: string;
+  messageId: string;
+  link?: string;
+}
+
+export interface LogMessageInitial {
+  body: string;
+  deals: DealView[];
+  origin: MessageOrigin;
+  error?: string;
+  values?: Partial<Record<'deal' | 'activityType' | 'body', string>>;
+}
+
+/** "Log to CRM": which deal, what kind of activity, and the message's text (editable). */
+export function logMessageDialog(initial: LogMessageInitial): DialogInfo {
+  const v = initial.values ?? {};
+  const body: CardElement[] = [
+    ...errorLine(initial.error),
+    {
+      ...choices(INPUTS.deal, {
+        label: 'Deal',
+        value: v.deal,
+        placeholder: 'Type to search deals',
+        required: true,
+        errorMessage: 'Pick a deal.',
+        choices: initial.deals.slice(0, DEAL_CHOICES).map((d) => ({ title: truncate(`${d.ref} ${d.title}`, 120), value: d.id })),
+      }),
+      // Teams asks the bot for more matches as the person types (an `application/search` invoke).
+      'choices.data': { type: 'Data.Query', dataset: DEAL_DATASET },
+    },
+    choices(INPUTS.activityType, {
+      label: 'Type',
+      value: v.activityType ?? 'note',
+      choices: ACTIVITY_TYPES.map((t) => ({ title: t.charAt(0).toUpperCase() + t.slice(1), value: t })),
+    }),
+    inputText(INPUTS.body, { label: 'Text', value: v.body ?? initial.body, multiline: true, maxLength: 4000, required: true, errorMessage: 'Say what happened.' }),
+  ];
+  return {
+    title: 'Log to CRM',
+    width: 'medium',
+    card: card(body, [submit('Log', { dialog: DIALOGS.logMessage, origin: initial.origin })]),
+  };
+}
+
+function errorLine(error: string | undefined): CardElement[] {
+  return error ? [text(`⚠️ ${escapeMarkdown(error)}`, { color: 'Attention' })] : [];
+}

@@ -1,0 +1,146 @@
+/**
+ * The Teams bot. It only dispatches: each kind of activity goes to its handler (handlers/), after
+ * resolving who is acting. Everything a person can get wrong is answered by the handlers; anything
+ * else becomes a short apology here, in the form the activity needs (a card, an invoke answer).
+ */
+import {
+  TeamsActivityHandler,
+  type AdaptiveCardInvokeResponse,
+  type AdaptiveCardInvokeValue,
+  type MessagingExtensionAction,
+  type MessagingExtensionActionResponse,
+  type SearchInvokeResponse,
+  type SearchInvokeValue,
+  type TaskModuleRequest,
+  type TaskModuleResponse,
+  type TurnContext,
+} from 'botbuilder';
+import type { Actor } from '../../domain/index.js';
+import { attachment } from './cards/parts.js';
+import { errorCard } from './cards/reply.js';
+import type { DialogInfo } from './cards/forms.js';
+import { DEAL_DATASET } from './cards/forms.js';
+import { ForeignTenantError } from './identity.js';
+import { COMMANDS, CONTENT_TYPES } from './ids.js';
+import { runCardAction } from './handlers/card-actions.js';
+import { asActivity, failureMessage, STALE_BUTTON, type TeamsDeps } from './handlers/context.js';
+import { fetchDialog, logMessageFetch, searchDeals, submitDialog, type DialogOutcome } from './handlers/dialogs.js';
+import { onInstalled, onUninstalled } from './handlers/install.js';
+import { rememberConversation } from './conversation.js';
+import { onMessage } from './handlers/message.js';
+
+const NOT_SERVED = 'This CRM is not set up for your organisation.';
+
+export class CrmBot extends TeamsActivityHandler {
+  constructor(private readonly deps: TeamsDeps) {
+    super();
+    this.onMessage(async (context, next) => {
+      await this.as(context, (actor) => onMessage(deps, context, actor), (msg) => context.sendActivity(asActivity(msg)).then(() => undefined));
+      await next();
+    });
+    this.onInstallationUpdateAdd(async (context, next) => {
+      await this.as(context, (actor) => onInstalled(deps, context, actor), async () => undefined);
+      await next();
+    });
+    this.onInstallationUpdateRemove(async (context, next) => {
+      await this.as(context, (actor) => onUninstalled(deps, context, actor), async () => undefined);
+      await next();
+    });
+    // Added to a team or group chat (Teams also sends installationUpdate, which says hello).
+    this.onMembersAdded(async (context, next) => {
+      const me = context.activity.recipient?.id;
+      if (context.activity.membersAdded?.some((m) => m.id === me)) {
+        await this.as(context, (actor) => rememberConversation(deps.crm, deps.log, context.activity, actor), async () => undefined);
+      }
+      await next();
+    });
+  }
+
+  /** Card buttons (`Action.Execute`): the answer is the card to show in place, or a line of text. */
+  protected override async onAdaptiveCardInvoke(context: TurnContext, value: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
+    const data = { ...(value.action?.data as Record<string, unknown> | undefined), verb: value.action?.verb };
+    return this.as(
+      context,
+      async (actor) => {
+        const result = await runCardAction(this.deps, context, actor, data);
+        return result.kind === 'replace'
+          ? { statusCode: 200, type: CONTENT_TYPES.adaptiveCard, value: result.card as unknown as Record<string, unknown> }
+          : { statusCode: 200, type: CONTENT_TYPES.message, value: result.text as unknown as Record<string, unknown> };
+      },
+      async (msg) => ({ statusCode: 200, type: CONTENT_TYPES.message, value: msg.summary as unknown as Record<string, unknown> }),
+    );
+  }
+
+  /** A dialog opened from a card (`task/fetch`). */
+  protected override async handleTeamsTaskModuleFetch(context: TurnContext, request: TaskModuleRequest): Promise<TaskModuleResponse> {
+    return this.as(
+      context,
+      async (actor) => {
+        const dialog = await fetchDialog(this.deps, actor, request.data);
+        return dialog ? continueWith(dialog) : say(STALE_BUTTON);
+      },
+      async (msg) => say(msg.summary),
+    );
+  }
+
+  protected override async handleTeamsTaskModuleSubmit(context: TurnContext, request: TaskModuleRequest): Promise<TaskModuleResponse> {
+    return this.as(context, async (actor) => outcome(await submitDialog(this.deps, context, actor, request.data)), async (msg) => say(msg.summary));
+  }
+
+  /** "Log to CRM" on a message: the dialog, prefilled. */
+  protected override async handleTeamsMessagingExtensionFetchTask(context: TurnContext, action: MessagingExtensionAction): Promise<MessagingExtensionActionResponse> {
+    return this.as(
+      context,
+      async (actor) => {
+        if (action.commandId !== COMMANDS.logToCrm) return say('That command is not known to this version of the app.');
+        return continueWith(await logMessageFetch(this.deps, context, actor, action.messagePayload));
+      },
+      async (msg) => say(msg.summary),
+    );
+  }
+
+  protected override async handleTeamsMessagingExtensionSubmitAction(context: TurnContext, action: MessagingExtensionAction): Promise<MessagingExtensionActionResponse> {
+    return this.as(context, async (actor) => outcome(await submitDialog(this.deps, context, actor, action.data)), async (msg) => say(msg.summary));
+  }
+
+  /** More deals for a dialog's deal picker, as the person types. */
+  protected override async onSearchInvoke(context: TurnContext, value: SearchInvokeValue): Promise<SearchInvokeResponse> {
+    const answer = (results: { title: string; value: string }[]): SearchInvokeResponse => ({
+      statusCode: 200,
+      type: 'application/vnd.microsoft.search.searchResponse',
+      value: { results },
+    });
+    return this.as(
+      context,
+      async (actor) => answer(value.dataset === DEAL_DATASET ? await searchDeals(this.deps, actor, value.queryText ?? '') : []),
+      async () => answer([]),
+    );
+  }
+
+  /**
+   * Resolves the actor and runs the handler. A tenant this bot does not serve, or a failure a
+   * handler did not answer, becomes `fail` with the words to show (the error logged in full).
+   */
+  private async as<T>(context: TurnContext, run: (actor: Actor) => Promise<T>, fail: (msg: ReturnType<typeof failureMessage>) => Promise<T>): Promise<T> {
+    try {
+      const actor = await this.deps.identity.actor(context.activity);
+      return await run(actor);
+    } catch (err) {
+      return fail(err instanceof ForeignTenantError ? errorCard(NOT_SERVED) : failureMessage(err, this.deps.log));
+    }
+  }
+}
+
+function continueWith(dialog: DialogInfo): TaskModuleResponse & MessagingExtensionActionResponse {
+  return { task: { type: 'continue', value: { title: dialog.title, width: dialog.width ?? 'medium', card: attachment(dialog.card) } } };
+}
+
+function say(message: string): TaskModuleResponse & MessagingExtensionActionResponse {
+  return { task: { type: 'message', value: message } };
+}
+
+/** A submitted dialog's answer: the form again, a line in the dialog, or (nothing to say) closed. */
+function outcome(result: DialogOutcome): TaskModuleResponse & MessagingExtensionActionResponse {
+  if (result.kind === 'again') return continueWith(result.dialog);
+  return result.message ? say(result.message) : ({} as TaskModuleResponse);
+}

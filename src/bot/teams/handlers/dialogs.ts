@@ -1,0 +1,193 @@
+/**
+ * Dialogs (task modules): create a deal and edit a deal (opened from cards), and "Log to CRM", the
+ * message action on any message's "…" menu (the Teams twin of Slack's message shortcut). A form
+ * with a mistake comes back with the mistake on top and what was typed kept; nothing is written.
+ * A message logged twice on the same deal, however often Teams delivers the submission, is one
+ * activity.
+ */
+import { createHash } from 'node:crypto';
+import type { TurnContext } from 'botbuilder';
+import { z } from 'zod';
+import type { Actor } from '../../../domain/index.js';
+import { ACTIVITY_TYPES } from '../../../domain/activities/activity.schema.js';
+import { readAmount } from '../../commands/amount.js';
+import { errorReply } from '../../messages.js';
+import { createDealDialog, DEAL_CHOICES, editDealDialog, logMessageDialog, type DialogInfo, type MessageOrigin } from '../cards/forms.js';
+import { replyCard } from '../cards/reply.js';
+import { truncate } from '../cards/text.js';
+import { DIALOGS } from '../ids.js';
+import { asActivity, PREFIX, replyOptions, STALE_BUTTON, type TeamsDeps } from './context.js';
+
+/** What a submitted dialog leads to: the form again (with what went wrong), or closed with a line to show. */
+export type DialogOutcome = { kind: 'again'; dialog: DialogInfo } | { kind: 'done'; message?: string };
+
+const text = z
+  .string()
+  .optional()
+  .transform((v) => (v?.trim() ? v.trim() : undefined));
+const originSchema = z.object({
+  conversationId: z.string().min(1).max(500),
+  messageId: z.string().min(1).max(200),
+  link: z.string().url().max(2000).optional(),
+});
+
+const dialogSchema = z.discriminatedUnion('dialog', [
+  z.object({ dialog: z.literal(DIALOGS.createDeal), title: text, amount: text, stage: text, company: text, closeDate: text }),
+  z.object({ dialog: z.literal(DIALOGS.editDeal), dealId: z.string().min(1).max(64), title: text, amount: text, company: text, closeDate: text }),
+  z.object({
+    dialog: z.literal(DIALOGS.logMessage),
+    origin: originSchema,
+    deal: text,
+    activityType: z.enum(ACTIVITY_TYPES).catch('note'),
+    body: text,
+  }),
+]);
+
+const AMOUNT_HELP = 'Write an amount such as 25k, $1.2M or 25,000 EUR.';
+
+/** The dialog a card button asked for (`task/fetch`). */
+export async function fetchDialog(deps: TeamsDeps, actor: Actor, data: unknown): Promise<DialogInfo | undefined> {
+  const d = z.object({ dialog: z.string(), dealId: z.string().max(64).optional() }).safeParse(data);
+  if (!d.success) return undefined;
+  if (d.data.dialog === DIALOGS.createDeal) {
+    const { stages } = await deps.crm.pipelines.defaultPipeline(actor.workspaceId);
+    return createDealDialog(stages);
+  }
+  if (d.data.dialog === DIALOGS.editDeal && d.data.dealId) return editDealDialog(await deps.crm.deals.get(actor, d.data.dealId));
+  return undefined;
+}
+
+interface MessagePayload {
+  id?: string;
+  body?: { contentType?: string; content?: string };
+  from?: { user?: { displayName?: string } | null; application?: { displayName?: string } | null } | null;
+  linkToMessage?: string;
+}
+
+/** "Log to CRM" on a message: the dialog, prefilled with the message's text, author and link. */
+export async function logMessageFetch(deps: TeamsDeps, context: TurnContext, actor: Actor, payload: MessagePayload | undefined): Promise<DialogInfo> {
+  const conversationId = context.activity.conversation?.id ?? '';
+  const messageId = payload?.id ?? context.activity.replyToId ?? '';
+  const author = payload?.from?.user?.displayName ?? payload?.from?.application?.displayName;
+  const body = messageText(payload?.body);
+  const link = payload?.linkToMessage && /^https:\/\//.test(payload.linkToMessage) && payload.linkToMessage.length <= 2000 ? payload.linkToMessage : undefined;
+  const deals = await deps.crm.deals.list(actor, { type: 'all' }, { pageSize: DEAL_CHOICES });
+  return logMessageDialog({
+    body: truncate(author ? `${body}\n— ${author}` : body, 4000),
+    deals: deals.items,
+    origin: { conversationId, messageId, ...(link && { link }) },
+  });
+}
+
+/** Runs a submitted dialog. Never throws for a person's mistake: the form comes back with it. */
+export async function submitDialog(deps: TeamsDeps, context: TurnContext, actor: Actor, data: unknown): Promise<DialogOutcome> {
+  const parsed = dialogSchema.safeParse(data);
+  if (!parsed.success) return { kind: 'done', message: STALE_BUTTON };
+  const form = parsed.data;
+  const { crm } = deps;
+  const again = async (error: string): Promise<DialogOutcome> => {
+    switch (form.dialog) {
+      case DIALOGS.createDeal: {
+        const { stages } = await crm.pipelines.defaultPipeline(actor.workspaceId);
+        return { kind: 'again', dialog: createDealDialog(stages, { error, values: defined({ title: form.title, amount: form.amount, stage: form.stage, company: form.company, closeDate: form.closeDate }) }) };
+      }
+      case DIALOGS.editDeal:
+        return { kind: 'again', dialog: editDealDialog(await crm.deals.get(actor, form.dealId), { error, values: defined({ title: form.title, amount: form.amount, company: form.company, closeDate: form.closeDate }) }) };
+      case DIALOGS.logMessage: {
+        const deals = await crm.deals.list(actor, { type: 'all' }, { pageSize: DEAL_CHOICES });
+        return { kind: 'again', dialog: logMessageDialog({ body: form.body ?? '', deals: deals.items, origin: form.origin, error, values: defined({ deal: form.deal, activityType: form.activityType }) }) };
+      }
+    }
+  };
+
+  try {
+    switch (form.dialog) {
+      case DIALOGS.createDeal: {
+        const ws = await crm.identity.getWorkspace(actor.workspaceId);
+        const amount = form.amount ? readAmount(form.amount, ws.defaultCurrency) : undefined;
+        if (amount && amount.kind !== 'money') return again(AMOUNT_HELP);
+        const { deal, created } = await crm.deals.create(actor, {
+          title: form.title ?? '',
+          ...(amount?.kind === 'money' && { amount: amount.money }),
+          ...(form.stage && { stage: form.stage }),
+          ...(form.company && { companyName: form.company }),
+          ...(form.closeDate && { closeDate: form.closeDate }),
+          ...(context.activity.id && { idempotencyKey: `teams:${context.activity.id}` }),
+        });
+        const reply = { kind: 'deal' as const, deal, headline: created ? `Created ${deal.ref}.` : `${deal.ref} was already created.` };
+        await context.sendActivity(asActivity(replyCard(reply, await replyOptions(deps, actor))));
+        return { kind: 'done' };
+      }
+      case DIALOGS.editDeal: {
+        const ws = await crm.identity.getWorkspace(actor.workspaceId);
+        const amount = form.amount ? readAmount(form.amount, ws.defaultCurrency) : undefined;
+        if (amount && amount.kind !== 'money') return again(AMOUNT_HELP);
+        const deal = await crm.deals.edit(actor, form.dealId, {
+          title: form.title ?? '',
+          amount: amount?.kind === 'money' ? amount.money : null,
+          companyName: form.company ?? null,
+          closeDate: form.closeDate ?? null,
+        });
+        const msg = asActivity(replyCard({ kind: 'deal', deal, headline: `${deal.ref} updated.` }, await replyOptions(deps, actor)));
+        // Opened from a deal card: that card shows the new facts; otherwise a new message does.
+        if (context.activity.replyToId) await context.updateActivity({ ...msg, id: context.activity.replyToId });
+        else await context.sendActivity(msg);
+        return { kind: 'done' };
+      }
+      case DIALOGS.logMessage: {
+        if (!form.deal) return again('Pick a deal.');
+        const dealId = await crm.deals.resolveId(actor, form.deal);
+        const { created } = await crm.activities.log(actor, {
+          deal: dealId,
+          type: form.activityType,
+          body: form.body ?? '',
+          source: 'teams',
+          ...(form.origin.link && { sourceUrl: form.origin.link }),
+          // The same message logged on the same deal is one activity, however often it arrives.
+          idempotencyKey: messageKey(form.origin, dealId),
+        });
+        const deal = await crm.deals.get(actor, dealId);
+        const what = form.activityType === 'email' ? 'an email' : `a ${form.activityType}`;
+        return { kind: 'done', message: created ? `Logged ${what} on ${deal.ref} ${deal.title}.` : `That message was already logged on ${deal.ref}.` };
+      }
+    }
+  } catch (err) {
+    const reply = errorReply(err, deps.log, PREFIX);
+    return again(reply.hint ? `${reply.message} ${reply.hint}` : reply.message);
+  }
+}
+
+/** One key per (message, deal), short whatever the length of Teams' conversation ids. */
+export function messageKey(origin: MessageOrigin, dealId: string): string {
+  const hash = createHash('sha256').update(`${origin.conversationId}\n${origin.messageId}`).digest('hex').slice(0, 32);
+  return `teams:msg:${hash}:${dealId}`;
+}
+
+/** A message's text from its (HTML or text) body: tags dropped, line breaks kept, entities decoded. */
+export function messageText(body: MessagePayload['body']): string {
+  const content = body?.content ?? '';
+  if (body?.contentType !== 'html') return content.trim();
+  return content
+    .replace(/<br\s*\/?>/gi, '\n')
+    .replace(/<\/(p|div|li|h\d)>/gi, '\n')
+    .replace(/<[^>]*>/g, '')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;|&apos;/g, "'")
+    .replace(/&amp;/g, '&')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
+/** Deal choices for a dialog's picker as the person types (`application/search`). */
+export async function searchDeals(deps: TeamsDeps, actor: Actor, query: string): Promise<{ title: string; value: string }[]> {
+  const q = query.trim();
+  const list = q ? await deps.crm.deals.find(actor, q, { pageSize: 15 }) : await deps.crm.deals.list(actor, { type: 'all' }, { pageSize: 15 });
+  return list.items.map((d) => ({ title: truncate(`${d.ref} ${d.title}`, 120), value: d.id }));
+}
+
+function defined<T extends Record<string, string | undefined>>(o: T): Partial<Record<keyof T, string>> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<Record<keyof T, string>>;
+}

@@ -1,0 +1,57 @@
+/**
+ * Messages to the bot: `deal …` commands in a personal chat, or after an @mention in a channel or
+ * group chat (the same grammar as Slack's `/deal`), and the `Action.Submit` fallback of card
+ * buttons. Every message also keeps the conversation's reference fresh for proactive messages.
+ */
+import type { Activity, TurnContext } from 'botbuilder';
+import type { Actor } from '../../../domain/index.js';
+import { executeCommand } from '../../commands/execute.js';
+import { rememberConversation } from '../conversation.js';
+import { handleFor } from '../identity.js';
+import { isCardActionData, runSubmittedAction } from './card-actions.js';
+import { commandContext, sendReply, type TeamsDeps } from './context.js';
+
+export async function onMessage(deps: TeamsDeps, context: TurnContext, actor: Actor): Promise<void> {
+  const { activity } = context;
+  await rememberConversation(deps.crm, deps.log, activity, actor);
+  if (isCardActionData(activity.value) && !activity.text?.trim()) {
+    await runSubmittedAction(deps, context, actor, activity.value);
+    return;
+  }
+  const text = commandText(activity);
+  if (text === undefined) return;
+  const reply = await executeCommand(commandContext(deps, actor, context), text || 'help');
+  await sendReply(deps, context, actor, reply);
+}
+
+interface MentionEntity {
+  type?: string;
+  text?: string;
+  mentioned?: { id?: string; name?: string };
+}
+
+/**
+ * The command a message carries: the bot's own @mention removed, other people's mentions turned
+ * into `@handle` (how the grammar names people). Undefined for channel and group chat messages
+ * that do not mention the bot (the bot is not being spoken to).
+ */
+export function commandText(activity: Partial<Activity>): string | undefined {
+  let text = activity.text ?? '';
+  let mentionsBot = false;
+  for (const entity of (activity.entities ?? []) as MentionEntity[]) {
+    if (entity.type !== 'mention' || !entity.text) continue;
+    if (entity.mentioned?.id && entity.mentioned.id === activity.recipient?.id) {
+      mentionsBot = true;
+      text = text.replaceAll(entity.text, ' ');
+    } else {
+      text = text.replaceAll(entity.text, ` @${handleFor(entity.mentioned?.name ?? entity.text.replace(/<\/?at>/g, ''))} `);
+    }
+  }
+  const shared = (activity.conversation?.conversationType ?? 'personal') !== 'personal';
+  if (shared && !mentionsBot) return undefined;
+  return text
+    .replace(/<at>[^<]*<\/at>/g, ' ')
+    .replace(/&nbsp;|\u00a0/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
