@@ -9,6 +9,7 @@
  *                            [--concurrency 8] [--provider sqlite|postgresql] [--matrix]
  *
  * --matrix runs several sizes to show how the cost grows: with subscriptions, not with deals.
+ * BENCH_TRACE=1 prints the process's memory at each step of the measured run.
  * Data lives in bench/.data/digests-<size>.db (SQLite) or a `bench_digests_<size>` schema on
  * BENCH_PG_URL (PostgreSQL); each size is seeded once and reused.
  */
@@ -212,6 +213,7 @@ async function slackStub(): Promise<{ url: string; posts: () => number; close():
  */
 async function measuredRun(url: string): Promise<Measured> {
   const stub = await slackStub();
+  if (process.env.BENCH_TRACE) console.error('main thread', Math.round(process.memoryUsage().rss / 1e6), 'MB');
   // tsx must be registered inside the worker, as src/jobs/worker.mjs does.
   const code = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(import.meta.url)}); })`;
   const worker = new Worker(code, { eval: true, workerData: { benchRun: { url, slackApiUrl: stub.url, concurrency: Number(args.concurrency) } }, resourceLimits: { ...JOB_RESOURCE_LIMITS } });
@@ -232,7 +234,10 @@ async function measuredRun(url: string): Promise<Measured> {
 
 /** Inside the worker: the runner over the real ledger and Slack notifier, timed. */
 async function workerRun(opts: { url: string; slackApiUrl: string; concurrency: number }): Promise<Omit<Measured, 'peakRssMb' | 'posts'>> {
+  const trace = (what: string) => process.env.BENCH_TRACE && console.error(what, Math.round(process.memoryUsage().rss / 1e6), 'MB');
+  trace('worker started');
   const { openDatabase, FixedClock, createCrm, SlackNotifier, createDeliveryRunner } = await app();
+  trace('application loaded');
   const handle = await openDatabase(opts.url);
   // The ledger starts empty for every measured run.
   await handle.db.deliveryLedger.deleteMany();
@@ -240,8 +245,10 @@ async function workerRun(opts: { url: string; slackApiUrl: string; concurrency: 
   const crm = createCrm(handle.db, clock);
   const notifier = new SlackNotifier({ crm, botToken: 'xoxb-bench', slackApiUrl: opts.slackApiUrl });
   const runner = createDeliveryRunner(crm, notifier, { platforms: ['slack'], concurrency: opts.concurrency });
+  trace('database open');
   const t0 = performance.now();
   const report = await runner.runDigests();
+  trace('digests delivered');
   const wallMs = performance.now() - t0;
   const t1 = performance.now();
   const second = await runner.runDigests();

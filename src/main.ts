@@ -65,7 +65,7 @@ async function main(): Promise<void> {
 
   const handle = await openDatabase(target);
   const crm = createCrm(handle.db, undefined, { secretBox, assistant: createAssistantFromEnv(env, log) });
-  if (slackConfigured(env) && !args.has('--console')) {
+  if ((slackConfigured(env) || teamsConfigured(env)) && !args.has('--console')) {
     const jobs = env.CRM_SCHEDULER === 'on' && !args.has('--no-jobs');
     await serveChat(env, crm, log, info, () => handle.close(), jobs);
     return;
@@ -95,28 +95,26 @@ async function main(): Promise<void> {
 
 /** Runs the chat surfaces (and, with `jobs`, the scheduler) until SIGINT/SIGTERM. */
 async function serveChat(env: Env, crm: Crm, log: Logger, info: (l: string) => void, closeDb: () => Promise<void>, jobs: boolean) {
-  const slack = createSlackSurface(env, crm, log);
-  let stopSlack: () => Promise<void>;
-  if (slack.mode === 'socket') {
+  const slack = slackConfigured(env) ? createSlackSurface(env, crm, log) : undefined;
+  // botbuilder loads only when Teams is configured.
+  const teams = teamsConfigured(env) ? (await import('./bot/teams/index.js')).createTeamsSurface(env, crm, log) : undefined;
+  if (slack?.mode === 'socket') {
     await slack.app.start();
     info('Slack: connected in Socket Mode.');
-    const server = await startHttpServer({ port: env.PORT, log });
-    stopSlack = async () => {
-      await slack.app.stop();
-      await server.close();
-    };
-  } else {
-    const server = await startHttpServer({ port: env.PORT, slack, log });
+  }
+  const server = await startHttpServer({ port: env.PORT, slack: slack?.mode === 'socket' ? undefined : slack, teams, log });
+  if (slack && slack.mode !== 'socket') {
     info(`Slack: listening on port ${env.PORT}; request URL https://<your host>${SLACK_PATHS.events}`);
     if (slack.mode === 'oauth') info(`Slack: install the app at https://<your host>${SLACK_PATHS.install}`);
-    stopSlack = () => server.close();
   }
+  if (teams) info(`Teams: messaging endpoint https://<your host>${teams.path} (port ${env.PORT})`);
   const scheduler = jobs ? await startScheduler(log) : undefined;
   info(scheduler ? 'Scheduler: digests and nudges are on (npm start -- --no-jobs to leave them to `npm run jobs`).' : 'Scheduler: off.');
   await untilSignal();
   info('Stopping…');
   await scheduler?.stop();
-  await stopSlack();
+  if (slack?.mode === 'socket') await slack.app.stop();
+  await server.close();
   await closeDb();
 }
 
@@ -130,7 +128,7 @@ async function runJobs(env: Env, log: Logger, info: (l: string) => void, once: b
   const platforms = runtime.runner.platforms;
   if (platforms.length === 0) {
     await runtime.close();
-    throw new EnvError('Nothing to deliver to: digests and nudges need Slack configured (SLACK_BOT_TOKEN, or OAuth). See README.md, "Digests and nudges".');
+    throw new EnvError('Nothing to deliver to: digests and nudges need Slack (SLACK_BOT_TOKEN, or OAuth) or Teams (MICROSOFT_APP_ID) configured. See README.md, "Digests and nudges".');
   }
   if (once) {
     try {
@@ -180,9 +178,9 @@ function banner(env: Env, handle: string): string {
   if (connected.length === 0) {
     lines.push(
       '',
-      'Not connected to Slack. To connect: create a Slack app from manifest.yml, then start with',
+      'Not connected to Slack or Teams. For Slack: create a Slack app from manifest.yml, then start with',
       'SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET set (docs/slack.md walks through it; SLACK_APP_TOKEN for Socket Mode).',
-      'Teams support is on the roadmap (README.md).',
+      'For Teams: MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD (docs/teams.md).',
     );
   } else {
     lines.push('', `${connected.join(' and ')} is configured: \`npm start\` without --console serves it.`);
@@ -191,7 +189,7 @@ function banner(env: Env, handle: string): string {
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof EnvError || err instanceof SlackConfigError) {
+  if (err instanceof EnvError || err instanceof SlackConfigError || (err instanceof Error && err.name === 'TeamsConfigError')) {
     console.error(err.message);
   } else {
     console.error('Could not start:', err instanceof Error ? err.message : err);

@@ -2,11 +2,12 @@
  * The notifiers this process can deliver through, one per configured platform, behind one
  * Notifier that routes by `destination.platform`. Teams plugs in here with its own notifier.
  */
-import { slackConfigured, type Env } from '../config/env.js';
+import { slackConfigured, teamsConfigured, type Env } from '../config/env.js';
 import type { Crm } from '../domain/index.js';
 import { DeliveryError, type Destination, type Notification, type Notifier, type SentMessage } from '../domain/ports.js';
 import type { Logger } from '../log.js';
 import { SlackNotifier } from '../bot/slack/notifier.js';
+import { createTeamsNotifier } from '../bot/teams/index.js';
 
 export type Platform = Destination['platform'];
 
@@ -42,5 +43,6 @@ export function createNotifier(env: Env, crm: Crm, log: Logger, overrides: { sla
       log: log.child({ notifier: 'slack' }),
     });
   }
+  if (teamsConfigured(env)) byPlatform.teams = createTeamsNotifier(env, crm, log.child({ notifier: 'teams' }));
   return new RoutingNotifier(byPlatform);
 }

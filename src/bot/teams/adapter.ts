@@ -9,7 +9,9 @@ import type { Env } from '../../config/env.js';
 import type { Logger } from '../../log.js';
 import { asActivity, failureMessage } from './handlers/context.js';
 
-export class TeamsConfigError extends Error {}
+export class TeamsConfigError extends Error {
+  override readonly name = 'TeamsConfigError';
+}
 
 /**
  * The SDK rejects a missing, expired or mis-addressed token with 401, but a token whose signature

@@ -182,15 +182,19 @@ export class DeliveryRunner {
     // One query per workspace finds who has anything to do; everyone else is settled for the day
     // (skipped) without building a message.
     const byWorkspace = new Map<string, typeof open>();
-    for (const d of open) byWorkspace.set(d.member.workspaceId, [...(byWorkspace.get(d.member.workspaceId) ?? []), d]);
-    const work: { item: (typeof open)[number]; busy: boolean }[] = [];
+    for (const d of open) {
+      const list = byWorkspace.get(d.member.workspaceId);
+      if (list) list.push(d);
+      else byWorkspace.set(d.member.workspaceId, [d]);
+    }
+    const work: { item: (typeof open)[number]; hasWork: boolean }[] = [];
     for (const [workspaceId, list] of byWorkspace) {
-      const busy = await this.ownersWithWork(workspaceId, list);
-      for (const item of list) work.push({ item, busy: busy.has(item.member.id) });
+      const owners = await this.ownersWithWork(workspaceId, list);
+      for (const item of list) work.push({ item, hasWork: owners.has(item.member.id) });
     }
 
-    const outcomes = await mapLimit(work, this.opts.concurrency, ({ item: { member, date }, busy }) =>
-      busy
+    const outcomes = await mapLimit(work, this.opts.concurrency, ({ item: { member, date }, hasWork }) =>
+      hasWork
         ? this.deliver({
             workspaceId: member.workspaceId,
             key: { kind: 'nudge', subject: member.id, localDate: date },
