@@ -34,7 +34,8 @@ const stub = http.createServer((req, res) => {
 });
 await new Promise<void>((r) => stub.listen(0, '127.0.0.1', r));
 const stubUrl = `http://127.0.0.1:${(stub.address() as AddressInfo).port}`;
-const agent = new http.Agent({ keepAlive: true, maxSockets: args.concurrency });
+// A fresh connection per request: keep-alive sockets closed by the server mid-run would count as failures.
+const agent = new http.Agent({ keepAlive: false, maxSockets: args.concurrency });
 
 function post(body: string): Promise<number> {
   const ts = Math.floor(Date.now() / 1000);
@@ -84,7 +85,7 @@ async function worker(): Promise<void> {
     }).toString();
     const answered = args.awaitAnswer ? new Promise<void>((r) => pending.set(id, r)) : Promise.resolve();
     const t0 = performance.now();
-    const status = await post(body);
+    const status = await post(body).catch(() => 0);
     ack.push(performance.now() - t0);
     if (status !== 200) failures++;
     await Promise.race([answered, new Promise((r) => setTimeout(r, 10_000))]);
