@@ -58,10 +58,9 @@ interface BenchQuery {
   sql(i: number): Promise<Outcome>;
 }
 
-const DEAL_COLUMNS = `"id", "workspaceId", "number", "title", "searchText", "amountCents", "currency", "pipelineId", "stageId",
-  "status", "ownerId", "companyId", "expectedCloseDate", "nextAction", "nextActionDueAt", "lastActivityAt", "stageChangedAt",
-  "closedAt", "salesCycleDays", "lostReason", "archivedAt", "idempotencyKey", "createdById", "createdAt", "updatedAt"`;
-const MEMBER_COLUMNS = `"id", "workspaceId", "externalId", "handle", "displayName", "email", "timezone", "createdAt", "updatedAt", "deactivated"`;
+/** Every column, as Prisma selects every scalar field of a model (and of an `include: { owner: true }`). */
+const DEAL_COLUMNS = '*';
+const MEMBER_COLUMNS = '*';
 
 type DealRow = { id: string; ownerId: string | null; companyId: string | null } & Record<string, unknown>;
 
@@ -298,7 +297,7 @@ async function explain(raw: Raw, q: BenchQuery): Promise<void> {
   raw.record = undefined;
   console.log(`\n### ${q.name}`);
   for (const { sql, params } of statements) {
-    console.log(`  ${sql.replace(/\s+/g, ' ').replace(DEAL_COLUMNS.replace(/\s+/g, ' '), '…')}`);
+    console.log(`  ${sql.replace(/\s+/g, ' ')}`);
     const plan = raw.provider === 'sqlite'
       ? (await raw.all<{ detail: string }>(`EXPLAIN QUERY PLAN ${sql}`, params)).map((r) => r.detail)
       : (await raw.all<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, params)).map((r) => r['QUERY PLAN']);

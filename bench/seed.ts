@@ -476,7 +476,7 @@ const CURRENT_INDEXES: [name: string, columns: string][] = [
 
 /**
  * What `npm run migrate:new` generates for the @@index lines proposed in bench/README.md (with the
- * partialIndexes preview feature); names as on PostgreSQL, which cuts the last one to 63 characters.
+ * partialIndexes preview feature), with the names PostgreSQL gets (it cuts them at 63 characters).
  */
 const NOT_ARCHIVED = 'WHERE "archivedAt" IS NULL';
 const PROPOSED_INDEXES: [name: string, columns: string, where: string][] = [
@@ -486,27 +486,36 @@ const PROPOSED_INDEXES: [name: string, columns: string, where: string][] = [
   ['Deal_workspaceId_stageId_updatedAt_archivedAt_idx', '"workspaceId", "stageId", "updatedAt", "archivedAt"', NOT_ARCHIVED],
   ['Deal_workspaceId_status_lastActivityAt_archivedAt_snoozedUn_idx', '"workspaceId", "status", "lastActivityAt", "archivedAt", "snoozedUntil"', NOT_ARCHIVED],
   ['Deal_workspaceId_status_nextActionDueAt_archivedAt_idx', '"workspaceId", "status", "nextActionDueAt", "archivedAt"', NOT_ARCHIVED],
-  ['Deal_workspaceId_status_closedAt_archivedAt_idx', '"workspaceId", "status", "closedAt", "archivedAt"', NOT_ARCHIVED],
+  ['Deal_workspaceId_status_closedAt_archivedAt_stageId_currenc_idx', '"workspaceId", "status", "closedAt", "archivedAt", "stageId", "currency", "amountCents", "salesCycleDays"', NOT_ARCHIVED],
   ['Deal_workspaceId_status_updatedAt_archivedAt_nextAction_idx', '"workspaceId", "status", "updatedAt", "archivedAt", "nextAction"', `${NOT_ARCHIVED} AND "nextAction" IS NULL`],
   ['Deal_workspaceId_status_stageId_currency_amountCents_archiv_idx', '"workspaceId", "status", "stageId", "currency", "amountCents", "archivedAt"', NOT_ARCHIVED],
 ];
 
-/** Puts the bench database on the schema's Deal indexes, or on the proposed ones. */
+/**
+ * Puts the bench database on the schema's Deal indexes, or on the proposed ones. Only touches the
+ * six indexes the proposal replaces and the proposal's own (they all carry "archiv" in the name).
+ */
 export async function useIndexes(target: DatabaseTarget, proposed: boolean, log: (line: string) => void): Promise<void> {
   const raw = openRaw(target);
   try {
-    const drop = proposed ? CURRENT_INDEXES.map(([name]) => name) : PROPOSED_INDEXES.map(([name]) => name);
-    const create = proposed
-      ? PROPOSED_INDEXES.map(([name, columns, where]) => `CREATE INDEX IF NOT EXISTS "${name}" ON "Deal"(${columns}) ${where}`)
-      : CURRENT_INDEXES.map(([name, columns]) => `CREATE INDEX IF NOT EXISTS "${name}" ON "Deal"(${columns})`);
-    const [present] = await raw.all<{ n: number | string }>(
-      raw.provider === 'sqlite'
-        ? `SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'index' AND name IN (${drop.map(() => '?').join(', ')})`
-        : `SELECT COUNT(*) AS n FROM pg_indexes WHERE schemaname = current_schema() AND indexname IN (${drop.map(() => '?').join(', ')})`,
-      drop);
-    if (Number(present?.n) === 0) return;
-    log(`  switching Deal to the ${proposed ? 'proposed' : 'schema\'s'} indexes …`);
-    for (const name of drop) await raw.all(`DROP INDEX IF EXISTS "${name}"`);
+    const wanted = new Map(
+      proposed
+        ? PROPOSED_INDEXES.map(([name, columns, where]) => [name, `CREATE INDEX "${name}" ON "Deal"(${columns}) ${where}`])
+        : CURRENT_INDEXES.map(([name, columns]) => [name, `CREATE INDEX "${name}" ON "Deal"(${columns})`]),
+    );
+    const replaced = new Set(CURRENT_INDEXES.map(([name]) => name));
+    const existing = (
+      await raw.all<{ name: string }>(
+        raw.provider === 'sqlite'
+          ? `SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'Deal'`
+          : `SELECT indexname AS name FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'Deal'`,
+      )
+    ).map((r) => r.name);
+    const drop = existing.filter((name) => !wanted.has(name) && (name.includes('archiv') || (proposed && replaced.has(name))));
+    const create = [...wanted].filter(([name]) => !existing.includes(name)).map(([, sql]) => sql);
+    if (drop.length === 0 && create.length === 0) return;
+    log(`  switching Deal to the ${proposed ? 'proposed' : "schema's"} indexes …`);
+    for (const name of drop) await raw.all(`DROP INDEX "${name}"`);
     for (const sql of create) await raw.all(sql);
     await raw.all('ANALYZE "Deal"');
   } finally {
