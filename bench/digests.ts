@@ -6,9 +6,11 @@
  * the way Bree runs the digests job: in a worker thread with the jobs' resource limits.
  *
  *   npx tsx bench/digests.ts [--subscriptions 1000] [--deals 100000] [--workspaces 100]
- *                            [--concurrency 8] [--provider sqlite|postgresql] [--matrix]
+ *                            [--concurrency 8] [--provider sqlite|postgresql] [--matrix] [--nudges 5000]
  *
  * --matrix runs several sizes to show how the cost grows: with subscriptions, not with deals.
+ * --nudges 5000 instead measures the morning nudges of one workspace with that many members
+ * (four deals each; three in five have something to do, the others get no message).
  * BENCH_TRACE=1 prints the process's memory at each step of the measured run.
  * Data lives in bench/.data/digests-<size>.db (SQLite) or a `bench_digests_<size>` schema on
  * BENCH_PG_URL (PostgreSQL); each size is seeded once and reused.
@@ -54,8 +56,10 @@ const { values: args } = parseArgs({
     concurrency: { type: 'string', default: '8' },
     provider: { type: 'string', default: 'sqlite' },
     matrix: { type: 'boolean', default: false },
+    nudges: { type: 'string' },
     // Internal: the measured run, in a child process.
     'run-url': { type: 'string' },
+    'run-job': { type: 'string', default: 'digests' },
   },
 });
 
@@ -211,12 +215,12 @@ async function slackStub(): Promise<{ url: string; posts: () => number; close():
  * database connection and Slack client; Slack is a stub on this process's main thread. Peak
  * memory is the whole process's (main thread, worker, stub).
  */
-async function measuredRun(url: string): Promise<Measured> {
+async function measuredRun(url: string, job: 'digests' | 'nudges'): Promise<Measured> {
   const stub = await slackStub();
   if (process.env.BENCH_TRACE) console.error('main thread', Math.round(process.memoryUsage().rss / 1e6), 'MB');
   // tsx must be registered inside the worker, as src/jobs/worker.mjs does.
   const code = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(import.meta.url)}); })`;
-  const worker = new Worker(code, { eval: true, workerData: { benchRun: { url, slackApiUrl: stub.url, concurrency: Number(args.concurrency) } }, resourceLimits: { ...JOB_RESOURCE_LIMITS } });
+  const worker = new Worker(code, { eval: true, workerData: { benchRun: { url, job, slackApiUrl: stub.url, concurrency: Number(args.concurrency) } }, resourceLimits: { ...JOB_RESOURCE_LIMITS } });
   let peak = process.memoryUsage().rss;
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
   const result = await new Promise<Omit<Measured, 'peakRssMb' | 'posts'>>((resolve, reject) => {
@@ -233,7 +237,7 @@ async function measuredRun(url: string): Promise<Measured> {
 }
 
 /** Inside the worker: the runner over the real ledger and Slack notifier, timed. */
-async function workerRun(opts: { url: string; slackApiUrl: string; concurrency: number }): Promise<Omit<Measured, 'peakRssMb' | 'posts'>> {
+async function workerRun(opts: { url: string; job: 'digests' | 'nudges'; slackApiUrl: string; concurrency: number }): Promise<Omit<Measured, 'peakRssMb' | 'posts'>> {
   const trace = (what: string) => process.env.BENCH_TRACE && console.error(what, Math.round(process.memoryUsage().rss / 1e6), 'MB');
   trace('worker started');
   const { openDatabase, FixedClock, createCrm, SlackNotifier, createDeliveryRunner } = await app();
@@ -247,19 +251,20 @@ async function workerRun(opts: { url: string; slackApiUrl: string; concurrency: 
   const runner = createDeliveryRunner(crm, notifier, { platforms: ['slack'], concurrency: opts.concurrency });
   trace('database open');
   const t0 = performance.now();
-  const report = await runner.runDigests();
-  trace('digests delivered');
+  const run = () => (opts.job === 'nudges' ? runner.runNudges() : runner.runDigests());
+  const report = await run();
+  trace(`${opts.job} delivered`);
   const wallMs = performance.now() - t0;
   const t1 = performance.now();
-  const second = await runner.runDigests();
+  const second = await run();
   const secondMs = performance.now() - t1;
   await handle.close();
   return { report, wallMs, secondRun: { report: second, wallMs: secondMs } };
 }
 
-function runChild(url: string): Promise<Measured> {
+function runChild(url: string, job: 'digests' | 'nudges' = 'digests'): Promise<Measured> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--run-url', url, '--concurrency', args.concurrency!], {
+    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--run-url', url, '--run-job', job, '--concurrency', args.concurrency!], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';
@@ -293,6 +298,89 @@ function row(provider: string, size: Size, m: Measured): string {
   return `| ${provider} | ${size.subscriptions.toLocaleString('en-US')} | ${size.deals.toLocaleString('en-US')} | ${size.workspaces} | ${(m.wallMs / 1000).toFixed(1)} s | ${perSub.toFixed(1)} ms | ${Math.round(m.peakRssMb)} MB | ${m.secondRun.wallMs.toFixed(0)} ms |`;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Nudges: one workspace with thousands of members
+
+/** Zones where NOW (22:00 UTC, Tuesday) is past 9:00 on a weekday and outside 19:00–08:00. */
+const NUDGE_ZONES = ['America/Los_Angeles', 'America/Denver', 'America/Chicago', 'America/New_York', 'Australia/Sydney'];
+
+async function seedNudges(url: string, members: number): Promise<number> {
+  const { openDatabase, FixedClock, createCrm, toDateOnly, fromDateOnly, searchKey } = await app();
+  const handle = await openDatabase(url);
+  const db = handle.db;
+  const withWork = Array.from({ length: members }, (_, i) => i % 5 < 3).filter(Boolean).length;
+  if ((await db.member.count()) === members) {
+    await handle.close();
+    return withWork;
+  }
+  const started = Date.now();
+  process.stderr.write(`seeding ${members} members with ${members * 4} deals… `);
+  const crm = createCrm(db, new FixedClock(new Date(NOW.getTime() - 30 * DAY_MS)));
+  const ws = await crm.identity.ensureWorkspace({ platform: 'slack', externalId: 'TNUDGES', name: 'Nudges' });
+  const { id: pipelineId, stages } = await crm.pipelines.defaultPipeline(ws.id);
+  const open = stages.filter((st) => st.kind === 'open');
+  const ids = Array.from({ length: members }, (_, i) => `bm${i}`);
+  await db.member.createMany({
+    data: ids.map((id, i) => ({ id, workspaceId: ws.id, externalId: `U${i}`, handle: `m${i}`, displayName: `Member ${i}`, timezone: NUDGE_ZONES[i % NUDGE_ZONES.length]! })),
+  });
+  const deals = [];
+  for (let i = 0; i < members; i++) {
+    for (let k = 0; k < 4; k++) {
+      // Three members in five have a deal with no next action (k = 0) or one overdue (k = 1).
+      const work = i % 5 < 3;
+      const noNext = work && k === 0;
+      const due = toDateOnly(new Date(NOW.getTime() + (work && k === 1 ? -3 : 5 + k) * DAY_MS));
+      const n = i * 4 + k + 1;
+      const title = `Deal ${n}`;
+      deals.push({
+        workspaceId: ws.id,
+        number: n,
+        title,
+        searchText: searchKey(title),
+        amountCents: 1_000_000n,
+        currency: 'USD',
+        pipelineId,
+        stageId: open[k % open.length]!.id,
+        status: 'open',
+        ownerId: ids[i]!,
+        nextAction: noNext ? null : 'Follow up',
+        nextActionDueAt: noNext ? null : fromDateOnly(due),
+        lastActivityAt: new Date(NOW.getTime() - 2 * DAY_MS),
+        stageChangedAt: new Date(NOW.getTime() - 2 * DAY_MS),
+        createdAt: new Date(NOW.getTime() - 20 * DAY_MS),
+      });
+    }
+  }
+  for (let i = 0; i < deals.length; i += 2_000) await db.deal.createMany({ data: deals.slice(i, i + 2_000) });
+  await db.workspace.update({ where: { id: ws.id }, data: { nextDealNumber: deals.length + 1 } });
+  await handle.close();
+  process.stderr.write(`${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  return withWork;
+}
+
+async function nudgeBench(provider: string, members: number): Promise<void> {
+  const url =
+    provider === 'postgresql'
+      ? (() => {
+          const u = new URL(PG_URL);
+          u.searchParams.set('schema', `bench_nudges_${members}m`);
+          return u.toString();
+        })()
+      : `file:${path.join(HERE, '.data', `nudges-${members}m.db`)}`;
+  await (await app()).migrateDatabase(url);
+  const withWork = await seedNudges(url, members);
+  const m = await runChild(url, 'nudges');
+  if (m.report.sent !== withWork || m.posts !== withWork || m.report.skipped !== members - withWork || m.secondRun.report.due !== 0) {
+    throw new Error(`expected ${withWork} nudges once and ${members - withWork} skipped: ${JSON.stringify(m)}`);
+  }
+  console.log(`Node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), ${provider}, concurrency ${args.concurrency}`);
+  console.log('| database | members | deals | nudges sent | skipped (nothing to do) | wall time | per member | peak RSS |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+  console.log(
+    `| ${provider} | ${members.toLocaleString('en-US')} | ${(members * 4).toLocaleString('en-US')} | ${m.report.sent.toLocaleString('en-US')} | ${m.report.skipped.toLocaleString('en-US')} | ${(m.wallMs / 1000).toFixed(1)} s | ${(m.wallMs / members).toFixed(1)} ms | ${Math.round(m.peakRssMb)} MB |`,
+  );
+}
+
 async function main(): Promise<void> {
   const job = (workerData as { benchRun?: Parameters<typeof workerRun>[0] } | undefined)?.benchRun;
   if (job) {
@@ -300,11 +388,15 @@ async function main(): Promise<void> {
     return;
   }
   if (args['run-url']) {
-    console.log(JSON.stringify(await measuredRun(args['run-url'])));
+    console.log(JSON.stringify(await measuredRun(args['run-url'], args['run-job'] === 'nudges' ? 'nudges' : 'digests')));
     return;
   }
   const provider = args.provider!;
   if (provider !== 'sqlite' && provider !== 'postgresql') throw new Error('--provider sqlite|postgresql');
+  if (args.nudges) {
+    await nudgeBench(provider, Number(args.nudges));
+    return;
+  }
   const base: Size = { subscriptions: Number(args.subscriptions), deals: Number(args.deals), workspaces: Number(args.workspaces) };
   const sizes: Size[] = args.matrix
     ? [
