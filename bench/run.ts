@@ -3,8 +3,9 @@
  * raw driver, on a seeded SQLite file and/or PostgreSQL schema. See bench/README.md.
  *
  *   npm run bench -- [--provider sqlite|postgresql|both] [--deals 100000] [--activities 1000000]
- *                    [--iterations 200] [--reuse] [--explain] [--proposed-indexes]
+ *                    [--iterations 200] [--reuse] [--explain]
  */
+import { COUNT_CAP } from '../src/domain/shared/count.js';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,7 +15,7 @@ import { parseDatabaseUrl, type DatabaseTarget } from '../src/db/provider.js';
 import { createCrm, FixedClock, type Actor } from '../src/domain/index.js';
 import { DAY_MS, fromDateOnly, todayIn } from '../src/domain/shared/dates.js';
 import { searchKey } from '../src/domain/shared/text.js';
-import { HIT_WORDS, MISS_WORDS, NOW, openRaw, seed, useIndexes, type Raw } from './seed.js';
+import { HIT_WORDS, MISS_WORDS, NOW, openRaw, seed, type Raw } from './seed.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const SQLITE_URL = process.env.BENCH_SQLITE_URL ?? `file:${path.join(HERE, '.data', 'bench.db')}`;
@@ -28,16 +29,14 @@ const { values: args } = parseArgs({
     iterations: { type: 'string', default: '200' },
     reuse: { type: 'boolean', default: false },
     explain: { type: 'boolean', default: false },
-    'proposed-indexes': { type: 'boolean', default: false },
   },
 });
 const DEALS = Number(args.deals);
-const PROPOSED = args['proposed-indexes']!;
 const ACTIVITIES = Number(args.activities);
 const ITERATIONS = Number(args.iterations);
 const providers = args.provider === 'both' ? ['sqlite', 'postgresql'] : [args.provider!];
 if (!providers.every((p) => p === 'sqlite' || p === 'postgresql') || !(DEALS >= 2) || !(ACTIVITIES >= 0) || !(ITERATIONS >= 1)) {
-  console.error('usage: npm run bench -- [--provider sqlite|postgresql|both] [--deals N] [--activities N] [--iterations N] [--reuse] [--explain] [--proposed-indexes]');
+  console.error('usage: npm run bench -- [--provider sqlite|postgresql|both] [--deals N] [--activities N] [--iterations N] [--reuse] [--explain]');
   process.exit(2);
 }
 
@@ -84,22 +83,23 @@ function queries(provider: string, crm: ReturnType<typeof createCrm>, raw: Raw, 
     return rows.map((r) => ({ ...r, owner: r.ownerId ? o.get(r.ownerId) : null, company: r.companyId ? c.get(r.companyId) : null }));
   };
 
-  /** findMany + count, concurrently, as DealService.page and ReportService.queue do. */
+  /** The page, then a count capped at COUNT_CAP (none when the page is short), as DealService.page and ReportService.queue do. */
   const page = async (where: string, params: unknown[], orderBy: string, take: number, skip = 0): Promise<Outcome> => {
-    const [rows, count] = await Promise.all([
-      raw
-        .all<DealRow>(`SELECT ${DEAL_COLUMNS} FROM "Deal" WHERE ${where} ORDER BY ${orderBy} LIMIT ? OFFSET ?`, [...params, take, skip])
-        .then(withRelations),
-      raw.all<{ n: number | string }>(`SELECT COUNT(*) AS n FROM "Deal" WHERE ${where}`, params),
-    ]);
-    return { ids: rows.map((r) => r.id), total: Number(count[0]!.n) };
+    const rows = await raw
+      .all<DealRow>(`SELECT ${DEAL_COLUMNS} FROM "Deal" WHERE ${where} ORDER BY ${orderBy} LIMIT ? OFFSET ?`, [...params, take, skip])
+      .then(withRelations);
+    if (rows.length < take && (rows.length > 0 || skip === 0)) return { ids: rows.map((r) => r.id), total: skip + rows.length };
+    const cap = Math.max(COUNT_CAP, skip + take);
+    const count = await raw.all<{ n: number | string }>(
+      `SELECT COUNT(*) AS n FROM (SELECT 1 FROM "Deal" WHERE ${where} LIMIT ?) AS capped`, [...params, cap + 1]);
+    return { ids: rows.map((r) => r.id), total: Math.min(Number(count[0]!.n), cap) };
   };
 
   const workspace = async (workspaceId: string) =>
     (await raw.all<{ staleDays: number; defaultCurrency: string }>(
       'SELECT "id", "staleDays", "defaultCurrency" FROM "Workspace" WHERE "id" = ? LIMIT 1', [workspaceId]))[0]!;
 
-  const OPEN = '"workspaceId" = ? AND "status" = ? AND "archivedAt" IS NULL';
+  const OPEN = '"workspaceId" = ? AND "status" = ? AND "archived" = false';
   const stageKey = (i: number) => stages[i % stages.length]!;
   const ref = (i: number) => 1 + ((i * 7919) % dealCount);
   const today = fromDateOnly(todayIn('UTC', NOW));
@@ -109,21 +109,21 @@ function queries(provider: string, crm: ReturnType<typeof createCrm>, raw: Raw, 
       name: 'deals.list mine',
       targetMs: listTarget,
       prisma: async (i) => view(await crm.deals.list(actor(i), { type: 'mine' })),
-      sql: (i) => page('"workspaceId" = ? AND "archivedAt" IS NULL AND "ownerId" = ? AND "status" = ?',
+      sql: (i) => page('"workspaceId" = ? AND "archived" = false AND "ownerId" = ? AND "status" = ?',
         [actor(i).workspaceId, actor(i).memberId, 'open'], '"updatedAt" DESC', 10),
     },
     {
       name: 'deals.list all',
       targetMs: listTarget,
       prisma: async (i) => view(await crm.deals.list(actor(i), { type: 'all' }, { page: 1 + (i % 5) })),
-      sql: (i) => page('"workspaceId" = ? AND "archivedAt" IS NULL AND "status" = ?',
+      sql: (i) => page('"workspaceId" = ? AND "archived" = false AND "status" = ?',
         [actor(i).workspaceId, 'open'], '"updatedAt" DESC', 10, 10 * (i % 5)),
     },
     {
       name: 'deals.list stage',
       targetMs: listTarget,
       prisma: async (i) => view(await crm.deals.list(actor(i), { type: 'stage', stage: stageKey(i).key })),
-      sql: (i) => page('"workspaceId" = ? AND "archivedAt" IS NULL AND "stageId" = ?',
+      sql: (i) => page('"workspaceId" = ? AND "archived" = false AND "stageId" = ?',
         [actor(i).workspaceId, stageKey(i).id], '"updatedAt" DESC', 10),
     },
     {
@@ -143,7 +143,7 @@ function queries(provider: string, crm: ReturnType<typeof createCrm>, raw: Raw, 
         name: `deals.find text (${kind})`,
         targetMs: listTarget,
         prisma: async (i) => view(await crm.deals.find(actor(i), word(i))),
-        sql: (i) => page(`"workspaceId" = ? AND "archivedAt" IS NULL AND "searchText" LIKE '%' || ? || '%'`,
+        sql: (i) => page(`"workspaceId" = ? AND "archived" = false AND "searchText" LIKE '%' || ? || '%'`,
           [actor(i).workspaceId, searchKey(word(i))], '"updatedAt" DESC', 10),
       };
     }),
@@ -185,9 +185,9 @@ function queries(provider: string, crm: ReturnType<typeof createCrm>, raw: Raw, 
         type Group = { stageId: string; currency: string; n: number | string; amount: number | string | null };
         const [open, closed] = await Promise.all([
           raw.all<Group>(`SELECT "stageId", "currency", COUNT(*) AS n, SUM("amountCents") AS amount FROM "Deal"
-            WHERE "workspaceId" = ? AND "status" = ? AND "archivedAt" IS NULL GROUP BY "stageId", "currency"`, [workspaceId, 'open']),
+            WHERE "workspaceId" = ? AND "status" = ? AND "archived" = false GROUP BY "stageId", "currency"`, [workspaceId, 'open']),
           raw.all<Group>(`SELECT "stageId", "currency", COUNT(*) AS n, SUM("amountCents") AS amount, SUM("salesCycleDays") AS days FROM "Deal"
-            WHERE "workspaceId" = ? AND "status" IN (?, ?) AND "archivedAt" IS NULL AND "closedAt" >= ? GROUP BY "stageId", "currency"`,
+            WHERE "workspaceId" = ? AND "status" IN (?, ?) AND "archived" = false AND "closedAt" >= ? GROUP BY "stageId", "currency"`,
             [workspaceId, 'won', 'lost', since]),
         ]);
         const count = new Map<string, number>();
@@ -310,7 +310,6 @@ async function explain(raw: Raw, q: BenchQuery): Promise<void> {
 async function benchProvider(target: DatabaseTarget): Promise<string> {
   console.log(`\n== ${target.provider} ==`);
   const seeded = await seed({ target, deals: DEALS, activities: ACTIVITIES, reuse: args.reuse!, log: (l) => console.log(l) });
-  await useIndexes(target, PROPOSED, (l) => console.log(l));
   const loadBefore = os.loadavg()[0]!;
   const handle = await openDatabase(target);
   const raw = openRaw(target);
@@ -320,13 +319,13 @@ async function benchProvider(target: DatabaseTarget): Promise<string> {
     const stages = await raw.all<{ id: string; key: string }>(
       'SELECT "id", "key" FROM "Stage" WHERE "workspaceId" = ? ORDER BY "position"', [workspaceId]);
     const [counts] = await raw.all<Record<string, number | string>>(
-      `SELECT COUNT(*) AS deals, SUM(CASE WHEN "status" = 'open' AND "archivedAt" IS NULL THEN 1 ELSE 0 END) AS open,
+      `SELECT COUNT(*) AS deals, SUM(CASE WHEN "status" = 'open' AND "archived" = false THEN 1 ELSE 0 END) AS open,
          SUM(CASE WHEN "searchText" LIKE '%' || ? || '%' THEN 1 ELSE 0 END) AS hit FROM "Deal" WHERE "workspaceId" = ?`,
       [HIT_WORDS[1], workspaceId]);
     console.log(`  main workspace: ${counts!.deals} deals, ${counts!.open} open and not archived; "${HIT_WORDS[1]}" matches ${counts!.hit} deals`);
     const list = queries(target.provider, crm, raw, actors, stages, DEALS);
     if (args.explain) {
-      console.log(`\nQuery plans (${target.provider}, Deal indexes ${PROPOSED ? 'proposed' : 'as in prisma/schema.prisma'})`);
+      console.log(`\nQuery plans (${target.provider}, Deal indexes as in prisma/schema.prisma)`);
       for (const q of list) await explain(raw, q);
       return '';
     }
@@ -338,7 +337,7 @@ async function benchProvider(target: DatabaseTarget): Promise<string> {
     }
     const out = [
       table(target.provider, results),
-      `indexes: ${PROPOSED ? 'proposed (bench/README.md)' : 'as in prisma/schema.prisma'}; ` +
+      `indexes: as in prisma/schema.prisma; ` +
         `seed: ${seeded.seeded ? `${seeded.seconds.toFixed(1)} s` : 'reused'}; ` +
         `1-min load average ${loadBefore.toFixed(2)} before, ${os.loadavg()[0]!.toFixed(2)} after`,
     ].join('\n');

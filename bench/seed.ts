@@ -42,7 +42,7 @@ export interface Raw {
   close(): Promise<void>;
 }
 
-type Col = readonly [name: string, pgType: 'text' | 'int' | 'bigint' | 'timestamp'];
+type Col = readonly [name: string, pgType: 'text' | 'int' | 'bigint' | 'timestamp' | 'bool'];
 
 /** better-sqlite3 stores DateTime as ISO-8601 text with a `+00:00` offset (see README). */
 const sqliteDate = (d: Date) => d.toISOString().replace('Z', '+00:00');
@@ -191,7 +191,7 @@ const DEAL_COLS: Col[] = [
   ['amountCents', 'bigint'], ['currency', 'text'], ['pipelineId', 'text'], ['stageId', 'text'], ['status', 'text'],
   ['ownerId', 'text'], ['companyId', 'text'], ['expectedCloseDate', 'timestamp'], ['nextAction', 'text'],
   ['nextActionDueAt', 'timestamp'], ['lastActivityAt', 'timestamp'], ['stageChangedAt', 'timestamp'],
-  ['closedAt', 'timestamp'], ['salesCycleDays', 'int'], ['lostReason', 'text'], ['archivedAt', 'timestamp'],
+  ['closedAt', 'timestamp'], ['salesCycleDays', 'int'], ['lostReason', 'text'], ['archivedAt', 'timestamp'], ['archived', 'bool'],
   ['idempotencyKey', 'text'], ['createdById', 'text'], ['createdAt', 'timestamp'], ['updatedAt', 'timestamp'],
 ];
 const COMPANY_COLS: Col[] = [['id', 'text'], ['workspaceId', 'text'], ['name', 'text'], ['nameKey', 'text'], ['domain', 'text'], ['createdAt', 'timestamp'], ['updatedAt', 'timestamp']];
@@ -366,7 +366,7 @@ function makeDeal(
     owner, company?.id ?? null, rand.next() < 0.5 ? dateOnly(-30 + rand.int(120)) : null,
     hasNext ? rand.pick(NEXT_ACTIONS) : null, hasNext ? dateOnly(-20 + rand.int(41)) : null,
     lastActivityAt, stageChangedAt, closedAt, closedAt ? Math.max(0, Math.round((closedAt.getTime() - createdAt.getTime()) / DAY_MS)) : null,
-    stage.kind === 'lost' ? rand.pick(LOST_REASONS) : null, archivedAt, null, owner, createdAt, updatedAt,
+    stage.kind === 'lost' ? rand.pick(LOST_REASONS) : null, archivedAt, archivedAt ? 1 : 0, null, owner, createdAt, updatedAt,
   ];
   return { row, seed: { id, workspaceId: ws.workspaceId, ownerId: owner, createdAt, lastActivityAt } };
 }
@@ -459,66 +459,5 @@ async function reset(target: DatabaseTarget): Promise<void> {
     await client.query(`DROP SCHEMA IF EXISTS "${target.schema}" CASCADE`);
   } finally {
     await client.end();
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Indexes: the schema's (prisma/*/migrations) or the ones bench/README.md proposes.
-
-const CURRENT_INDEXES: [name: string, columns: string][] = [
-  ['Deal_workspaceId_status_lastActivityAt_idx', '"workspaceId", "status", "lastActivityAt"'],
-  ['Deal_workspaceId_status_nextActionDueAt_idx', '"workspaceId", "status", "nextActionDueAt"'],
-  ['Deal_workspaceId_ownerId_status_updatedAt_idx', '"workspaceId", "ownerId", "status", "updatedAt"'],
-  ['Deal_workspaceId_stageId_updatedAt_idx', '"workspaceId", "stageId", "updatedAt"'],
-  ['Deal_workspaceId_status_updatedAt_idx', '"workspaceId", "status", "updatedAt"'],
-  ['Deal_workspaceId_status_closedAt_idx', '"workspaceId", "status", "closedAt"'],
-];
-
-/**
- * What `npm run migrate:new` generates for the @@index lines proposed in bench/README.md (with the
- * partialIndexes preview feature), with the names PostgreSQL gets (it cuts them at 63 characters).
- */
-const NOT_ARCHIVED = 'WHERE "archivedAt" IS NULL';
-const PROPOSED_INDEXES: [name: string, columns: string, where: string][] = [
-  ['Deal_workspaceId_status_updatedAt_archivedAt_idx', '"workspaceId", "status", "updatedAt", "archivedAt"', NOT_ARCHIVED],
-  ['Deal_workspaceId_updatedAt_archivedAt_searchText_id_idx', '"workspaceId", "updatedAt", "archivedAt", "searchText", "id"', NOT_ARCHIVED],
-  ['Deal_workspaceId_ownerId_status_updatedAt_archivedAt_idx', '"workspaceId", "ownerId", "status", "updatedAt", "archivedAt"', NOT_ARCHIVED],
-  ['Deal_workspaceId_stageId_updatedAt_archivedAt_idx', '"workspaceId", "stageId", "updatedAt", "archivedAt"', NOT_ARCHIVED],
-  ['Deal_workspaceId_status_lastActivityAt_archivedAt_snoozedUn_idx', '"workspaceId", "status", "lastActivityAt", "archivedAt", "snoozedUntil"', NOT_ARCHIVED],
-  ['Deal_workspaceId_status_nextActionDueAt_archivedAt_idx', '"workspaceId", "status", "nextActionDueAt", "archivedAt"', NOT_ARCHIVED],
-  ['Deal_workspaceId_status_closedAt_archivedAt_stageId_currenc_idx', '"workspaceId", "status", "closedAt", "archivedAt", "stageId", "currency", "amountCents", "salesCycleDays"', NOT_ARCHIVED],
-  ['Deal_workspaceId_status_updatedAt_archivedAt_nextAction_idx', '"workspaceId", "status", "updatedAt", "archivedAt", "nextAction"', `${NOT_ARCHIVED} AND "nextAction" IS NULL`],
-  ['Deal_workspaceId_status_stageId_currency_amountCents_archiv_idx', '"workspaceId", "status", "stageId", "currency", "amountCents", "archivedAt"', NOT_ARCHIVED],
-];
-
-/**
- * Puts the bench database on the schema's Deal indexes, or on the proposed ones. Only touches the
- * six indexes the proposal replaces and the proposal's own (they all carry "archiv" in the name).
- */
-export async function useIndexes(target: DatabaseTarget, proposed: boolean, log: (line: string) => void): Promise<void> {
-  const raw = openRaw(target);
-  try {
-    const wanted = new Map(
-      proposed
-        ? PROPOSED_INDEXES.map(([name, columns, where]) => [name, `CREATE INDEX "${name}" ON "Deal"(${columns}) ${where}`])
-        : CURRENT_INDEXES.map(([name, columns]) => [name, `CREATE INDEX "${name}" ON "Deal"(${columns})`]),
-    );
-    const replaced = new Set(CURRENT_INDEXES.map(([name]) => name));
-    const existing = (
-      await raw.all<{ name: string }>(
-        raw.provider === 'sqlite'
-          ? `SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'Deal'`
-          : `SELECT indexname AS name FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'Deal'`,
-      )
-    ).map((r) => r.name);
-    const drop = existing.filter((name) => !wanted.has(name) && (name.includes('archiv') || (proposed && replaced.has(name))));
-    const create = [...wanted].filter(([name]) => !existing.includes(name)).map(([, sql]) => sql);
-    if (drop.length === 0 && create.length === 0) return;
-    log(`  switching Deal to the ${proposed ? 'proposed' : "schema's"} indexes …`);
-    for (const name of drop) await raw.all(`DROP INDEX "${name}"`);
-    for (const sql of create) await raw.all(sql);
-    await raw.all('ANALYZE "Deal"');
-  } finally {
-    await raw.close();
   }
 }

@@ -24,3 +24,11 @@ export function formatTotals(totals: Money[], empty = '—'): string {
 export function formatPercent(ratio: number | null): string {
   return ratio === null ? '—' : `${Math.round(ratio * 100)}%`;
 }
+
+/**
+ * A count that may stop at the domain's cap (domain/shared/count.ts): `153`, `1,000+`.
+ * With `shown`, what is left after the first `shown`: `143`, `990+`.
+ */
+export function formatCount(of: { total: number; totalCapped: boolean }, shown = 0): string {
+  return `${(of.total - shown).toLocaleString('en-US')}${of.totalCapped ? '+' : ''}`;
+}

@@ -44,6 +44,10 @@ export async function openDatabase(urlOrTarget: string | DatabaseTarget): Promis
     await db.$queryRawUnsafe('PRAGMA synchronous = NORMAL');
     await db.$queryRawUnsafe(`PRAGMA busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
     await db.$queryRawUnsafe('PRAGMA foreign_keys = ON');
+    // Planner statistics, so SQLite picks the right one of the Deal indexes; bounded (SQLite's
+    // advice for long-lived connections), and a no-op when they are fresh.
+    await db.$queryRawUnsafe('PRAGMA analysis_limit = 1000');
+    await db.$queryRawUnsafe('PRAGMA optimize = 0x10002');
     sqliteClients.add(db);
   } else {
     const adapter = new PrismaPg(

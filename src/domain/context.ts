@@ -6,6 +6,8 @@ import type { Clock } from './ports.js';
 export interface DomainDeps {
   db: Db;
   clock: Clock;
+  /** Where list and queue counts stop and read "N+" (domain/shared/count.ts; COUNT_CAP unless set). */
+  countCap?: number;
 }
 
 /**

@@ -51,10 +51,12 @@ export interface CrmOptions {
   assistant?: AssistantPort;
   /** How long a digest or nudge claim is held before another run may take it over (ms). */
   deliveryLeaseMs?: number;
+  /** Where list and queue counts stop (COUNT_CAP, 1,000, unless set; tests set it low). */
+  countCap?: number;
 }
 
 export function createCrm(db: Db, clock: Clock = systemClock, options: CrmOptions = {}): Crm {
-  const deps = { db, clock };
+  const deps = { db, clock, countCap: options.countCap };
   const identity = new IdentityService(deps);
   const pipelines = new PipelineService(deps);
   const companies = new CompanyService(deps);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DomainErrorCode } from '../../src/domain/index.js';
+import { createCrm, DomainErrorCode } from '../../src/domain/index.js';
 import { createTestDb, type TestDb } from '../helpers/db.js';
 import { seedWorkspace, usd, type TestWorkspace } from '../helpers/fixtures.js';
 
@@ -112,6 +112,27 @@ describe('finding and listing', () => {
     const proposal = await t.crm.deals.list(w.alice, { type: 'stage', stage: 'proposal' });
     expect(proposal.items.every((d) => d.stage.key === 'proposal')).toBe(true);
     expect(proposal.heading).toBe('Deals in Proposal');
+  });
+});
+
+describe('counting large lists', () => {
+  it('counts up to the cap and says "at least" past it, while paging still knows when there is more', async () => {
+    // The same database through a CRM whose counts stop at 5 (production: 1,000).
+    const crm = createCrm(t.handle.db, t.clock, { countCap: 5 });
+    const v = await seedWorkspace(crm, 'T-COUNTS', 'Counts');
+    for (let i = 1; i <= 8; i++) await crm.deals.create(v.alice, { title: `Counted ${i}` });
+
+    const first = await crm.deals.list(v.alice, { type: 'all' }, { pageSize: 3 });
+    expect([first.items.length, first.total, first.totalCapped, first.hasMore]).toEqual([3, 5, true, true]);
+    const last = await crm.deals.list(v.alice, { type: 'all' }, { pageSize: 3, page: 3 });
+    expect([last.items.length, last.total, last.totalCapped, last.hasMore]).toEqual([2, 8, false, false]);
+    const found = await crm.deals.find(v.alice, 'counted', { pageSize: 10 });
+    expect([found.items.length, found.total, found.totalCapped]).toEqual([8, 8, false]);
+
+    const noNext = await crm.reports.withoutNextAction(v.alice, { limit: 2 });
+    expect([noNext.items.length, noNext.total, noNext.totalCapped]).toEqual([2, 5, true]);
+    const few = await crm.reports.withoutNextAction(v.alice, { limit: 20 });
+    expect([few.items.length, few.total, few.totalCapped]).toEqual([8, 8, false]);
   });
 });
 

@@ -6,7 +6,7 @@ import { todayIn } from '../../domain/shared/dates.js';
 import type { Reply } from '../commands/execute.js';
 import type { DigestSubscriptionView, DigestView } from '../../domain/digests/digest.view.js';
 import { formatMoney } from '../../domain/shared/money.js';
-import { formatDateOnly, formatDaysAgo, formatPercent, formatTotals } from '../format.js';
+import { formatCount, formatDateOnly, formatDaysAgo, formatPercent, formatTotals } from '../format.js';
 
 export interface RenderContext {
   now: Date;
@@ -60,9 +60,9 @@ export function renderReply(reply: Reply, ctx: RenderContext): string {
 
   const list = (l: DealListView | DealQueueView, heading = l.heading): string[] => {
     const shown = l.items.length;
-    const head = `${bold(heading)} ${dim(`(${l.total === shown ? shown : `${shown} of ${l.total}`})`)}`;
+    const head = `${bold(heading)} ${dim(`(${l.total === shown && !l.totalCapped ? shown : `${shown} of ${formatCount(l)}`})`)}`;
     if (shown === 0) return [head, dim('  none')];
-    const more = 'hasMore' in l && l.hasMore ? [dim(`  … ${l.total - shown} more`)] : [];
+    const more = 'hasMore' in l && l.hasMore ? [dim(`  … ${formatCount(l, shown)} more`)] : [];
     return [head, ...l.items.map((d) => `  ${row(d)}`), ...more];
   };
 
@@ -181,15 +181,15 @@ export function renderDigest(d: DigestView, ctx: RenderContext): string {
   const since = date(todayIn(d.timeZone, d.since));
   if (d.allClear) return `✓ All clear for ${date(d.date)}: no stale deals, no next actions due, nothing moved, won or lost since ${since}.`;
   const deal = (x: DealView) => `${x.ref}  ${truncate(x.title, 40)}${x.amountText ? ` · ${x.amountText}` : ''}`;
-  const more = (total: number, shown: number) => (total > shown ? [dim(`  … ${total - shown} more`)] : []);
+  const more = (of: { total: number; totalCapped: boolean }, shown: number) => (of.total > shown ? [dim(`  … ${formatCount(of, shown)} more`)] : []);
   const lines = [bold(`Pipeline digest · ${date(d.date)}`)];
   lines.push(
-    bold(`Stale deals (${d.stale.total}): no activity for ${d.stale.days}+ days${d.stale.threshold ? `; ${formatMoney(d.stale.threshold)} or more first` : ''}`),
+    bold(`Stale deals (${formatCount(d.stale)}): no activity for ${d.stale.days}+ days${d.stale.threshold ? `; ${formatMoney(d.stale.threshold)} or more first` : ''}`),
     ...d.stale.items.map((x) => `  ${deal(x)} · ${x.owner?.displayName ?? 'no owner'} · last activity ${formatDaysAgo(x.daysSinceActivity)}`),
-    ...more(d.stale.total, d.stale.items.length),
-    bold(`Next actions due today or overdue (${d.due.total})`),
+    ...more(d.stale, d.stale.items.length),
+    bold(`Next actions due today or overdue (${formatCount(d.due)})`),
     ...d.due.items.map((x) => `  ${deal(x)} · ${x.nextAction?.text ?? ''}${x.nextAction?.overdue ? ` (overdue since ${date(x.nextAction.due ?? '')})` : ' (due today)'}`),
-    ...more(d.due.total, d.due.items.length),
+    ...more(d.due, d.due.items.length),
     bold(`Since ${since} (${d.changes.total})`),
     ...d.changes.won.map((c) => `  won: ${deal(c.deal)}`),
     ...d.changes.lost.map((c) => `  lost: ${deal(c.deal)}${c.deal.lostReason ? ` (${c.deal.lostReason})` : ''}`),

@@ -2,6 +2,7 @@
  * Deals: the only writer of deals and their timeline. Every write is one transaction; every
  * read and write is scoped to the actor's workspace.
  */
+import { COUNT_CAP, countUpTo } from '../shared/count.js';
 import type { Prisma } from '../../generated/sqlite/client.js';
 import { inTransaction, isUniqueViolation, type Actor, type DomainDeps, type Tx } from '../context.js';
 import { DomainError, DomainErrorCode } from '../errors.js';
@@ -210,6 +211,7 @@ export class DealService {
         source: { query },
         items,
         total: items.length,
+        totalCapped: false,
         page: 1,
         pageSize,
         hasMore: false,
@@ -217,7 +219,7 @@ export class DealService {
     }
     const where: Prisma.DealWhereInput = {
       workspaceId: actor.workspaceId,
-      archivedAt: null,
+      archived: false,
       searchText: { contains: searchKey(query) },
     };
     const heading = `Deals matching “${query}”`;
@@ -228,7 +230,7 @@ export class DealService {
   async list(actor: Actor, scope: ListScope, page: PageInput = {}): Promise<DealListView> {
     const s = parseInput(listScopeSchema, scope);
     const { page: p, pageSize } = parseInput(pageSchema, page);
-    const base: Prisma.DealWhereInput = { workspaceId: actor.workspaceId, archivedAt: null };
+    const base: Prisma.DealWhereInput = { workspaceId: actor.workspaceId, archived: false };
     if (s.type === 'stage') {
       const stage = await this.pipelines.resolveStage(actor.workspaceId, s.stage);
       const where = { ...base, stageId: stage.id };
@@ -384,7 +386,7 @@ export class DealService {
   /** Hides a deal from every list and report; deals are never deleted. */
   async archive(actor: Actor, ref: string): Promise<DealView> {
     return this.write(actor, ref, async (_tx, deal, now) =>
-      deal.archivedAt ? { update: {}, events: [] } : { update: { archivedAt: now }, events: [{ kind: 'archived' }] },
+      deal.archivedAt ? { update: {}, events: [] } : { update: { archivedAt: now, archived: true }, events: [{ kind: 'archived' }] },
     );
   }
 
@@ -413,11 +415,22 @@ export class DealService {
     page: number,
     pageSize: number,
   ): Promise<DealListView> {
-    const [rows, total] = await Promise.all([
-      this.deps.db.deal.findMany({ where, orderBy, include: dealViewInclude, skip: (page - 1) * pageSize, take: pageSize }),
-      this.deps.db.deal.count({ where }),
-    ]);
-    return { ...what, items: await this.views(actor, rows), total, page, pageSize, hasMore: page * pageSize < total };
+    const skip = (page - 1) * pageSize;
+    const rows = await this.deps.db.deal.findMany({ where, orderBy, include: dealViewInclude, skip, take: pageSize });
+    // A short page (other than an empty page past the end) tells the total without counting.
+    const counted =
+      rows.length < pageSize && (rows.length > 0 || page === 1)
+        ? { total: skip + rows.length, totalCapped: false, seen: skip + rows.length }
+        : await countUpTo((take) => this.deps.db.deal.count({ where, orderBy, take }), Math.max(this.deps.countCap ?? COUNT_CAP, page * pageSize));
+    return {
+      ...what,
+      items: await this.views(actor, rows),
+      total: counted.total,
+      totalCapped: counted.totalCapped,
+      page,
+      pageSize,
+      hasMore: page * pageSize < counted.seen,
+    };
   }
 
   /** Loads the deal, lets `change` decide the update and timeline entries, writes both in one transaction. */

@@ -65,7 +65,9 @@ export interface DealListView {
   /** What was listed, so a surface can ask for another page of the same. */
   source: { scope: ListScope } | { query: string };
   items: DealView[];
+  /** All matches, or COUNT_CAP when there are more (then `totalCapped`). */
   total: number;
+  totalCapped: boolean;
   page: number;
   pageSize: number;
   hasMore: boolean;

@@ -238,7 +238,7 @@ export class DeliveryRunner {
         where: {
           workspaceId,
           status: 'open',
-          archivedAt: null,
+          archived: false,
           ownerId: { in: ids.slice(i, i + 500) },
           OR: [{ nextAction: null }, { nextActionDueAt: { lte: fromDateOnly(latest) } }],
         },

@@ -178,8 +178,8 @@ export class DigestService {
       generatedAt: at.now,
       since: at.since,
       allClear: stale.total === 0 && due.total === 0 && changes.total === 0,
-      stale: { items: stale.items.map(dated), total: stale.total, days: stale.days, threshold, aboveThreshold: stale.aboveThreshold },
-      due: { items: due.items.map(dated), total: due.total },
+      stale: { items: stale.items.map(dated), total: stale.total, totalCapped: stale.totalCapped, days: stale.days, threshold, aboveThreshold: stale.aboveThreshold },
+      due: { items: due.items.map(dated), total: due.total, totalCapped: due.totalCapped },
       changes: {
         total: changes.total,
         won: changes.won.map((c) => ({ ...c, deal: dated(c.deal) })),

@@ -18,8 +18,9 @@ export interface DealChangeView {
 
 export interface DigestSection {
   items: DealView[];
-  /** How many there are in all (items holds the first few). */
+  /** How many there are in all (items holds the first few), or COUNT_CAP when there are more. */
   total: number;
+  totalCapped: boolean;
 }
 
 /** One channel's daily digest. */

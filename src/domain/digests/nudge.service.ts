@@ -53,8 +53,8 @@ export class NudgeService {
       member: { id: member.id, displayName: member.displayName, externalId: member.externalId, timeZone: member.timezone },
       date,
       generatedAt: this.deps.clock.now(),
-      noNextAction: { items: noNextAction.items, total: noNextAction.total },
-      due: { items: due.items, total: due.total },
+      noNextAction: { items: noNextAction.items, total: noNextAction.total, totalCapped: noNextAction.totalCapped },
+      due: { items: due.items, total: due.total, totalCapped: due.totalCapped },
     };
   }
 }

@@ -1,4 +1,5 @@
 /** Read-only questions about the pipeline: what reports, digests and nudges show. */
+import { COUNT_CAP, countUpTo } from '../shared/count.js';
 import type { Prisma } from '../../generated/sqlite/client.js';
 import type { Actor, DomainDeps } from '../context.js';
 import type { DealService } from '../deals/deal.service.js';
@@ -55,8 +56,16 @@ export class ReportService {
     const rest =
       first.items.length < take
         ? await this.queue(actor, { AND: [where, below] }, { lastActivityAt: 'asc' }, heading, { ...opts, limit: take - first.items.length })
-        : { items: [], total: await this.deps.db.deal.count({ where: { AND: [where, below] } }) };
-    return { heading, items: [...first.items, ...rest.items], total: first.total + rest.total, days, aboveThreshold: first.total };
+        : { items: [], ...(await countUpTo((n) => this.deps.db.deal.count({ where: { AND: [where, below] }, orderBy: { lastActivityAt: 'asc' }, take: n }), this.cap)) };
+    const total = first.total + rest.total;
+    return {
+      heading,
+      items: [...first.items, ...rest.items],
+      total: Math.min(total, this.cap),
+      totalCapped: first.totalCapped || rest.totalCapped || total > this.cap,
+      days,
+      aboveThreshold: first.total,
+    };
   }
 
   /** Next actions due today or overdue, in the actor's calendar, oldest first. */
@@ -101,7 +110,7 @@ export class ReportService {
     for (let i = 0; i < ids.length; i += 500) {
       current.push(
         ...(await this.deps.db.deal.findMany({
-          where: { workspaceId: actor.workspaceId, id: { in: ids.slice(i, i + 500) }, archivedAt: null },
+          where: { workspaceId: actor.workspaceId, id: { in: ids.slice(i, i + 500) }, archived: false },
           select: { id: true, status: true, stageId: true },
         })),
       );
@@ -141,13 +150,13 @@ export class ReportService {
     const [openGroups, closedGroups] = await Promise.all([
       this.deps.db.deal.groupBy({
         by: ['stageId', 'currency'],
-        where: { workspaceId: actor.workspaceId, status: 'open', archivedAt: null },
+        where: { workspaceId: actor.workspaceId, status: 'open', archived: false },
         _count: { _all: true },
         _sum: { amountCents: true },
       }),
       this.deps.db.deal.groupBy({
         by: ['stageId', 'currency'],
-        where: { workspaceId: actor.workspaceId, status: { in: ['won', 'lost'] }, archivedAt: null, closedAt: { gte: since } },
+        where: { workspaceId: actor.workspaceId, status: { in: ['won', 'lost'] }, archived: false, closedAt: { gte: since } },
         _count: { _all: true },
         _sum: { amountCents: true, salesCycleDays: true },
       }),
@@ -223,7 +232,7 @@ export class ReportService {
       this.pipelines.defaultPipeline(actor.workspaceId),
       this.deps.db.deal.groupBy({
         by: ['stageId', 'currency'],
-        where: { workspaceId: actor.workspaceId, status: 'open', archivedAt: null },
+        where: { workspaceId: actor.workspaceId, status: 'open', archived: false },
         _count: { _all: true },
         _sum: { amountCents: true },
       }),
@@ -252,7 +261,7 @@ export class ReportService {
   }
 
   private open(actor: Actor, opts: QueueOptions): Prisma.DealWhereInput {
-    return { workspaceId: actor.workspaceId, status: 'open', archivedAt: null, ...(opts.ownerId && { ownerId: opts.ownerId }) };
+    return { workspaceId: actor.workspaceId, status: 'open', archived: false, ...(opts.ownerId && { ownerId: opts.ownerId }) };
   }
 
   private async queue(
@@ -263,11 +272,14 @@ export class ReportService {
     opts: QueueOptions,
   ): Promise<DealQueueView> {
     const take = limitOf(opts);
-    const [rows, total] = await Promise.all([
-      this.deps.db.deal.findMany({ where, orderBy, take, include: dealViewInclude }),
-      this.deps.db.deal.count({ where }),
-    ]);
-    return { heading, items: await this.deals.views(actor, rows), total };
+    const rows = await this.deps.db.deal.findMany({ where, orderBy, take, include: dealViewInclude });
+    const { total, totalCapped } =
+      rows.length < take ? { total: rows.length, totalCapped: false } : await countUpTo((n) => this.deps.db.deal.count({ where, orderBy, take: n }), this.cap);
+    return { heading, items: await this.deals.views(actor, rows), total, totalCapped };
+  }
+
+  private get cap(): number {
+    return this.deps.countCap ?? COUNT_CAP;
   }
 
   private async workspace(actor: Actor) {

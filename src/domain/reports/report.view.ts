@@ -28,5 +28,7 @@ export interface PipelineSummaryView {
 export interface DealQueueView {
   heading: string;
   items: DealView[];
+  /** All of them, or COUNT_CAP when there are more (then `totalCapped`). */
   total: number;
+  totalCapped: boolean;
 }

@@ -127,8 +127,8 @@ describe('digest and nudge cards', () => {
     generatedAt: clock.now,
     since: new Date('2026-11-18T08:00:00Z'),
     allClear: false,
-    stale: { items: [deal({ id: 's1', ref: 'D-7', title: 'Quiet deal', daysSinceActivity: 20 })], total: 1, days: 14, threshold: null, aboveThreshold: 0 },
-    due: { items: [deal()], total: 3 },
+    stale: { items: [deal({ id: 's1', ref: 'D-7', title: 'Quiet deal', daysSinceActivity: 20 })], total: 1, totalCapped: false, days: 14, threshold: null, aboveThreshold: 0 },
+    due: { items: [deal()], total: 3, totalCapped: false },
     changes: {
       moved: [{ deal: deal({ ref: 'D-9', title: 'Moving deal' }), from: 'New', to: 'Proposal', at: clock.now }],
       won: [{ deal: deal({ ref: 'D-10', title: 'Won deal', status: 'won' }), from: 'Proposal', to: 'Won', at: clock.now }],
@@ -152,7 +152,7 @@ describe('digest and nudge cards', () => {
   });
 
   it('says all clear in one line when nothing needs attention', () => {
-    const text = cardText(digestCard({ ...base, allClear: true, due: { items: [], total: 0 }, stale: { ...base.stale, items: [], total: 0 }, changes: { moved: [], won: [], lost: [], total: 0 } }).card);
+    const text = cardText(digestCard({ ...base, allClear: true, due: { items: [], total: 0, totalCapped: false }, stale: { ...base.stale, items: [], total: 0 }, changes: { moved: [], won: [], lost: [], total: 0 } }).card);
     expect(text).toContain('All clear');
     expect(text).not.toContain('Next actions due');
   });
@@ -162,8 +162,8 @@ describe('digest and nudge cards', () => {
       member: { id: 'm1', displayName: 'Alice Adams', externalId: 'aad', timeZone: 'Europe/Berlin' },
       date: '2026-11-19',
       generatedAt: clock.now,
-      due: { items: [deal()], total: 1 },
-      noNextAction: { items: [deal({ id: 'd2', ref: 'D-2', nextAction: null })], total: 1 },
+      due: { items: [deal()], total: 1, totalCapped: false },
+      noNextAction: { items: [deal({ id: 'd2', ref: 'D-2', nextAction: null })], total: 1, totalCapped: false },
     };
     const { card } = nudgeCard(nudge);
     expect(cardText(card)).toContain('Good morning, Alice.');

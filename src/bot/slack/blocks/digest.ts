@@ -16,7 +16,7 @@ import type {
 } from '../../../domain/digests/digest.view.js';
 import { todayIn } from '../../../domain/shared/dates.js';
 import { formatMoney } from '../../../domain/shared/money.js';
-import { formatDateOnly, formatDaysAgo, formatTotals } from '../../format.js';
+import { formatCount, formatDateOnly, formatDaysAgo, formatTotals } from '../../format.js';
 import { ACTIONS, DELIVERED_BLOCK_PREFIX, SNOOZE_DAYS } from '../ids.js';
 import { dateFormatter, dealTitleLine, nextActionText, personText, stageText, type Clock } from './deal-text.js';
 import { escapeControl, escapeMrkdwn, SLACK_LIMITS, truncate, truncateMrkdwn } from './escape.js';
@@ -24,6 +24,7 @@ import { button, context, divider, header, section } from './parts.js';
 import type { SlackMessage } from './reply.js';
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+const counted = (c: { total: number; totalCapped: boolean }, one: string) => `${formatCount(c)} ${c.total === 1 && !c.totalCapped ? one : `${one}s`}`;
 
 /** The channel digest; a day with nothing to report is one line. */
 export function digestMessage(d: DigestView): SlackMessage {
@@ -40,7 +41,7 @@ export function digestMessage(d: DigestView): SlackMessage {
 
   // Stale deals, each with its buttons.
   const threshold = d.stale.threshold ? `; ${escapeMrkdwn(formatMoney(d.stale.threshold))} or more first` : '';
-  blocks.push(section(`:hourglass: *Stale deals* (${d.stale.total}): no activity for ${d.stale.days}+ days${threshold}`));
+  blocks.push(section(`:hourglass: *Stale deals* (${formatCount(d.stale)}): no activity for ${d.stale.days}+ days${threshold}`));
   if (d.stale.items.length === 0) blocks.push(context('None. Every open deal has had activity recently.'));
   for (const deal of d.stale.items) {
     const facts = [
@@ -53,14 +54,14 @@ export function digestMessage(d: DigestView): SlackMessage {
     blocks.push(section(`${dealTitleLine(deal, 120)}\n${facts.join(' · ')}`));
     blocks.push({ type: 'actions', block_id: deliveredBlockId('stale', deal), elements: staleButtons(deal) });
   }
-  if (d.stale.total > d.stale.items.length) blocks.push(context(more(d.stale.total - d.stale.items.length, 'stale deal')));
+  if (d.stale.total > d.stale.items.length) blocks.push(context(more(d.stale, d.stale.items.length, 'stale deal')));
 
   // Next actions due today or overdue.
   const dueLines = d.due.items.map((deal) => `• ${dealTitleLine(deal, 80)} — ${deal.nextAction ? nextActionText(deal.nextAction, date, 120) : ''} · ${personText(deal.owner)}`);
   blocks.push(
     section(
-      `:alarm_clock: *Next actions due today or overdue* (${d.due.total})\n${dueLines.length ? dueLines.join('\n') : '_None._'}${
-        d.due.total > d.due.items.length ? `\n${more(d.due.total - d.due.items.length, 'next action')}` : ''
+      `:alarm_clock: *Next actions due today or overdue* (${formatCount(d.due)})\n${dueLines.length ? dueLines.join('\n') : '_None._'}${
+        d.due.total > d.due.items.length ? `\n${more(d.due, d.due.items.length, 'next action')}` : ''
       }`,
     ),
   );
@@ -76,7 +77,7 @@ export function digestMessage(d: DigestView): SlackMessage {
   blocks.push(
     section(
       `:bar_chart: *Since ${since}* (${plural(c.total, 'change')})\n${changeLines.length ? changeLines.join('\n') : '_Nothing moved, won or lost._'}${
-        c.total > shown ? `\n${more(c.total - shown, 'change')}` : ''
+        c.total > shown ? `\n${more({ total: c.total, totalCapped: false }, shown, 'change')}` : ''
       }`,
     ),
   );
@@ -93,8 +94,8 @@ export function digestMessage(d: DigestView): SlackMessage {
   blocks.push(context(escapeControl('Change or stop this digest: `/deal digest` in this channel.')));
 
   const summary = [
-    plural(d.stale.total, 'stale deal'),
-    `${plural(d.due.total, 'next action')} due`,
+    counted(d.stale, 'stale deal'),
+    `${counted(d.due, 'next action')} due`,
     `${c.won.length} won, ${c.lost.length} lost, ${c.moved.length} moved`,
   ].join(', ');
   return message(`Pipeline digest for ${today}: ${summary}`, blocks);
@@ -106,7 +107,7 @@ export function nudgeMessage(n: NudgeView): SlackMessage {
   const date = dateFormatter(clock);
   const blocks: KnownBlock[] = [section(`:wave: Good morning, ${escapeMrkdwn(n.member.displayName)}. Here is what needs you today.`)];
   if (n.noNextAction.total > 0) {
-    blocks.push(section(`:warning: *Your open deals with no next action* (${n.noNextAction.total})`));
+    blocks.push(section(`:warning: *Your open deals with no next action* (${formatCount(n.noNextAction)})`));
     for (const deal of n.noNextAction.items) {
       blocks.push(section(dealLine(deal, date)));
       blocks.push({
@@ -115,10 +116,10 @@ export function nudgeMessage(n: NudgeView): SlackMessage {
         elements: [button('Set next action', ACTIONS.setNextAction, { value: deal.id, style: 'primary' }), button('Log activity', ACTIONS.logActivity, { value: deal.id })],
       });
     }
-    if (n.noNextAction.total > n.noNextAction.items.length) blocks.push(context(more(n.noNextAction.total - n.noNextAction.items.length, 'deal', '`/deal list mine`')));
+    if (n.noNextAction.total > n.noNextAction.items.length) blocks.push(context(more(n.noNextAction, n.noNextAction.items.length, 'deal', '`/deal list mine`')));
   }
   if (n.due.total > 0) {
-    blocks.push(section(`:alarm_clock: *Your next actions due today or overdue* (${n.due.total})`));
+    blocks.push(section(`:alarm_clock: *Your next actions due today or overdue* (${formatCount(n.due)})`));
     for (const deal of n.due.items) {
       blocks.push(section(`${dealLine(deal, date)}\n${deal.nextAction ? nextActionText(deal.nextAction, date, 200) : ''}`));
       blocks.push({
@@ -127,12 +128,12 @@ export function nudgeMessage(n: NudgeView): SlackMessage {
         elements: [button('Log activity', ACTIONS.logActivity, { value: deal.id, style: 'primary' }), button('Set next action', ACTIONS.setNextAction, { value: deal.id })],
       });
     }
-    if (n.due.total > n.due.items.length) blocks.push(context(more(n.due.total - n.due.items.length, 'next action', '`/deal list mine`')));
+    if (n.due.total > n.due.items.length) blocks.push(context(more(n.due, n.due.items.length, 'next action', '`/deal list mine`')));
   }
   blocks.push(context(escapeControl('One message a working day. Change the time or turn it off: `/deal nudges`.')));
   const parts = [
-    n.noNextAction.total ? `${plural(n.noNextAction.total, 'deal')} with no next action` : undefined,
-    n.due.total ? `${plural(n.due.total, 'next action')} due` : undefined,
+    n.noNextAction.total ? `${counted(n.noNextAction, 'deal')} with no next action` : undefined,
+    n.due.total ? `${counted(n.due, 'next action')} due` : undefined,
   ].filter(Boolean);
   return message(`Today: ${parts.join(', ')}`, blocks);
 }
@@ -206,8 +207,9 @@ function subscriptionText(s: DigestSubscriptionView, date: (d: string) => string
 const SLACK_CONVERSATION = /^[CGD][A-Z0-9]+$/;
 const channelText = (id: string) => (SLACK_CONVERSATION.test(id) ? `<#${id}>` : escapeMrkdwn(id));
 
-function more(n: number, what: string, where = '`/deal report`'): string {
-  return escapeControl(`…and ${n} more ${n === 1 ? what : `${what}s`}: ${where}`);
+function more(of: { total: number; totalCapped: boolean }, shown: number, what: string, where = '`/deal report`'): string {
+  const one = of.total - shown === 1 && !of.totalCapped;
+  return escapeControl(`…and ${formatCount(of, shown)} more ${one ? what : `${what}s`}: ${where}`);
 }
 
 function message(text: string, blocks: KnownBlock[]): SlackMessage {

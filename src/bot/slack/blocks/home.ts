@@ -7,6 +7,7 @@ import { dateFormatter, dealRowBlock, type Clock } from './deal-text.js';
 import { escapeControl, SLACK_LIMITS } from './escape.js';
 import { actions, button, context, divider, header } from './parts.js';
 import { pipelineSummaryBlocks } from './summary.js';
+import { formatCount } from '../../format.js';
 
 export interface AppHomeInput extends Clock {
   myDeals: DealListView;
@@ -24,8 +25,8 @@ export const HOME_LIMITS = { due: 10, noNextAction: 10, myDeals: 20 } as const;
 export function appHomeView(input: AppHomeInput): HomeView {
   const date = dateFormatter(input);
   const rows = (items: DealView[], max: number) => items.slice(0, max).map((d) => dealRowBlock(d, date));
-  const more = (shown: number, total: number, what: string) =>
-    total > shown ? [context(`…and ${total - shown} more. ${what}`)] : [];
+  const more = (shown: number, of: { total: number; totalCapped: boolean }, what: string) =>
+    of.total > shown ? [context(`…and ${formatCount(of, shown)} more. ${what}`)] : [];
 
   const due = rows(input.due.items, HOME_LIMITS.due);
   const missing = rows(input.noNextAction.items, HOME_LIMITS.noNextAction);
@@ -35,15 +36,15 @@ export function appHomeView(input: AppHomeInput): HomeView {
     actions([button('New deal', ACTIONS.newDeal, { style: 'primary' })]),
     header('Your next actions due today or overdue'),
     ...(due.length ? due : [context('Nothing due. :tada:')]),
-    ...more(due.length, input.due.total, '`/deal report` shows the team’s.'),
+    ...more(due.length, input.due, '`/deal report` shows the team’s.'),
     divider(),
     header('Your deals with no next action'),
     ...(missing.length ? missing : [context('Every open deal of yours has a next action. :white_check_mark:')]),
-    ...more(missing.length, input.noNextAction.total, 'Open one and set its next action.'),
+    ...more(missing.length, input.noNextAction, 'Open one and set its next action.'),
     divider(),
     header('Your open deals'),
     ...(mine.length ? mine : [context(escapeControl('No open deals. Create one with `/deal new <title> [amount]`.'))]),
-    ...more(mine.length, input.myDeals.total, '`/deal list` pages through them all.'),
+    ...more(mine.length, input.myDeals, '`/deal list` pages through them all.'),
     divider(),
     header('Pipeline snapshot'),
     ...pipelineSummaryBlocks(input.summary),

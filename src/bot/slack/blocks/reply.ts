@@ -17,6 +17,7 @@ import { dateFormatter, dealRowBlock, lastActivityText, type Clock } from './dea
 import { escapeControl, escapeMrkdwn, SLACK_LIMITS, splitMrkdwn, truncateMrkdwn } from './escape.js';
 import { actions, button, context, divider, section } from './parts.js';
 import { pipelineSummaryBlocks, queueSection } from './summary.js';
+import { formatCount } from '../../format.js';
 
 export interface ReplyOptions extends Clock {
   /** Adds "Share to channel" to deal cards (when the reply is visible only to the person who asked). */
@@ -103,7 +104,7 @@ export function listMessage(list: DealListView, opts: ReplyOptions, hint?: strin
   const blocks: KnownBlock[] = [section(`*${heading}*`)];
   const paging = pageWindow(list, MAX_LIST_ITEMS);
   const range = paging.shown ? `${paging.first}–${paging.first + paging.shown - 1}` : '0';
-  const showing = `Showing ${range} of ${list.total}`;
+  const showing = `Showing ${range} of ${formatCount(list)}`;
 
   if (paging.shown === 0) blocks.push(section('_No deals here._'));
   for (const deal of list.items.slice(0, paging.shown)) blocks.push(dealRowBlock(deal, date));

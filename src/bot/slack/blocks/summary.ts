@@ -2,7 +2,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { DealView } from '../../../domain/deals/deal.view.js';
 import type { DealQueueView, PipelineSummaryView } from '../../../domain/reports/report.view.js';
-import { formatPercent, formatTotals } from '../../format.js';
+import { formatCount, formatPercent, formatTotals } from '../../format.js';
 import { escapeMrkdwn } from './escape.js';
 import { dateFormatter, dealSummaryText, type Clock } from './deal-text.js';
 import { fieldsSection, section } from './parts.js';
@@ -38,7 +38,7 @@ export function queueSection(
 ): KnownBlock {
   const date = dateFormatter(clock);
   const items = q.items.slice(0, opts.max ?? 5);
-  const count = q.total === items.length ? `${q.total}` : `${items.length} of ${q.total}`;
+  const count = q.total === items.length && !q.totalCapped ? `${q.total}` : `${items.length} of ${formatCount(q)}`;
   const lines = items.length
     ? items.map((d) => `• ${dealSummaryText(d, date, opts.extra?.(d)).replace('\n', ' — ')}`)
     : ['_none_'];

@@ -5,7 +5,7 @@
 import type { DealChangeView, DigestSection, DigestView, NudgeView } from '../../../domain/digests/digest.view.js';
 import type { DealView } from '../../../domain/deals/deal.view.js';
 import { formatMoney } from '../../../domain/shared/money.js';
-import { formatDaysAgo, formatTotals } from '../../format.js';
+import { formatCount, formatDaysAgo, formatTotals } from '../../format.js';
 import { VERBS } from '../ids.js';
 import { card, container, execute, facts, row, text, type CardElement } from './parts.js';
 import { dealRowText } from './rows.js';
@@ -13,6 +13,7 @@ import type { TeamsMessage } from './reply.js';
 import { dateFormatter, escapeMarkdown, type Clock } from './text.js';
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+const counted = (c: { total: number; totalCapped: boolean }, one: string) => `${formatCount(c)} ${c.total === 1 && !c.totalCapped ? one : `${one}s`}`;
 
 export function digestCard(digest: DigestView): TeamsMessage {
   const clock: Clock = { now: digest.generatedAt, timeZone: digest.timeZone };
@@ -45,7 +46,7 @@ export function digestCard(digest: DigestView): TeamsMessage {
   );
   const summary = digest.allClear
     ? `${title}: all clear`
-    : `${title}: ${plural(digest.due.total, 'next action')} due, ${plural(digest.stale.total, 'stale deal')}, ${plural(digest.changes.total, 'change')}`;
+    : `${title}: ${counted(digest.due, 'next action')} due, ${counted(digest.stale, 'stale deal')}, ${plural(digest.changes.total, 'change')}`;
   return { card: card(body, [], summary), summary };
 }
 
@@ -56,13 +57,13 @@ export function nudgeCard(nudge: NudgeView): TeamsMessage {
   // A personal chat: each deal with an Open button.
   if (nudge.due.total) body.push(section('Due today or overdue', nudge.due, clock, undefined, true));
   if (nudge.noNextAction.total) body.push(section('Open deals without a next action', nudge.noNextAction, clock, undefined, true));
-  const summary = `Today: ${plural(nudge.due.total, 'next action')} due, ${plural(nudge.noNextAction.total, 'deal')} without a next action`;
+  const summary = `Today: ${counted(nudge.due, 'next action')} due, ${counted(nudge.noNextAction, 'deal')} without a next action`;
   return { card: card(body, [], summary), summary };
 }
 
 function section(heading: string, s: DigestSection, clock: Clock, extra?: (d: DealView) => string, open = false): CardElement {
   const date = dateFormatter(clock);
-  const count = s.total === s.items.length ? `${s.total}` : `${s.items.length} of ${s.total}`;
+  const count = s.total === s.items.length && !s.totalCapped ? `${s.total}` : `${s.items.length} of ${formatCount(s)}`;
   const rows = s.items.map((d) => (open ? row(dealRowText(d, date, extra?.(d)), execute('Open', VERBS.openDeal, { dealId: d.id })) : container(dealRowText(d, date, extra?.(d)))));
   return container([text(`**${escapeMarkdown(heading)}** (${count})`), ...rows], { separator: true, spacing: 'Medium' });
 }

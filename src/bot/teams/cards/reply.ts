@@ -11,7 +11,7 @@ import type { DealQueueView, PipelineSummaryView } from '../../../domain/reports
 import type { DigestSettingsView, DigestSubscriptionView, NudgeSettingsView } from '../../../domain/digests/digest.view.js';
 import { formatMoney } from '../../../domain/shared/money.js';
 import type { Reply } from '../../commands/execute.js';
-import { formatDaysAgo, formatPercent, formatTotals } from '../../format.js';
+import { formatCount, formatDaysAgo, formatPercent, formatTotals } from '../../format.js';
 import { DIALOGS, VERBS } from '../ids.js';
 import { assistantActions, dealCard } from './deal-card.js';
 import { digestCard } from './digest.js';
@@ -136,7 +136,7 @@ export function listCard(list: DealListView, opts: Clock, hint?: string): TeamsM
   const date = dateFormatter(opts);
   const shown = list.items.slice(0, MAX_LIST_ITEMS);
   const first = (list.page - 1) * list.pageSize + 1;
-  const showing = `Showing ${shown.length ? `${first}–${first + shown.length - 1}` : '0'} of ${list.total}`;
+  const showing = `Showing ${shown.length ? `${first}–${first + shown.length - 1}` : '0'} of ${formatCount(list)}`;
   const body: CardElement[] = [text(escapeMarkdown(list.heading), { weight: 'Bolder', size: 'Medium' })];
   if (!shown.length) body.push(text('_No deals here._'));
   for (const deal of shown) body.push(row(dealRowText(deal, date), execute('Open', VERBS.openDeal, { dealId: deal.id })));
@@ -184,7 +184,7 @@ export function pipelineSummary(s: PipelineSummaryView): CardElement[] {
 export function queue(q: DealQueueView, clock: Clock, extra?: (d: DealView) => string, max = 5): CardElement {
   const date = dateFormatter(clock);
   const items = q.items.slice(0, max);
-  const count = q.total === items.length ? `${q.total}` : `${items.length} of ${q.total}`;
+  const count = q.total === items.length && !q.totalCapped ? `${q.total}` : `${items.length} of ${formatCount(q)}`;
   const rows = items.length ? items.flatMap((d) => dealRowText(d, date, extra?.(d))) : [text('_none_', { subtle: true })];
   return container([text(`**${escapeMarkdown(q.heading)}** (${count})`), ...rows], { separator: true, spacing: 'Medium' });
 }

@@ -57,11 +57,11 @@ export function deals(n: number): DealView[] {
 
 export function list(over: Partial<DealListView> = {}): DealListView {
   const items = over.items ?? deals(10);
-  return { heading: 'Your open deals', source: { scope: { type: 'mine' } }, items, total: items.length, page: 1, pageSize: 10, hasMore: false, ...over };
+  return { heading: 'Your open deals', source: { scope: { type: 'mine' } }, items, total: items.length, totalCapped: false, page: 1, pageSize: 10, hasMore: false, ...over };
 }
 
-export function queue(heading: string, items: DealView[], total = items.length): DealQueueView {
-  return { heading, items, total };
+export function queue(heading: string, items: DealView[], total = items.length, totalCapped = false): DealQueueView {
+  return { heading, items, total, totalCapped };
 }
 
 export function summary(over: Partial<PipelineSummaryView> = {}): PipelineSummaryView {

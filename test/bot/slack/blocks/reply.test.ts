@@ -40,12 +40,18 @@ describe('list replies', () => {
     expect(button(last.blocks, ACTIONS.pagePrev)).toBeDefined();
   });
 
+  it('says "1,000+" when the count stopped at the cap', () => {
+    const l = list({ items: deals(10), total: 1000, totalCapped: true, pageSize: 10, hasMore: true });
+    const { blocks } = replyBlocks({ kind: 'list', list: l }, { ...clock, listSource: { scope: { type: 'mine' } } });
+    expect(visibleText(blocks)).toContain('Showing 1–10 of 1,000+');
+  });
+
   it('stays within 50 blocks for a page of 200 deals, and Next continues right after the last one shown', () => {
     const l = list({ items: deals(200), total: 1000, pageSize: 200, hasMore: true });
     const { blocks } = replyBlocks({ kind: 'list', list: l, hint: 'a hint' }, { ...clock, listSource: { scope: { type: 'mine' } } });
     expect(blocks.length).toBeLessThanOrEqual(50);
     expect(buttons(blocks).filter((b) => b.action_id === ACTIONS.openDeal)).toHaveLength(MAX_LIST_ITEMS);
-    expect(visibleText(blocks)).toContain(`Showing 1–${MAX_LIST_ITEMS} of 1000`);
+    expect(visibleText(blocks)).toContain(`Showing 1–${MAX_LIST_ITEMS} of 1,000`);
     const next = parseListCursor(button(blocks, ACTIONS.pageNext)?.value);
     expect(next).toBeDefined();
     expect((next!.page - 1) * next!.pageSize).toBe(MAX_LIST_ITEMS);
