@@ -5,6 +5,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient as SqliteClient } from '../generated/sqlite/client.js';
@@ -28,6 +29,32 @@ export interface DbHandle {
   close(): Promise<void>;
 }
 
+/**
+ * better-sqlite3 runs each query synchronously and Prisma chains one request's queries as
+ * microtasks, so a request's queries ran back to back while every other request, a Slack
+ * acknowledgement included, waited for all of them. Yielding to the event loop before each query
+ * outside a transaction lets waiting requests in between (bench/README.md, Slack load). Queries
+ * inside a transaction do not yield: the transaction holds SQLite's write lock.
+ */
+function yieldingBetweenQueries(factory: PrismaBetterSqlite3): PrismaBetterSqlite3 {
+  const connect = factory.connect.bind(factory);
+  factory.connect = async () => {
+    const adapter = await connect();
+    const queryRaw = adapter.queryRaw.bind(adapter);
+    const executeRaw = adapter.executeRaw.bind(adapter);
+    adapter.queryRaw = async (query) => {
+      await nextTurn();
+      return queryRaw(query);
+    };
+    adapter.executeRaw = async (query) => {
+      await nextTurn();
+      return executeRaw(query);
+    };
+    return adapter;
+  };
+  return factory;
+}
+
 /** SQLite waits this long for a competing writer (a job worker, say) before SQLITE_BUSY. */
 const SQLITE_BUSY_TIMEOUT_MS = 5000;
 
@@ -37,7 +64,7 @@ export async function openDatabase(urlOrTarget: string | DatabaseTarget): Promis
   if (target.provider === 'sqlite') {
     if (target.sqlitePath !== ':memory:') mkdirSync(path.dirname(target.sqlitePath), { recursive: true });
     db = new SqliteClient({
-      adapter: new PrismaBetterSqlite3({ url: target.sqlitePath, timeout: SQLITE_BUSY_TIMEOUT_MS }),
+      adapter: yieldingBetweenQueries(new PrismaBetterSqlite3({ url: target.sqlitePath, timeout: SQLITE_BUSY_TIMEOUT_MS })),
     });
     // WAL lets readers run beside one writer; NORMAL sync is safe with WAL.
     await db.$queryRawUnsafe('PRAGMA journal_mode = WAL');
