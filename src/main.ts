@@ -10,20 +10,15 @@ import { EnvError, loadEnv, slackConfigured, teamsConfigured, type Env } from '.
 import { openDatabase } from './db/client.js';
 import { migrateDatabase } from './db/migrate.js';
 import { parseDatabaseUrl, redactUrl } from './db/provider.js';
-import { seedDemo } from './db/demo-seed.js';
 import { createCrm } from './domain/index.js';
-import { createAssistantFromEnv } from './llm/index.js';
 import { createLogger } from './log.js';
-import { ensureConsoleIdentity } from './bot/console/identity.js';
-import { runConsole } from './bot/console/console.js';
-import { startHttpServer } from './bot/http.js';
-import { createSlackSurface, SLACK_PATHS, SlackConfigError } from './bot/slack/app.js';
 import { parseEncryptionKey, SecretBox } from './domain/shared/secret-box.js';
 import type { Crm, RunReport } from './domain/index.js';
 import type { Logger } from './log.js';
 import { startScheduler } from './jobs/scheduler.js';
-import { openJobRuntime } from './jobs/runtime.js';
 import { JOB_SCHEDULES } from './jobs/schedules.js';
+// Surfaces (Bolt, botbuilder, the console, the LLM client) load only in the modes that use them,
+// so `npm run jobs` stays small.
 
 const USAGE = `Usage: npm start [-- --console] [-- --no-demo] [-- --no-jobs]
        npm run jobs [-- --once]
@@ -64,6 +59,7 @@ async function main(): Promise<void> {
   }
 
   const handle = await openDatabase(target);
+  const { createAssistantFromEnv } = await import('./llm/index.js');
   const crm = createCrm(handle.db, undefined, { secretBox, assistant: createAssistantFromEnv(env, log) });
   if ((slackConfigured(env) || teamsConfigured(env)) && !args.has('--console')) {
     const jobs = env.CRM_SCHEDULER === 'on' && !args.has('--no-jobs');
@@ -71,6 +67,9 @@ async function main(): Promise<void> {
     return;
   }
   try {
+    const { ensureConsoleIdentity } = await import('./bot/console/identity.js');
+    const { runConsole } = await import('./bot/console/console.js');
+    const { seedDemo } = await import('./db/demo-seed.js');
     const you = await ensureConsoleIdentity(crm, env);
     const empty = (await handle.db.deal.count({ where: { workspaceId: you.workspaceId } })) === 0;
     const wantDemo = env.CRM_DEMO_DATA === 'always' || (env.CRM_DEMO_DATA === 'auto' && empty);
@@ -95,6 +94,8 @@ async function main(): Promise<void> {
 
 /** Runs the chat surfaces (and, with `jobs`, the scheduler) until SIGINT/SIGTERM. */
 async function serveChat(env: Env, crm: Crm, log: Logger, info: (l: string) => void, closeDb: () => Promise<void>, jobs: boolean) {
+  const { createSlackSurface, SLACK_PATHS } = await import('./bot/slack/app.js');
+  const { startHttpServer } = await import('./bot/http.js');
   const slack = slackConfigured(env) ? createSlackSurface(env, crm, log) : undefined;
   // botbuilder loads only when Teams is configured.
   const teams = teamsConfigured(env) ? (await import('./bot/teams/index.js')).createTeamsSurface(env, crm, log) : undefined;
@@ -124,6 +125,7 @@ async function serveChat(env: Env, crm: Crm, log: Logger, info: (l: string) => v
  * --once, delivers what is due now in this process and exits.
  */
 async function runJobs(env: Env, log: Logger, info: (l: string) => void, once: boolean): Promise<void> {
+  const { openJobRuntime } = await import('./jobs/runtime.js');
   const runtime = await openJobRuntime(env, log);
   const platforms = runtime.runner.platforms;
   if (platforms.length === 0) {
@@ -189,7 +191,7 @@ function banner(env: Env, handle: string): string {
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof EnvError || err instanceof SlackConfigError || (err instanceof Error && err.name === 'TeamsConfigError')) {
+  if (err instanceof EnvError || (err instanceof Error && (err.name === 'SlackConfigError' || err.name === 'TeamsConfigError'))) {
     console.error(err.message);
   } else {
     console.error('Could not start:', err instanceof Error ? err.message : err);

@@ -34,7 +34,9 @@ export interface SlackSurface {
   identity: SlackIdentity;
 }
 
-export class SlackConfigError extends Error {}
+export class SlackConfigError extends Error {
+  override readonly name = 'SlackConfigError';
+}
 
 export interface SlackSurfaceOptions {
   /** Slack's Web API base URL; only benchmarks and local stubs change it. */
