@@ -3,7 +3,8 @@
  * deals, through the real runner, ledger and Slack notifier, to a local Slack stub. Reports wall
  * time and peak memory of the delivery run, and a second run that finds everything already sent.
  * The run is measured in a child process of its own (so seeding does not count), where it runs
- * the way Bree runs the digests job: in a worker thread with the jobs' resource limits.
+ * the way `npm run jobs` runs the digests job: plain JavaScript over the built application
+ * (dist/, built first), in a worker thread with the jobs' resource limits (bench/digests-run.mjs).
  *
  *   npx tsx bench/digests.ts [--subscriptions 1000] [--deals 100000] [--workspaces 100]
  *                            [--concurrency 8] [--provider sqlite|postgresql] [--matrix] [--nudges 5000]
@@ -15,16 +16,12 @@
  * Data lives in bench/.data/digests-<size>.db (SQLite) or a `bench_digests_<size>` schema on
  * BENCH_PG_URL (PostgreSQL); each size is seeded once and reused.
  */
-import { spawn } from 'node:child_process';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { spawn, spawnSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { parentPort, Worker, workerData } from 'node:worker_threads';
 import type { RunReport } from '../src/domain/index.js';
-import { JOB_RESOURCE_LIMITS } from '../src/jobs/limits.js';
 
 // The application is imported where it is used, so that the measuring process's main thread
 // (which only hosts the Slack stub) does not load it: the worker does, as a Bree worker would.
@@ -57,9 +54,6 @@ const { values: args } = parseArgs({
     provider: { type: 'string', default: 'sqlite' },
     matrix: { type: 'boolean', default: false },
     nudges: { type: 'string' },
-    // Internal: the measured run, in a child process.
-    'run-url': { type: 'string' },
-    'run-job': { type: 'string', default: 'digests' },
   },
 });
 
@@ -193,78 +187,14 @@ async function seed(url: string, size: Size): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // The measured run (child process)
 
-/** A Slack Web API stand-in: answers chat.postMessage ok, counts posts. */
-async function slackStub(): Promise<{ url: string; posts: () => number; close(): Promise<void> }> {
-  let posts = 0;
-  const server = http.createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      posts++;
-      res.setHeader('content-type', 'application/json');
-      res.end(`{"ok":true,"channel":"C","ts":"1790000000.${String(posts).padStart(6, '0')}"}`);
-    });
-  });
-  server.keepAliveTimeout = 60_000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/api/`, posts: () => posts, close: () => new Promise((r) => server.close(() => r())) };
-}
 
 /**
- * The digests job as Bree runs it: in a worker thread with the jobs' resource limits, its own
- * database connection and Slack client; Slack is a stub on this process's main thread. Peak
- * memory is the whole process's (main thread, worker, stub).
+ * The measured run: bench/digests-run.mjs in a child process of its own, in plain JavaScript over
+ * the built application (as `npm run jobs` runs it), so seeding and tsx do not count.
  */
-async function measuredRun(url: string, job: 'digests' | 'nudges'): Promise<Measured> {
-  const stub = await slackStub();
-  if (process.env.BENCH_TRACE) console.error('main thread', Math.round(process.memoryUsage().rss / 1e6), 'MB');
-  // tsx must be registered inside the worker, as src/jobs/worker.mjs does.
-  const code = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(import.meta.url)}); })`;
-  const worker = new Worker(code, { eval: true, workerData: { benchRun: { url, job, slackApiUrl: stub.url, concurrency: Number(args.concurrency) } }, resourceLimits: { ...JOB_RESOURCE_LIMITS } });
-  let peak = process.memoryUsage().rss;
-  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
-  const result = await new Promise<Omit<Measured, 'peakRssMb' | 'posts'>>((resolve, reject) => {
-    worker.once('message', resolve);
-    worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`the worker exited (${code})`)));
-  });
-  clearInterval(sampler);
-  await worker.terminate();
-  peak = Math.max(peak, process.resourceUsage().maxRSS * 1024);
-  const posts = stub.posts();
-  await stub.close();
-  return { ...result, peakRssMb: peak / 1024 / 1024, posts };
-}
-
-/** Inside the worker: the runner over the real ledger and Slack notifier, timed. */
-async function workerRun(opts: { url: string; job: 'digests' | 'nudges'; slackApiUrl: string; concurrency: number }): Promise<Omit<Measured, 'peakRssMb' | 'posts'>> {
-  const trace = (what: string) => process.env.BENCH_TRACE && console.error(what, Math.round(process.memoryUsage().rss / 1e6), 'MB');
-  trace('worker started');
-  const { openDatabase, FixedClock, createCrm, SlackNotifier, createDeliveryRunner } = await app();
-  trace('application loaded');
-  const handle = await openDatabase(opts.url);
-  // The ledger starts empty for every measured run.
-  await handle.db.deliveryLedger.deleteMany();
-  const clock = new FixedClock(NOW);
-  const crm = createCrm(handle.db, clock);
-  const notifier = new SlackNotifier({ crm, botToken: 'xoxb-bench', slackApiUrl: opts.slackApiUrl });
-  const runner = createDeliveryRunner(crm, notifier, { platforms: ['slack'], concurrency: opts.concurrency });
-  trace('database open');
-  const t0 = performance.now();
-  const run = () => (opts.job === 'nudges' ? runner.runNudges() : runner.runDigests());
-  const report = await run();
-  trace(`${opts.job} delivered`);
-  const wallMs = performance.now() - t0;
-  const t1 = performance.now();
-  const second = await run();
-  const secondMs = performance.now() - t1;
-  await handle.close();
-  return { report, wallMs, secondRun: { report: second, wallMs: secondMs } };
-}
-
 function runChild(url: string, job: 'digests' | 'nudges' = 'digests'): Promise<Measured> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--run-url', url, '--run-job', job, '--concurrency', args.concurrency!], {
+    const child = spawn(process.execPath, [path.join(HERE, 'digests-run.mjs'), url, job, args.concurrency!], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';
@@ -278,6 +208,12 @@ function runChild(url: string, job: 'digests' | 'nudges' = 'digests'): Promise<M
       }
     });
   });
+}
+
+/** The measured run loads dist/: build it first (incremental; quick when nothing changed). */
+function build(): void {
+  const r = spawnSync('npm', ['run', 'build', '--silent'], { cwd: path.join(HERE, '..'), stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('npm run build failed');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -382,15 +318,7 @@ async function nudgeBench(provider: string, members: number): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const job = (workerData as { benchRun?: Parameters<typeof workerRun>[0] } | undefined)?.benchRun;
-  if (job) {
-    parentPort?.postMessage(await workerRun(job));
-    return;
-  }
-  if (args['run-url']) {
-    console.log(JSON.stringify(await measuredRun(args['run-url'], args['run-job'] === 'nudges' ? 'nudges' : 'digests')));
-    return;
-  }
+  build();
   const provider = args.provider!;
   if (provider !== 'sqlite' && provider !== 'postgresql') throw new Error('--provider sqlite|postgresql');
   if (args.nudges) {

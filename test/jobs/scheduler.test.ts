@@ -2,7 +2,10 @@
  * The Bree side, without timing: the configuration declares every job, each job entry makes one
  * domain call, and a job really runs in a worker thread (TypeScript loaded through worker.mjs).
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import Bree from 'bree';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { digestsJob } from '../../src/jobs/digests.job.js';
@@ -82,4 +85,30 @@ describe('job entries', () => {
     const left = await t.handle.db.deliveryLedger.findMany({ where: { workspaceId: w.workspaceId } });
     expect(left.map((r) => r.subject)).toEqual(['recent']);
   }, 60_000);
+
+  it('run from the build as well (`npm run build`; plain JavaScript, as `npm start` and `npm run jobs` run)', async () => {
+    const root = path.resolve(import.meta.dirname, '../..');
+    const built = spawnSync('npm', ['run', 'build', '--silent'], { cwd: root, encoding: 'utf8' });
+    expect(built.status, built.stdout + built.stderr).toBe(0);
+    const dist: typeof import('../../src/jobs/scheduler.js') = await import(pathToFileURL(path.join(root, 'dist/jobs/scheduler.js')).href);
+    expect(dist.WORKER_ENTRY).toBe(path.join(root, 'dist/jobs/worker.mjs'));
+    expect(existsSync(path.join(root, 'dist/jobs/worker.ts'))).toBe(false); // so the entry loads worker.js, without tsx
+
+    const w = await seedWorkspace(t.crm, 'T-BUILT', 'Built');
+    const old = new Date(Date.now() - 60 * 24 * 3600_000);
+    await t.handle.db.deliveryLedger.create({
+      data: { workspaceId: w.workspaceId, kind: 'digest', status: 'sent', claimToken: 'x', claimedAt: old, createdAt: old, subject: 'old', localDate: '2026-09-01' },
+    });
+    const errors: unknown[] = [];
+    const bree = new Bree({
+      ...dist.breeOptions(silentLogger, { worker: { env: { ...process.env, DATABASE_URL: t.url, LOG_LEVEL: 'silent' } } }),
+      errorHandler: (err: unknown) => errors.push(err),
+    });
+    await init(bree);
+    const finished = new Promise<void>((resolve) => bree.once('worker deleted', () => resolve()));
+    await bree.run('prune-ledger');
+    await finished;
+    expect(errors).toEqual([]);
+    expect(await t.handle.db.deliveryLedger.count({ where: { workspaceId: w.workspaceId } })).toBe(0);
+  }, 120_000);
 });
