@@ -14,6 +14,8 @@ export const ACTIONS = {
   markLost: 'deal_lost',
   setNextAction: 'deal_next',
   logActivity: 'deal_log',
+  /** Opens the edit-deal modal (title, amount, company, expected close date). */
+  editDeal: 'deal_edit',
   shareToChannel: 'deal_share',
   openDeal: 'deal_open',
   /** The App Home's "New deal" button (no value): opens the create-deal modal. */

@@ -250,6 +250,47 @@ describe('deal card buttons', () => {
     expect(JSON.parse(view.private_metadata).dealId).toBe(deal.id);
   });
 
+  it('Edit opens the edit modal filled in from the deal; saving it changes the deal and the card', async () => {
+    const created = captureResponseUrl('/commands/edit');
+    await slack.command('new Editable deal 12k', { responseUrl: 'https://hooks.slack.com/commands/edit' });
+    expect(JSON.stringify((await created).blocks)).toContain(ACTIONS.editDeal);
+    const deal = await t.handle.db.deal.findFirstOrThrow({ where: { title: 'Editable deal' } });
+
+    const opened = captureApi('views.open', { ok: true, view: { id: 'VEDIT' } });
+    await click(ACTIONS.editDeal, deal.id, 'https://hooks.slack.com/actions/edit');
+    const view = (await opened).view as { callback_id: string; private_metadata: string; blocks: unknown[] };
+    expect(view.callback_id).toBe(VIEWS.editDeal);
+    expect(JSON.parse(view.private_metadata).dealId).toBe(deal.id);
+    expect(JSON.stringify(view.blocks)).toContain('Editable deal');
+    expect(JSON.stringify(view.blocks)).toContain('$12,000');
+
+    const card = captureResponseUrl('/actions/edit');
+    const res = await slack.interaction({
+      type: 'view_submission',
+      team: { id: 'T0ACME', domain: 'acme' },
+      user: { id: 'U0ALICE', username: 'alice', team_id: 'T0ACME' },
+      api_app_id: 'A0CRM',
+      trigger_id: nextId('trig'),
+      view: {
+        id: 'VEDIT',
+        type: 'modal',
+        callback_id: VIEWS.editDeal,
+        private_metadata: view.private_metadata,
+        state: {
+          values: {
+            [BLOCKS.title]: { [INPUTS.title]: { type: 'plain_text_input', value: 'Edited deal' } },
+            [BLOCKS.amount]: { [INPUTS.amount]: { type: 'plain_text_input', value: '15k' } },
+          },
+        },
+        hash: 'h',
+      },
+    });
+    expect(res.status).toBe(200);
+    expect(textOf((await card).blocks)).toContain('Edited deal');
+    const after = await t.handle.db.deal.findUniqueOrThrow({ where: { id: deal.id } });
+    expect([after.title, after.amountCents]).toEqual(['Edited deal', 1_500_000n]);
+  });
+
   it('share posts the card to the channel for everyone', async () => {
     const deal = await t.handle.db.deal.findFirstOrThrow({ where: { title: 'Button deal' } });
     const shared = captureResponseUrl('/actions/5');

@@ -61,7 +61,7 @@ export function dealCardBlocks(deal: DealView | DealDetailView, opts: DealCardOp
 
 /**
  * Won, Lost, Advance and Set next action only make sense on open deals (the domain refuses a next
- * action on a closed deal); anyone can log an activity on any deal. Values are deal ids.
+ * action on a closed deal); anyone can log an activity on or edit any deal. Values are deal ids.
  */
 export function dealButtons(deal: DealView, shareable: boolean): Button[] {
   const value = deal.id;
@@ -79,6 +79,7 @@ export function dealButtons(deal: DealView, shareable: boolean): Button[] {
         ]
       : []),
     button('Log activity', ACTIONS.logActivity, { value }),
+    button('Edit', ACTIONS.editDeal, { value }),
     ...(shareable ? [button('Share to channel', ACTIONS.shareToChannel, { value })] : []),
   ];
 }

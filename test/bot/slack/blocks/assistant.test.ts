@@ -94,6 +94,7 @@ describe('assistant replies', () => {
       ACTIONS.markLost,
       ACTIONS.setNextAction,
       ACTIONS.logActivity,
+      ACTIONS.editDeal,
       ASSISTANT_ACTIONS.draft,
       ASSISTANT_ACTIONS.summary,
     ]);

@@ -56,11 +56,12 @@ describe('the deal card', () => {
       ACTIONS.markLost,
       ACTIONS.setNextAction,
       ACTIONS.logActivity,
+      ACTIONS.editDeal,
     ]);
     for (const b of buttons) expect(b.value).toBe('clx0deal000000000000000042');
   });
 
-  it.each(['won', 'lost'] as const)('offers only logging on a %s deal', (status) => {
+  it.each(['won', 'lost'] as const)('offers only logging and editing on a %s deal', (status) => {
     const d = deal({
       status,
       stage: { key: status, name: status === 'won' ? 'Won' : 'Lost', kind: status, probability: status === 'won' ? 100 : 0, position: 5 },
@@ -68,7 +69,7 @@ describe('the deal card', () => {
       lostReason: status === 'lost' ? 'went with a competitor' : null,
     });
     const blocks = dealCardBlocks(d, clock);
-    expect(buttonsOf(blocks).map((b) => b.action_id)).toEqual([ACTIONS.logActivity]);
+    expect(buttonsOf(blocks).map((b) => b.action_id)).toEqual([ACTIONS.logActivity, ACTIONS.editDeal]);
     expect(visibleText(blocks)).not.toContain(':warning:');
     if (status === 'lost') expect(fieldsOf(blocks)['Lost reason']).toBe('went with a competitor');
     else expect(fieldsOf(blocks)).not.toHaveProperty('Lost reason');
@@ -77,7 +78,7 @@ describe('the deal card', () => {
   it('adds "Share to channel" only when asked', () => {
     expect(buttonsOf(dealCardBlocks(deal(), clock)).map((b) => b.action_id)).not.toContain(ACTIONS.shareToChannel);
     const shared = buttonsOf(dealCardBlocks(deal({ status: 'won' }), { ...clock, shareable: true }));
-    expect(shared.map((b) => b.action_id)).toEqual([ACTIONS.logActivity, ACTIONS.shareToChannel]);
+    expect(shared.map((b) => b.action_id)).toEqual([ACTIONS.logActivity, ACTIONS.editDeal, ACTIONS.shareToChannel]);
   });
 
   it('shows the headline, the hint, contacts and only the last five timeline entries of a detail view', () => {

@@ -9,7 +9,7 @@ import type { DealView } from '../../../../domain/deals/deal.view.js';
 import { executeAssistantAction, type Reply } from '../../../commands/execute.js';
 import { parseListCursor } from '../../blocks/cursor.js';
 import { listMessage, replyBlocks } from '../../blocks/reply.js';
-import { createDealModal, logActivityModal, lostReasonModal, nextActionModal } from '../../blocks/modals.js';
+import { createDealModal, editDealModal, logActivityModal, lostReasonModal, nextActionModal } from '../../blocks/modals.js';
 import { ACTIONS, ASSISTANT_ACTIONS, isDeliveredBlock } from '../../ids.js';
 import { actorOf, errorText, replyOptions, writeMeta, type SlackDeps } from '../context.js';
 
@@ -92,6 +92,17 @@ export function registerDealButtons(app: App, deps: SlackDeps): void {
       trigger_id: a.body.trigger_id,
       view: logActivityModal({
         initial: { deal, type: 'call' },
+        privateMetadata: writeMeta({ dealId: deal.id, responseUrl: a.body.response_url, ...keep(a) }),
+      }),
+    });
+  });
+
+  on(ACTIONS.editDeal, async (a, actor) => {
+    const deal = await deps.crm.deals.get(actor, dealId(a));
+    await a.client.views.open({
+      trigger_id: a.body.trigger_id,
+      view: editDealModal({
+        initial: { title: deal.title, amount: deal.amountText, company: deal.company, closeDate: deal.expectedCloseDate },
         privateMetadata: writeMeta({ dealId: deal.id, responseUrl: a.body.response_url, ...keep(a) }),
       }),
     });
