@@ -6,6 +6,7 @@
  * unchanged but unauthenticated: a handler re-checks the deal's workspace before acting on one.
  */
 import type { AssistantAction } from '../../domain/assistant/assistant.schema.js';
+import { DIGEST_SNOOZE_DAYS } from '../../domain/digests/digest.view.js';
 
 /** `action_id`s of buttons and selects in messages and the App Home. Button values carry a deal id. */
 export const ACTIONS = {
@@ -42,7 +43,7 @@ export const isDeliveredBlock = (blockId: string | undefined) => Boolean(blockId
 export const DELIVERY_METADATA_EVENT = 'crm_delivery';
 
 /** How long the digest's snooze button keeps a deal off the stale lists. */
-export const SNOOZE_DAYS = 7;
+export const SNOOZE_DAYS = DIGEST_SNOOZE_DAYS;
 
 /**
  * `action_id`s of the assistant's buttons (drafts, summaries, and Draft follow-up / Summarise on

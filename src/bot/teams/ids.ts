@@ -21,6 +21,8 @@ export const VERBS = {
   logActivity: 'deal.log',
   /** A row's "Open" in a list: posts the deal's card. */
   openDeal: 'deal.open',
+  /** A digest's "Snooze 7 days" on a stale deal: off the stale lists for a week; the digest stays. */
+  snoozeDeal: 'deal.snooze',
   /** List paging; the data carries the list's source and page. */
   page: 'list.page',
 } as const;

@@ -16,6 +16,9 @@ export interface DealChangeView {
   at: Date;
 }
 
+/** How long a digest's "Snooze" keeps a stale deal off the stale lists (Slack and Teams). */
+export const DIGEST_SNOOZE_DAYS = 7;
+
 export interface DigestSection {
   items: DealView[];
   /** How many there are in all (items holds the first few), or COUNT_CAP when there are more. */

@@ -151,6 +151,17 @@ describe('digest and nudge cards', () => {
     expect(summary).toContain('3 next actions due');
   });
 
+  it('gives each due deal an Open button, and each stale deal Open and Snooze 7 days', () => {
+    const { card } = digestCard(base);
+    const buttons = all(card, 'Action.Execute').map((a) => [a.title, a.verb, (a.data as { dealId?: string }).dealId]);
+    const [due, stale] = [base.due.items[0]!.id, base.stale.items[0]!.id];
+    expect(buttons).toEqual([
+      ['Open', VERBS.openDeal, due],
+      ['Open', VERBS.openDeal, stale],
+      ['Snooze 7 days', VERBS.snoozeDeal, stale],
+    ]);
+  });
+
   it('says all clear in one line when nothing needs attention', () => {
     const text = cardText(digestCard({ ...base, allClear: true, due: { items: [], total: 0, totalCapped: false }, stale: { ...base.stale, items: [], total: 0 }, changes: { moved: [], won: [], lost: [], total: 0 } }).card);
     expect(text).toContain('All clear');

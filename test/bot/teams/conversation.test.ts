@@ -170,6 +170,17 @@ describe('card buttons (Action.Execute)', () => {
     expect(cardVerbs(res.body.value)).toContain(VERBS.markLost);
   });
 
+  it('Snooze (a digest button) keeps the deal off the stale lists for 7 days and leaves the digest as it is', async () => {
+    const row = await deal('Acme renewal');
+    const sent = captureConnector();
+    const res = await teams.post(cardAction(VERBS.snoozeDeal, { dealId: row.id }, { replyToId: 'digest-1' }));
+    expect(res.body).toMatchObject({ type: 'application/vnd.microsoft.activity.message' });
+    expect(String(res.body.value)).toMatch(/Snoozed D-1 Acme renewal until .+: it stays off the stale lists/);
+    expect(sent).toEqual([]); // no card replaced, nothing posted
+    const after = await t.handle.db.deal.findUniqueOrThrow({ where: { id: row.id } });
+    expect(after.snoozedUntil?.getTime()).toBe(t.clock.now().getTime() + 7 * 24 * 3600_000);
+  });
+
   it('does nothing with a deal of another workspace', async () => {
     const other = await t.crm.identity.ensureWorkspace({ platform: 'teams', externalId: 'other-tenant', name: 'Other' });
     const member = await t.crm.identity.ensureMember({ workspaceId: other.id, externalId: 'aad-other', handle: 'otto', displayName: 'Otto' });

@@ -24,13 +24,15 @@ const SLACK_TO_TEAMS: Record<string, string | null> = {
   [ACTIONS.markLost]: VERBS.markLost,
   [ACTIONS.setNextAction]: VERBS.setNextAction,
   [ACTIONS.logActivity]: VERBS.logActivity,
+  // Slack's Edit opens the edit modal; Teams' Edit deal opens the edit dialog.
+  [ACTIONS.editDeal]: `dialog:${DIALOGS.editDeal}`,
   [ASSISTANT_ACTIONS.draft]: ASSISTANT_VERBS.draft,
   [ASSISTANT_ACTIONS.summary]: ASSISTANT_VERBS.summary,
   // Slack answers privately (ephemeral), so a card can be shared; a Teams answer is already in the conversation.
   [ACTIONS.shareToChannel]: null,
 };
-/** Slack has the edit modal (VIEWS.editDeal) but no button opens it yet; Teams opens its edit dialog from the card. */
-const TEAMS_ONLY = [`dialog:${DIALOGS.editDeal}`];
+/** Teams-only deal-card actions (none now: Slack's Edit button came in session 2). */
+const TEAMS_ONLY: string[] = [];
 
 const FACTS = ['Company', 'Amount', 'Stage', 'Owner', 'Close date', 'Next action', 'Last activity', 'Lost reason'];
 

@@ -2,7 +2,7 @@
  * Scheduled deliveries as cards: a channel's daily digest and an owner's morning nudge, from the
  * domain's DigestView and NudgeView (the same views Slack renders). Pure: view in, JSON out.
  */
-import type { DealChangeView, DigestSection, DigestView, NudgeView } from '../../../domain/digests/digest.view.js';
+import { DIGEST_SNOOZE_DAYS, type DealChangeView, type DigestSection, type DigestView, type NudgeView } from '../../../domain/digests/digest.view.js';
 import type { DealView } from '../../../domain/deals/deal.view.js';
 import { formatMoney } from '../../../domain/shared/money.js';
 import { formatCount, formatDaysAgo, formatTotals } from '../../format.js';
@@ -23,10 +23,11 @@ export function digestCard(digest: DigestView): TeamsMessage {
   if (digest.allClear) {
     body.push(text('✅ All clear: nothing stale, no next actions due, no deals moved.'));
   } else {
-    if (digest.due.total) body.push(section('Next actions due', digest.due, clock));
+    // Each deal with Open (its card, with every button) and, when stale, Snooze.
+    if (digest.due.total) body.push(section('Next actions due', digest.due, clock, undefined, true));
     if (digest.stale.total) {
       const above = digest.stale.threshold && digest.stale.aboveThreshold ? `, ${digest.stale.aboveThreshold} at or above ${formatMoney(digest.stale.threshold)} first` : '';
-      body.push(section(`No activity for ${digest.stale.days}+ days${above}`, digest.stale, clock, (d) => `last activity ${formatDaysAgo(d.daysSinceActivity)}`));
+      body.push(section(`No activity for ${digest.stale.days}+ days${above}`, digest.stale, clock, (d) => `last activity ${formatDaysAgo(d.daysSinceActivity)}`, true, true));
     }
     if (digest.changes.total) body.push(changes(digest.changes));
   }
@@ -61,10 +62,14 @@ export function nudgeCard(nudge: NudgeView): TeamsMessage {
   return { card: card(body, [], summary), summary };
 }
 
-function section(heading: string, s: DigestSection, clock: Clock, extra?: (d: DealView) => string, open = false): CardElement {
+function section(heading: string, s: DigestSection, clock: Clock, extra?: (d: DealView) => string, open = false, snooze = false): CardElement {
   const date = dateFormatter(clock);
   const count = s.total === s.items.length && !s.totalCapped ? `${s.total}` : `${s.items.length} of ${formatCount(s)}`;
-  const rows = s.items.map((d) => (open ? row(dealRowText(d, date, extra?.(d)), execute('Open', VERBS.openDeal, { dealId: d.id })) : container(dealRowText(d, date, extra?.(d)))));
+  const buttons = (d: DealView) => [
+    execute('Open', VERBS.openDeal, { dealId: d.id }),
+    ...(snooze ? [execute(`Snooze ${DIGEST_SNOOZE_DAYS} days`, VERBS.snoozeDeal, { dealId: d.id })] : []),
+  ];
+  const rows = s.items.map((d) => (open ? row(dealRowText(d, date, extra?.(d)), buttons(d)) : container(dealRowText(d, date, extra?.(d)))));
   return container([text(`**${escapeMarkdown(heading)}** (${count})`), ...rows], { separator: true, spacing: 'Medium' });
 }
 

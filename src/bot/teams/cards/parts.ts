@@ -77,13 +77,13 @@ export function container(items: CardElement[], opts: { separator?: boolean; spa
 }
 
 /** A row's text beside a button (list rows: title and facts, then "Open"). */
-export function row(items: CardElement[], action: CardAction): CardElement {
+export function row(items: CardElement[], action: CardAction | CardAction[]): CardElement {
   return {
     type: 'ColumnSet',
     separator: true,
     columns: [
       { type: 'Column', width: 'stretch', items },
-      { type: 'Column', width: 'auto', verticalContentAlignment: 'Center', items: [{ type: 'ActionSet', actions: [action] }] },
+      { type: 'Column', width: 'auto', verticalContentAlignment: 'Center', items: [{ type: 'ActionSet', actions: Array.isArray(action) ? action : [action] }] },
     ],
   };
 }

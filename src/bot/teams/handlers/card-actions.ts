@@ -15,6 +15,9 @@ import { ACTIVITY_TYPES } from '../../../domain/activities/activity.schema.js';
 import { listScopeSchema, searchSchema } from '../../../domain/deals/deal.schema.js';
 import { executeAssistantAction } from '../../commands/execute.js';
 import { errorReply, type ErrorReply } from '../../messages.js';
+import { formatDateOnly } from '../../format.js';
+import { todayIn } from '../../../domain/shared/dates.js';
+import { DIGEST_SNOOZE_DAYS } from '../../../domain/digests/digest.view.js';
 import { dealAssistantButtons } from '../../../domain/assistant/assistant.view.js';
 import { ASSISTANT_VERBS, VERBS } from '../ids.js';
 import type { AdaptiveCard } from '../cards/parts.js';
@@ -48,6 +51,7 @@ const actionSchema = z.discriminatedUnion('verb', [
   z.object({ verb: z.literal(VERBS.setNextAction), dealId: id, nextAction: optionalText, due: optionalText }),
   z.object({ verb: z.literal(VERBS.logActivity), dealId: id, activityType: z.enum(ACTIVITY_TYPES).catch('note'), body: optionalText }),
   z.object({ verb: z.literal(VERBS.openDeal), dealId: id }),
+  z.object({ verb: z.literal(VERBS.snoozeDeal), dealId: id }),
   z.object({ verb: z.literal(VERBS.page), cursor: cursorSchema }),
   z.object({ verb: z.enum(assistantVerbs), action: z.unknown() }),
 ]);
@@ -89,6 +93,17 @@ export async function runCardAction(deps: TeamsDeps, context: TurnContext, actor
     const reply = await executeAssistantAction(commandContext(deps, actor, context), action.action);
     await sendReply(deps, context, actor, reply);
     return { kind: 'posted', text: reply.kind === 'error' ? reply.message : 'Done.' };
+  }
+
+  if (action.verb === VERBS.snoozeDeal) {
+    // On a digest the whole channel shares: answer the clicker, never replace the card.
+    try {
+      const { deal, until } = await crm.deals.snooze(actor, action.dealId, DIGEST_SNOOZE_DAYS);
+      const today = todayIn(actor.timeZone, crm.clock.now());
+      return { kind: 'note', text: `💤 Snoozed ${deal.ref} ${deal.title} until ${formatDateOnly(todayIn(actor.timeZone, until), today)}: it stays off the stale lists until then.` };
+    } catch (err) {
+      return { kind: 'note', text: errorReply(err, deps.log, PREFIX).message };
+    }
   }
 
   try {
