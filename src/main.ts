@@ -71,7 +71,7 @@ async function main(): Promise<void> {
     const { runConsole } = await import('./bot/console/console.js');
     const { seedDemo } = await import('./db/demo-seed.js');
     const you = await ensureConsoleIdentity(crm, env);
-    const empty = (await handle.db.deal.count({ where: { workspaceId: you.workspaceId } })) === 0;
+    const empty = !(await crm.deals.any(await crm.identity.actorFor(you)));
     const wantDemo = env.CRM_DEMO_DATA === 'always' || (env.CRM_DEMO_DATA === 'auto' && empty);
     if (wantDemo && !args.has('--no-demo')) {
       const { deals } = await seedDemo(crm, you);

@@ -42,9 +42,7 @@ export class SlackIdentity {
       defaultCurrency: this.defaults.currency,
       timezone: this.defaults.timeZone,
     });
-    let member = await this.crm.db.member.findUnique({
-      where: { workspaceId_externalId: { workspaceId: ws.id, externalId: ids.userId } },
-    });
+    let member = await this.crm.identity.findMember(ws.id, ids.userId);
     if (!member || Date.now() - member.updatedAt.getTime() > 24 * 3600_000) {
       const profile = await this.profile(client, ids.userId);
       member = await this.crm.identity.ensureMember({
@@ -64,9 +62,7 @@ export class SlackIdentity {
 
   /** A person another person named (an owner picked in a modal): a member from then on. */
   async memberFor(teamActor: Actor, userId: string, client: WebClient): Promise<string> {
-    const existing = await this.crm.db.member.findUnique({
-      where: { workspaceId_externalId: { workspaceId: teamActor.workspaceId, externalId: userId } },
-    });
+    const existing = await this.crm.identity.findMember(teamActor.workspaceId, userId);
     if (existing) return existing.id;
     const profile = await this.profile(client, userId);
     const member = await this.crm.identity.ensureMember({

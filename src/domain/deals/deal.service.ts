@@ -142,6 +142,11 @@ export class DealService {
     }
   }
 
+  /** Whether the actor's workspace has any deal at all (archived ones too). */
+  async any(actor: Actor): Promise<boolean> {
+    return (await this.deps.db.deal.findFirst({ where: { workspaceId: actor.workspaceId }, select: { id: true } })) !== null;
+  }
+
   /** One deal by reference (`D-42`) or id, with its contacts and latest timeline. */
   async get(actor: Actor, ref: string, timelineLimit = 10): Promise<DealDetailView> {
     const row = await this.loadRow(this.deps.db, actor, ref, {

@@ -51,6 +51,11 @@ export class IdentityService {
     return ws;
   }
 
+  /** The member with this chat identity in the workspace, if they have been seen. */
+  async findMember(workspaceId: string, externalId: string): Promise<Member | null> {
+    return this.deps.db.member.findUnique({ where: { workspaceId_externalId: { workspaceId, externalId } } });
+  }
+
   /** The member for a chat identity, created on first contact and refreshed when details change. */
   async ensureMember(input: EnsureMemberInput): Promise<Member> {
     const data = parseInput(ensureMemberSchema, input);

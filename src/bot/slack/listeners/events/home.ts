@@ -31,8 +31,8 @@ export class HomePublisher {
    */
   refresh(client: WebClient, actor: Actor, slackUserIds: (string | undefined)[]): void {
     for (const userId of new Set(slackUserIds.filter((u): u is string => Boolean(u && /^[UW][A-Z0-9]+$/.test(u))))) {
-      void this.crm.db.member
-        .findUnique({ where: { workspaceId_externalId: { workspaceId: actor.workspaceId, externalId: userId } } })
+      void this.crm.identity
+        .findMember(actor.workspaceId, userId)
         .then((m) => (m ? this.publish(client, { workspaceId: m.workspaceId, memberId: m.id, timeZone: m.timezone }, userId) : undefined))
         .catch((err: unknown) => this.log.warn({ err, userId }, 'could not republish the App Home'));
     }
