@@ -30,25 +30,78 @@ export interface DbHandle {
 }
 
 /**
- * better-sqlite3 runs each query synchronously and Prisma chains one request's queries as
- * microtasks, so a request's queries ran back to back while every other request, a Slack
- * acknowledgement included, waited for all of them. Yielding to the event loop before each query
- * outside a transaction lets waiting requests in between (bench/README.md, Slack load). Queries
- * inside a transaction do not yield: the transaction holds SQLite's write lock.
+ * The one better-sqlite3 connection a process holds, made fair and isolated:
+ *
+ * - Fair: better-sqlite3 runs each query synchronously and Prisma chains one request's queries as
+ *   microtasks, so a request's queries ran back to back while every other request, a Slack
+ *   acknowledgement included, waited for all of them. Each query outside a transaction now first
+ *   yields to the event loop, so waiting requests get in between (bench/README.md, Slack load).
+ * - Isolated: a transaction is a BEGIN on that same connection, and the driver only queues
+ *   transactions behind each other; a query outside any transaction that ran while one was open
+ *   would read its uncommitted rows, or write inside it and be rolled back with it. Queries
+ *   outside a transaction now wait until no transaction is open or waiting to open. (So code
+ *   inside a transaction must use its `tx`, never the client: that query would wait for the
+ *   transaction it is part of.)
  */
-function yieldingBetweenQueries(factory: PrismaBetterSqlite3): PrismaBetterSqlite3 {
+function fairAndIsolated(factory: PrismaBetterSqlite3): PrismaBetterSqlite3 {
   const connect = factory.connect.bind(factory);
   factory.connect = async () => {
     const adapter = await connect();
-    const queryRaw = adapter.queryRaw.bind(adapter);
-    const executeRaw = adapter.executeRaw.bind(adapter);
-    adapter.queryRaw = async (query) => {
+    let transactions = 0; // open, or waiting for the driver's lock to open
+    let waiting: (() => void)[] = [];
+    const release = () => {
+      transactions--;
+      if (transactions > 0) return;
+      const wake = waiting;
+      waiting = [];
+      for (const resume of wake) resume();
+    };
+    const outsideTransactions = async () => {
       await nextTurn();
+      while (transactions > 0) await new Promise<void>((resume) => waiting.push(resume));
+    };
+    const { queryRaw, executeRaw, startTransaction } = {
+      queryRaw: adapter.queryRaw.bind(adapter),
+      executeRaw: adapter.executeRaw.bind(adapter),
+      startTransaction: adapter.startTransaction.bind(adapter),
+    };
+    adapter.queryRaw = async (query) => {
+      await outsideTransactions();
       return queryRaw(query);
     };
     adapter.executeRaw = async (query) => {
-      await nextTurn();
+      await outsideTransactions();
       return executeRaw(query);
+    };
+    adapter.startTransaction = async (isolationLevel) => {
+      transactions++;
+      let tx: Awaited<ReturnType<typeof startTransaction>>;
+      try {
+        tx = await startTransaction(isolationLevel);
+      } catch (err) {
+        release();
+        throw err;
+      }
+      let ended = false;
+      const end = () => {
+        if (!ended) (ended = true), release();
+      };
+      const { commit, rollback } = { commit: tx.commit.bind(tx), rollback: tx.rollback.bind(tx) };
+      tx.commit = async () => {
+        try {
+          return await commit();
+        } finally {
+          end();
+        }
+      };
+      tx.rollback = async () => {
+        try {
+          return await rollback();
+        } finally {
+          end();
+        }
+      };
+      return tx;
     };
     return adapter;
   };
@@ -64,7 +117,7 @@ export async function openDatabase(urlOrTarget: string | DatabaseTarget): Promis
   if (target.provider === 'sqlite') {
     if (target.sqlitePath !== ':memory:') mkdirSync(path.dirname(target.sqlitePath), { recursive: true });
     db = new SqliteClient({
-      adapter: yieldingBetweenQueries(new PrismaBetterSqlite3({ url: target.sqlitePath, timeout: SQLITE_BUSY_TIMEOUT_MS })),
+      adapter: fairAndIsolated(new PrismaBetterSqlite3({ url: target.sqlitePath, timeout: SQLITE_BUSY_TIMEOUT_MS })),
     });
     // WAL lets readers run beside one writer; NORMAL sync is safe with WAL.
     await db.$queryRawUnsafe('PRAGMA journal_mode = WAL');

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../helpers/db.js';
 import { seedWorkspace, type TestWorkspace } from '../helpers/fixtures.js';
+import { inTransaction } from '../../src/domain/context.js';
 
 let t: TestDb;
 let w: TestWorkspace;
@@ -53,4 +54,29 @@ describe('several processes writing to one database', () => {
     // This connection can still write: nothing was left holding the lock.
     await expect(t.crm.deals.create(w.alice, { title: 'after the race' })).resolves.toBeDefined();
   }, 60_000);
+});
+
+describe('one process, several requests at once', () => {
+  it('a query outside a transaction neither reads its uncommitted rows nor is rolled back with it', async () => {
+    const db = t.handle.db;
+    const before = await t.crm.identity.getWorkspace(w.workspaceId);
+    let readDuring: string | undefined;
+    let outside: Promise<unknown> = Promise.resolve();
+    await expect(
+      inTransaction(db, async (tx) => {
+        await tx.workspace.update({ where: { id: w.workspaceId }, data: { name: 'Uncommitted name' } });
+        // Another request, on the same client, while this transaction is open:
+        outside = Promise.all([
+          db.workspace.findUniqueOrThrow({ where: { id: w.workspaceId } }).then((ws) => (readDuring = ws.name)),
+          db.member.update({ where: { id: w.bob.memberId }, data: { displayName: 'Bob, renamed outside' } }),
+        ]);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        throw new Error('this transaction rolls back');
+      }),
+    ).rejects.toThrow('this transaction rolls back');
+    await outside;
+    expect(readDuring).toBe(before.name);
+    expect((await t.crm.identity.getWorkspace(w.workspaceId)).name).toBe(before.name);
+    expect((await db.member.findUniqueOrThrow({ where: { id: w.bob.memberId } })).displayName).toBe('Bob, renamed outside');
+  });
 });
