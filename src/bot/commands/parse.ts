@@ -851,8 +851,9 @@ function parseNew(state: State): ParseResult {
       continue peel;
     }
 
-    // close <date>: the last `close` followed entirely by a date.
-    const lowest = Math.max(0, end - 1 - LIMITS.dateWords);
+    // close <date>: the last `close` followed entirely by a date, never the first word (that
+    // `close` begins the title: `new Close 2026 3 3` is a deal called "Close 2026 3 3").
+    const lowest = Math.max(1, end - 1 - LIMITS.dateWords);
     for (let i = end - 2; i >= lowest; i--) {
       if (word(tokens[i]) !== 'close') continue;
       const date = parseDateOnly(rawText(s, tokens, i + 1, end), state.dateCtx);

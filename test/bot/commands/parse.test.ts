@@ -92,6 +92,9 @@ describe('parseCommand: intents', () => {
       { kind: 'new', title: 'Close Co renewal', closeDate: '2026-11-27' },
     ],
     ['new Close Co renewal', { kind: 'new', title: 'Close Co renewal' }],
+    // A first-word `close` begins the title, even when a date follows it (found by the property test).
+    ['new Close 2026 3 3', { kind: 'new', title: 'Close 2026 3 3' }],
+    ['new Close next friday 10k', { kind: 'new', title: 'Close next friday', amount: usd(1_000_000n) }],
     ['new Acme close to done', { kind: 'new', title: 'Acme close to done' }],
     [
       'new Acme close to done close in 2 weeks',
