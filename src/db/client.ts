@@ -5,7 +5,6 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient as SqliteClient } from '../generated/sqlite/client.js';
@@ -43,6 +42,24 @@ export interface DbHandle {
  *   inside a transaction must use its `tx`, never the client: that query would wait for the
  *   transaction it is part of.)
  */
+/**
+ * Resolves in a later turn of the event loop, one waiter per turn, first come first served: so
+ * between any two queries Node polls for I/O (a new request is read and acknowledged) instead of
+ * running every waiting request's next query back to back.
+ */
+const turnQueue: (() => void)[] = [];
+function oneQueryPerTurn(): Promise<void> {
+  return new Promise<void>((resume) => {
+    turnQueue.push(resume);
+    if (turnQueue.length === 1) setImmediate(nextInQueue);
+  });
+}
+function nextInQueue(): void {
+  turnQueue.shift()?.();
+  // Queued from inside a check-phase callback, this runs in the next turn, after the poll phase.
+  if (turnQueue.length > 0) setImmediate(nextInQueue);
+}
+
 function fairAndIsolated(factory: PrismaBetterSqlite3): PrismaBetterSqlite3 {
   const connect = factory.connect.bind(factory);
   factory.connect = async () => {
@@ -57,7 +74,7 @@ function fairAndIsolated(factory: PrismaBetterSqlite3): PrismaBetterSqlite3 {
       for (const resume of wake) resume();
     };
     const outsideTransactions = async () => {
-      await nextTurn();
+      await oneQueryPerTurn();
       while (transactions > 0) await new Promise<void>((resume) => waiting.push(resume));
     };
     const { queryRaw, executeRaw, startTransaction } = {
