@@ -133,6 +133,30 @@ export function mockSlackBasics(opts: { teamId?: string; persist?: boolean } = {
  * default response URL of a command sent after this call (an earlier command's late answer, or a
  * button's, never matches).
  */
+/** A modal submission from Alice in the Acme workspace, as Slack posts it to the interactivity URL. */
+export function viewSubmission(opts: {
+  callbackId: string;
+  values: Record<string, Record<string, Record<string, unknown>>>;
+  privateMetadata?: string;
+  viewId?: string;
+}): Record<string, unknown> {
+  return {
+    type: 'view_submission',
+    team: { id: 'T0ACME', domain: 'acme' },
+    user: { id: 'U0ALICE', username: 'alice', team_id: 'T0ACME' },
+    api_app_id: 'A0CRM',
+    trigger_id: nextId('trig'),
+    view: {
+      id: opts.viewId ?? nextId('V'),
+      type: 'modal',
+      callback_id: opts.callbackId,
+      private_metadata: opts.privateMetadata ?? '{}',
+      state: { values: opts.values },
+      hash: 'h',
+    },
+  };
+}
+
 export function captureResponseUrl(path?: string | RegExp): Promise<Record<string, unknown>> {
   const from = commandSeq;
   const laterCommand = (uri: string) => {

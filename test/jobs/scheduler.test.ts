@@ -21,6 +21,20 @@ import { seedWorkspace } from '../helpers/fixtures.js';
 /** Bree 9's `init` (validation and job building) is missing from its type declarations. */
 const init = (bree: Bree) => (bree as unknown as { init(): Promise<void> }).init();
 
+/** Runs one job once in a Bree worker thread on the test database; the errors it reported. */
+async function runInWorker(options: typeof breeOptions, job: string): Promise<unknown[]> {
+  const errors: unknown[] = [];
+  const bree = new Bree({
+    ...options(silentLogger, { worker: { env: { ...process.env, DATABASE_URL: t.url, LOG_LEVEL: 'silent' } } }),
+    errorHandler: (err: unknown) => errors.push(err),
+  });
+  await init(bree);
+  const finished = new Promise<void>((resolve) => bree.once('worker deleted', () => resolve()));
+  await bree.run(job);
+  await finished;
+  return errors;
+}
+
 let t: TestDb;
 beforeAll(async () => {
   t = await createTestDb();
@@ -72,16 +86,7 @@ describe('job entries', () => {
         { ...row, subject: 'recent', localDate: '2026-11-23', createdAt: new Date() },
       ],
     });
-    const errors: unknown[] = [];
-    const bree = new Bree({
-      ...breeOptions(silentLogger, { worker: { env: { ...process.env, DATABASE_URL: t.url, LOG_LEVEL: 'silent' } } }),
-      errorHandler: (err: unknown) => errors.push(err),
-    });
-    await init(bree);
-    const finished = new Promise<void>((resolve) => bree.once('worker deleted', () => resolve()));
-    await bree.run('prune-ledger');
-    await finished;
-    expect(errors).toEqual([]);
+    expect(await runInWorker(breeOptions, 'prune-ledger')).toEqual([]);
     const left = await t.handle.db.deliveryLedger.findMany({ where: { workspaceId: w.workspaceId } });
     expect(left.map((r) => r.subject)).toEqual(['recent']);
   }, 60_000);
@@ -99,16 +104,7 @@ describe('job entries', () => {
     await t.handle.db.deliveryLedger.create({
       data: { workspaceId: w.workspaceId, kind: 'digest', status: 'sent', claimToken: 'x', claimedAt: old, createdAt: old, subject: 'old', localDate: '2026-09-01' },
     });
-    const errors: unknown[] = [];
-    const bree = new Bree({
-      ...dist.breeOptions(silentLogger, { worker: { env: { ...process.env, DATABASE_URL: t.url, LOG_LEVEL: 'silent' } } }),
-      errorHandler: (err: unknown) => errors.push(err),
-    });
-    await init(bree);
-    const finished = new Promise<void>((resolve) => bree.once('worker deleted', () => resolve()));
-    await bree.run('prune-ledger');
-    await finished;
-    expect(errors).toEqual([]);
+    expect(await runInWorker(dist.breeOptions, 'prune-ledger')).toEqual([]);
     expect(await t.handle.db.deliveryLedger.count({ where: { workspaceId: w.workspaceId } })).toBe(0);
   }, 120_000);
 });

@@ -10,6 +10,7 @@ import {
   signature,
   startSlack,
   textOf,
+  viewSubmission,
   type SlackHarness,
 } from '../../helpers/slack.js';
 
@@ -91,27 +92,16 @@ describe('/deal', () => {
 });
 
 describe('modals', () => {
-  const createSubmission = (amount: string, viewId = nextId('V')) => ({
-    type: 'view_submission',
-    team: { id: 'T0ACME', domain: 'acme' },
-    user: { id: 'U0ALICE', username: 'alice', team_id: 'T0ACME' },
-    api_app_id: 'A0CRM',
-    trigger_id: nextId('trig'),
-    view: {
-      id: viewId,
-      type: 'modal',
-      callback_id: VIEWS.createDeal,
-      private_metadata: '{}',
-      state: {
-        values: {
-          [BLOCKS.title]: { [INPUTS.title]: { type: 'plain_text_input', value: 'Modal deal' } },
-          [BLOCKS.amount]: { [INPUTS.amount]: { type: 'plain_text_input', value: amount } },
-          [BLOCKS.stage]: { [INPUTS.stage]: { type: 'static_select', selected_option: { value: 'qualified' } } },
-        },
+  const createSubmission = (amount: string, viewId = nextId('V')) =>
+    viewSubmission({
+      callbackId: VIEWS.createDeal,
+      viewId,
+      values: {
+        [BLOCKS.title]: { [INPUTS.title]: { type: 'plain_text_input', value: 'Modal deal' } },
+        [BLOCKS.amount]: { [INPUTS.amount]: { type: 'plain_text_input', value: amount } },
+        [BLOCKS.stage]: { [INPUTS.stage]: { type: 'static_select', selected_option: { value: 'qualified' } } },
       },
-      hash: 'h',
-    },
-  });
+    });
 
   it('puts a bad amount’s error on the field and writes nothing', async () => {
     const before = await dealCount();
@@ -265,26 +255,17 @@ describe('deal card buttons', () => {
     expect(JSON.stringify(view.blocks)).toContain('$12,000');
 
     const card = captureResponseUrl('/actions/edit');
-    const res = await slack.interaction({
-      type: 'view_submission',
-      team: { id: 'T0ACME', domain: 'acme' },
-      user: { id: 'U0ALICE', username: 'alice', team_id: 'T0ACME' },
-      api_app_id: 'A0CRM',
-      trigger_id: nextId('trig'),
-      view: {
-        id: 'VEDIT',
-        type: 'modal',
-        callback_id: VIEWS.editDeal,
-        private_metadata: view.private_metadata,
-        state: {
-          values: {
-            [BLOCKS.title]: { [INPUTS.title]: { type: 'plain_text_input', value: 'Edited deal' } },
-            [BLOCKS.amount]: { [INPUTS.amount]: { type: 'plain_text_input', value: '15k' } },
-          },
+    const res = await slack.interaction(
+      viewSubmission({
+        callbackId: VIEWS.editDeal,
+        viewId: 'VEDIT',
+        privateMetadata: view.private_metadata,
+        values: {
+          [BLOCKS.title]: { [INPUTS.title]: { type: 'plain_text_input', value: 'Edited deal' } },
+          [BLOCKS.amount]: { [INPUTS.amount]: { type: 'plain_text_input', value: '15k' } },
         },
-        hash: 'h',
-      },
-    });
+      }),
+    );
     expect(res.status).toBe(200);
     expect(textOf((await card).blocks)).toContain('Edited deal');
     const after = await t.handle.db.deal.findUniqueOrThrow({ where: { id: deal.id } });

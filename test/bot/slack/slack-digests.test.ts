@@ -6,7 +6,7 @@ import nock from 'nock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ACTIONS, BLOCKS, INPUTS, VIEWS } from '../../../src/bot/slack/ids.js';
 import { createTestDb, type TestDb } from '../../helpers/db.js';
-import { captureApi, captureResponseUrl, mockSlackBasics, nextId, startSlack, textOf, type SlackHarness } from '../../helpers/slack.js';
+import { captureApi, captureResponseUrl, mockSlackBasics, nextId, startSlack, textOf, viewSubmission, type SlackHarness } from '../../helpers/slack.js';
 
 let t: TestDb;
 let slack: SlackHarness;
@@ -130,21 +130,13 @@ describe('buttons on a posted digest', () => {
     expect(JSON.parse(view.private_metadata)).toMatchObject({ dealId: deal.id, keepOriginal: true });
 
     const confirmed = captureResponseUrl('/actions/lost');
-    const res = await slack.interaction({
-      type: 'view_submission',
-      team: { id: 'T0ACME', domain: 'acme' },
-      user: { id: 'U0ALICE', username: 'alice', team_id: 'T0ACME' },
-      api_app_id: 'A0CRM',
-      trigger_id: nextId('trig'),
-      view: {
-        id: nextId('V'),
-        type: 'modal',
-        callback_id: VIEWS.lostReason,
-        private_metadata: view.private_metadata,
-        state: { values: { [BLOCKS.reason]: { [INPUTS.reason]: { type: 'plain_text_input', value: 'went with a competitor' } } } },
-        hash: 'h',
-      },
-    });
+    const res = await slack.interaction(
+      viewSubmission({
+        callbackId: VIEWS.lostReason,
+        privateMetadata: view.private_metadata,
+        values: { [BLOCKS.reason]: { [INPUTS.reason]: { type: 'plain_text_input', value: 'went with a competitor' } } },
+      }),
+    );
     expect(res.status).toBe(200);
     const msg = await confirmed;
     expect(msg).toMatchObject({ response_type: 'ephemeral', replace_original: false });
