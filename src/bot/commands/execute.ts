@@ -2,7 +2,7 @@
  * Runs a `/deal` command for a person: parse (grammar) → domain → a reply view model that each
  * surface renders its own way. Never throws: every failure becomes an error reply.
  */
-import type { Crm } from '../../domain/index.js';
+import { DomainError, DomainErrorCode, type Crm } from '../../domain/index.js';
 import type { Actor } from '../../domain/context.js';
 import type { DealDetailView, DealListView, DealView } from '../../domain/deals/deal.view.js';
 import type { DealQueueView, PipelineSummaryView } from '../../domain/reports/report.view.js';
@@ -15,7 +15,7 @@ import { searchKey } from '../../domain/shared/text.js';
 import type { Logger } from '../../log.js';
 import { errorReply, type ErrorReply } from '../messages.js';
 import { helpText } from './help.js';
-import type { Intent, ParseContext } from './intent.js';
+import { DEAL_REF_PATTERN, type Intent, type ParseContext } from './intent.js';
 import { parseCommand } from './parse.js';
 
 export type Surface = 'slack' | 'teams' | 'console';
@@ -122,20 +122,26 @@ async function run(ctx: CommandContext, intent: Intent, prefix: string): Promise
       };
     }
     case 'show': {
+      const noMatch: Reply = {
+        kind: 'error',
+        message: `No deal matches “${intent.query}”.`,
+        hint: `Try fewer words, \`${prefix} list all\`, or \`${prefix} help\` for the commands.`,
+      };
+      // A reference (the grammar normalises it to `D-42`): its card in one load, not a search first.
+      if (DEAL_REF_PATTERN.test(intent.query)) {
+        const deal = await crm.deals.get(actor, intent.query).catch((err: unknown) => {
+          if (err instanceof DomainError && err.code === DomainErrorCode.NotFound) return undefined;
+          throw err;
+        });
+        return deal ? { kind: 'deal', deal, hint: nextActionHint(deal, prefix) } : noMatch;
+      }
       const found = await crm.deals.find(actor, intent.query);
       const only = found.items[0];
       if (found.total === 1 && only) {
         const deal = await crm.deals.get(actor, only.id);
         return { kind: 'deal', deal, hint: nextActionHint(deal, prefix) };
       }
-      if (found.total === 0) {
-        return {
-          kind: 'error',
-          message: `No deal matches “${intent.query}”.`,
-          hint: `Try fewer words, \`${prefix} list all\`, or \`${prefix} help\` for the commands.`,
-        };
-      }
-      return { kind: 'list', list: found };
+      return found.total === 0 ? noMatch : { kind: 'list', list: found };
     }
     case 'stage': {
       const deal = await crm.deals.moveStage(actor, intent.ref, intent.stage);
