@@ -32,3 +32,13 @@ export function formatPercent(ratio: number | null): string {
 export function formatCount(of: { total: number; totalCapped: boolean }, shown = 0): string {
   return `${(of.total - shown).toLocaleString('en-US')}${of.totalCapped ? '+' : ''}`;
 }
+
+/** `1 deal`, `3 deals`. */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** A count that may stop at the cap, with its noun: `1 deal`, `3 deals`, `1,000+ deals`. */
+export function pluralCount(of: { total: number; totalCapped: boolean }, one: string): string {
+  return `${formatCount(of)} ${of.total === 1 && !of.totalCapped ? one : `${one}s`}`;
+}

@@ -16,15 +16,12 @@ import type {
 } from '../../../domain/digests/digest.view.js';
 import { todayIn } from '../../../domain/shared/dates.js';
 import { formatMoney } from '../../../domain/shared/money.js';
-import { formatCount, formatDateOnly, formatDaysAgo, formatTotals } from '../../format.js';
+import { formatCount, formatDateOnly, formatDaysAgo, formatTotals, plural, pluralCount } from '../../format.js';
 import { ACTIONS, DELIVERED_BLOCK_PREFIX, SNOOZE_DAYS } from '../ids.js';
 import { dateFormatter, dealTitleLine, nextActionText, personText, stageText, type Clock } from './deal-text.js';
 import { escapeControl, escapeMrkdwn, SLACK_LIMITS, truncate, truncateMrkdwn } from './escape.js';
 import { button, context, divider, header, section } from './parts.js';
 import type { SlackMessage } from './reply.js';
-
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
-const counted = (c: { total: number; totalCapped: boolean }, one: string) => `${formatCount(c)} ${c.total === 1 && !c.totalCapped ? one : `${one}s`}`;
 
 /** The channel digest; a day with nothing to report is one line. */
 export function digestMessage(d: DigestView): SlackMessage {
@@ -94,8 +91,8 @@ export function digestMessage(d: DigestView): SlackMessage {
   blocks.push(context(escapeControl('Change or stop this digest: `/deal digest` in this channel.')));
 
   const summary = [
-    counted(d.stale, 'stale deal'),
-    `${counted(d.due, 'next action')} due`,
+    pluralCount(d.stale, 'stale deal'),
+    `${pluralCount(d.due, 'next action')} due`,
     `${c.won.length} won, ${c.lost.length} lost, ${c.moved.length} moved`,
   ].join(', ');
   return message(`Pipeline digest for ${today}: ${summary}`, blocks);
@@ -132,8 +129,8 @@ export function nudgeMessage(n: NudgeView): SlackMessage {
   }
   blocks.push(context(escapeControl('One message a working day. Change the time or turn it off: `/deal nudges`.')));
   const parts = [
-    n.noNextAction.total ? `${counted(n.noNextAction, 'deal')} with no next action` : undefined,
-    n.due.total ? `${counted(n.due, 'next action')} due` : undefined,
+    n.noNextAction.total ? `${pluralCount(n.noNextAction, 'deal')} with no next action` : undefined,
+    n.due.total ? `${pluralCount(n.due, 'next action')} due` : undefined,
   ].filter(Boolean);
   return message(`Today: ${parts.join(', ')}`, blocks);
 }

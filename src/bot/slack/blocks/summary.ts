@@ -2,12 +2,10 @@
 import type { KnownBlock } from '@slack/types';
 import type { DealView } from '../../../domain/deals/deal.view.js';
 import type { DealQueueView, PipelineSummaryView } from '../../../domain/reports/report.view.js';
-import { formatCount, formatPercent, formatTotals } from '../../format.js';
+import { formatCount, formatPercent, formatTotals, plural } from '../../format.js';
 import { escapeMrkdwn } from './escape.js';
 import { dateFormatter, dealSummaryText, type Clock } from './deal-text.js';
 import { fieldsSection, section } from './parts.js';
-
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /** Two blocks: deals and value per stage, then the headline numbers. */
 export function pipelineSummaryBlocks(s: PipelineSummaryView): KnownBlock[] {

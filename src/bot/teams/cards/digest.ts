@@ -5,15 +5,12 @@
 import { DIGEST_SNOOZE_DAYS, type DealChangeView, type DigestSection, type DigestView, type NudgeView } from '../../../domain/digests/digest.view.js';
 import type { DealView } from '../../../domain/deals/deal.view.js';
 import { formatMoney } from '../../../domain/shared/money.js';
-import { formatCount, formatDaysAgo, formatTotals } from '../../format.js';
+import { formatCount, formatDaysAgo, formatTotals, plural, pluralCount } from '../../format.js';
 import { VERBS } from '../ids.js';
 import { card, container, execute, facts, row, text, type CardElement } from './parts.js';
 import { dealRowText } from './rows.js';
 import type { TeamsMessage } from './reply.js';
 import { dateFormatter, escapeMarkdown, type Clock } from './text.js';
-
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
-const counted = (c: { total: number; totalCapped: boolean }, one: string) => `${formatCount(c)} ${c.total === 1 && !c.totalCapped ? one : `${one}s`}`;
 
 export function digestCard(digest: DigestView): TeamsMessage {
   const clock: Clock = { now: digest.generatedAt, timeZone: digest.timeZone };
@@ -47,7 +44,7 @@ export function digestCard(digest: DigestView): TeamsMessage {
   );
   const summary = digest.allClear
     ? `${title}: all clear`
-    : `${title}: ${counted(digest.due, 'next action')} due, ${counted(digest.stale, 'stale deal')}, ${plural(digest.changes.total, 'change')}`;
+    : `${title}: ${pluralCount(digest.due, 'next action')} due, ${pluralCount(digest.stale, 'stale deal')}, ${plural(digest.changes.total, 'change')}`;
   return { card: card(body, [], summary), summary };
 }
 
@@ -58,7 +55,7 @@ export function nudgeCard(nudge: NudgeView): TeamsMessage {
   // A personal chat: each deal with an Open button.
   if (nudge.due.total) body.push(section('Due today or overdue', nudge.due, clock, undefined, true));
   if (nudge.noNextAction.total) body.push(section('Open deals without a next action', nudge.noNextAction, clock, undefined, true));
-  const summary = `Today: ${counted(nudge.due, 'next action')} due, ${counted(nudge.noNextAction, 'deal')} without a next action`;
+  const summary = `Today: ${pluralCount(nudge.due, 'next action')} due, ${pluralCount(nudge.noNextAction, 'deal')} without a next action`;
   return { card: card(body, [], summary), summary };
 }
 

@@ -11,7 +11,7 @@ import type { DealQueueView, PipelineSummaryView } from '../../../domain/reports
 import type { DigestSettingsView, DigestSubscriptionView, NudgeSettingsView } from '../../../domain/digests/digest.view.js';
 import { formatMoney } from '../../../domain/shared/money.js';
 import type { Reply } from '../../commands/execute.js';
-import { formatCount, formatDaysAgo, formatPercent, formatTotals } from '../../format.js';
+import { formatCount, formatDaysAgo, formatPercent, formatTotals, plural } from '../../format.js';
 import { DIALOGS, VERBS } from '../ids.js';
 import { assistantActions, dealCard } from './deal-card.js';
 import { digestCard } from './digest.js';
@@ -150,8 +150,6 @@ export function listCard(list: DealListView, opts: Clock, hint?: string): TeamsM
   ];
   return message(`${list.heading}: ${showing.toLowerCase()}`, card(body, actions, `${list.heading}: ${showing.toLowerCase()}`));
 }
-
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /** The pipeline summary, then the queues (due, without next action, stale). */
 function reportCard(reply: Extract<Reply, { kind: 'report' }>, clock: Clock): TeamsMessage {
