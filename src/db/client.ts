@@ -77,11 +77,9 @@ function fairAndIsolated(factory: PrismaBetterSqlite3): PrismaBetterSqlite3 {
       await oneQueryPerTurn();
       while (transactions > 0) await new Promise<void>((resume) => waiting.push(resume));
     };
-    const { queryRaw, executeRaw, startTransaction } = {
-      queryRaw: adapter.queryRaw.bind(adapter),
-      executeRaw: adapter.executeRaw.bind(adapter),
-      startTransaction: adapter.startTransaction.bind(adapter),
-    };
+    const queryRaw = adapter.queryRaw.bind(adapter);
+    const executeRaw = adapter.executeRaw.bind(adapter);
+    const startTransaction = adapter.startTransaction.bind(adapter);
     adapter.queryRaw = async (query) => {
       await outsideTransactions();
       return queryRaw(query);
@@ -100,24 +98,15 @@ function fairAndIsolated(factory: PrismaBetterSqlite3): PrismaBetterSqlite3 {
         throw err;
       }
       let ended = false;
-      const end = () => {
-        if (!ended) (ended = true), release();
-      };
-      const { commit, rollback } = { commit: tx.commit.bind(tx), rollback: tx.rollback.bind(tx) };
-      tx.commit = async () => {
+      const thenRelease = (finish: () => Promise<void>) => async () => {
         try {
-          return await commit();
+          await finish();
         } finally {
-          end();
+          if (!ended) (ended = true), release();
         }
       };
-      tx.rollback = async () => {
-        try {
-          return await rollback();
-        } finally {
-          end();
-        }
-      };
+      tx.commit = thenRelease(tx.commit.bind(tx));
+      tx.rollback = thenRelease(tx.rollback.bind(tx));
       return tx;
     };
     return adapter;
