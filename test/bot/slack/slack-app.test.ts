@@ -158,25 +158,15 @@ describe('"Log to CRM" on a message', () => {
       .post('/api/chat.getPermalink')
       .reply(200, { ok: true, permalink: 'https://acme.slack.com/archives/C0SALES/p1700000000000200' });
     nock('https://hooks.slack.com').persist().post(/.*/).reply(200, 'ok');
-    const submission = {
-      type: 'view_submission',
-      team: { id: 'T0ACME', domain: 'acme' },
-      user: { id: 'U0ALICE', username: 'alice', team_id: 'T0ACME' },
-      api_app_id: 'A0CRM',
-      view: {
-        id: nextId('V'),
-        type: 'modal',
-        callback_id: VIEWS.logActivity,
-        private_metadata: JSON.stringify({ channelId: 'C0SALES', messageTs: '1700000000.000200', responseUrl: 'https://hooks.slack.com/actions/T0ACME/2/x' }),
-        state: {
-          values: {
-            [BLOCKS.deal]: { [INPUTS.deal]: { type: 'external_select', selected_option: { value: deal.id } } },
-            [BLOCKS.activityType]: { [INPUTS.activityType]: { type: 'static_select', selected_option: { value: 'call' } } },
-            [BLOCKS.body]: { [INPUTS.body]: { type: 'plain_text_input', value: 'Budget approved' } },
-          },
-        },
+    const submission = viewSubmission({
+      callbackId: VIEWS.logActivity,
+      privateMetadata: JSON.stringify({ channelId: 'C0SALES', messageTs: '1700000000.000200', responseUrl: 'https://hooks.slack.com/actions/T0ACME/2/x' }),
+      values: {
+        [BLOCKS.deal]: { [INPUTS.deal]: { type: 'external_select', selected_option: { value: deal.id } } },
+        [BLOCKS.activityType]: { [INPUTS.activityType]: { type: 'static_select', selected_option: { value: 'call' } } },
+        [BLOCKS.body]: { [INPUTS.body]: { type: 'plain_text_input', value: 'Budget approved' } },
       },
-    };
+    });
     const statuses = [];
     for (let i = 0; i < 3; i++) statuses.push((await slack.interaction(submission)).status);
     expect(statuses).toEqual([200, 200, 200]);
