@@ -20,33 +20,8 @@
  *   counts, and cuts never split a surrogate pair, an entity or a `<…>` token.
  */
 
-/** Slack's limits, as documented for Block Kit. */
-export const SLACK_LIMITS = {
-  messageBlocks: 50,
-  viewBlocks: 100,
-  sectionText: 3000,
-  sectionField: 2000,
-  sectionFields: 10,
-  contextElements: 10,
-  /** Not documented per element; kept well under the section limit. */
-  contextText: 2000,
-  headerText: 150,
-  buttonText: 75,
-  buttonValue: 2000,
-  optionText: 75,
-  optionValue: 150,
-  staticOptions: 100,
-  modalTitle: 24,
-  modalButton: 24,
-  inputLabel: 2000,
-  placeholder: 150,
-  plainTextInput: 3000,
-  privateMetadata: 3000,
-  confirmTitle: 100,
-  confirmText: 300,
-  /** The notification `text` of a message; Slack truncates beyond 40,000, we stay far below. */
-  fallbackText: 3000,
-} as const;
+/** Slack's limits live in limits.ts (one table, each number with its source); re-exported for the builders. */
+export { SLACK_LIMITS } from './limits.js';
 
 const ZWSP = '\u200B';
 

@@ -68,8 +68,8 @@ export function button(label: string, actionId: string, opts: ButtonOptions = {}
       confirm: {
         title: plain(opts.confirm.title, SLACK_LIMITS.confirmTitle),
         text: plain(opts.confirm.text, SLACK_LIMITS.confirmText),
-        confirm: plain(opts.confirm.confirm, SLACK_LIMITS.buttonText),
-        deny: plain(opts.confirm.deny ?? 'Cancel', SLACK_LIMITS.buttonText),
+        confirm: plain(opts.confirm.confirm, SLACK_LIMITS.confirmButton),
+        deny: plain(opts.confirm.deny ?? 'Cancel', SLACK_LIMITS.confirmButton),
       },
     }),
   };
