@@ -201,3 +201,53 @@ describe('moving through the pipeline', () => {
     });
   });
 });
+
+describe('a change asked twice happens once', () => {
+  const stageEvents = (dealId: string) => t.handle.db.dealEvent.count({ where: { dealId, kind: 'stage' } });
+
+  it('advances from the stage the person saw, and does nothing once the deal has moved on', async () => {
+    const { deal } = await t.crm.deals.create(w.alice, { title: 'Advance once' });
+    const first = await t.crm.deals.advanceFrom(w.alice, deal.id, 'new');
+    expect([first.changed, first.deal.stage.key]).toEqual([true, 'qualified']);
+    for (let i = 0; i < 2; i++) {
+      const again = await t.crm.deals.advanceFrom(w.alice, deal.id, 'new');
+      expect([again.changed, again.deal.stage.key]).toEqual([false, 'qualified']);
+    }
+    expect(await stageEvents(deal.id)).toBe(1);
+    // Without the stage it was shown from (older buttons) it still advances from wherever it is.
+    expect((await t.crm.deals.advanceFrom(w.alice, deal.id, undefined)).deal.stage.key).toBe('proposal');
+  });
+
+  it('moves once when the same advance arrives three times at once', async () => {
+    const { deal } = await t.crm.deals.create(w.alice, { title: 'Advance racing' });
+    const results = await Promise.all([1, 2, 3].map(() => t.crm.deals.advanceFrom(w.alice, deal.id, 'new')));
+    expect(results.filter((r) => r.changed)).toHaveLength(1);
+    expect((await t.crm.deals.get(w.alice, deal.id)).stage.key).toBe('qualified');
+    expect(await stageEvents(deal.id)).toBe(1);
+  });
+
+  it('wins once: a second Won changes nothing and writes no second timeline entry', async () => {
+    const { deal } = await t.crm.deals.create(w.alice, { title: 'Win once' });
+    expect((await t.crm.deals.markWonFrom(w.alice, deal.id, 'new')).changed).toBe(true);
+    const again = await t.crm.deals.markWonFrom(w.alice, deal.id, 'new');
+    expect([again.changed, again.deal.status]).toEqual([false, 'won']);
+    expect((await t.crm.deals.markWonFrom(w.alice, deal.id, undefined)).changed).toBe(false);
+    expect(await t.handle.db.dealEvent.count({ where: { dealId: deal.id, kind: 'won' } })).toBe(1);
+  });
+
+  it('does not win a deal that has moved to another stage since the card was shown', async () => {
+    const { deal } = await t.crm.deals.create(w.alice, { title: 'Moved before won' });
+    await t.crm.deals.moveStage(w.bob, deal.id, 'proposal');
+    const stale = await t.crm.deals.markWonFrom(w.alice, deal.id, 'new');
+    expect([stale.changed, stale.deal.stage.key]).toEqual([false, 'proposal']);
+  });
+
+  it('snoozes once for the same day', async () => {
+    const { deal } = await t.crm.deals.create(w.alice, { title: 'Snooze once' });
+    const first = await t.crm.deals.snooze(w.alice, deal.id, 7);
+    const again = await t.crm.deals.snooze(w.alice, deal.id, 7);
+    expect([first.changed, again.changed]).toEqual([true, false]);
+    expect(again.until.toISOString()).toBe(first.until.toISOString());
+    expect(await t.handle.db.dealEvent.count({ where: { dealId: deal.id, kind: 'snoozed' } })).toBe(1);
+  });
+});

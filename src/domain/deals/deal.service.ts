@@ -50,6 +50,16 @@ export function parseDealRef(text: string): number | undefined {
 
 type EventInput = { kind: string; field?: string; from?: string | null; to?: string | null };
 
+/**
+ * What a write asked of a deal did: `changed` is false when the deal was already as asked, or had
+ * moved on from what the person saw (a double click, a replayed button, someone else first);
+ * nothing was written then, and `deal` is how it stands now.
+ */
+export interface DealChange {
+  deal: DealView;
+  changed: boolean;
+}
+
 export interface CreateDealResult {
   deal: DealView;
   /** False when an earlier delivery with the same idempotency key already created it. */
@@ -294,42 +304,51 @@ export class DealService {
   async moveStage(actor: Actor, ref: string, stageName: string, opts: { lostReason?: string } = {}): Promise<DealView> {
     const stage = await this.pipelines.resolveStage(actor.workspaceId, stageName);
     const reason = stage.kind === 'lost' ? this.requireLostReason(opts.lostReason) : undefined;
-    return this.write(actor, ref, async (_tx, deal, now, stages) => {
-      if (deal.stageId === stage.id && (stage.kind !== 'lost' || deal.lostReason === reason)) return { update: {}, events: [] };
-      const from = stages.find((s) => s.id === deal.stageId);
-      const closing = stage.kind !== 'open';
-      const update: Prisma.DealUncheckedUpdateInput = {
-        stageId: stage.id,
-        status: stage.kind,
-        stageChangedAt: now,
-        closedAt: closing ? now : null,
-        salesCycleDays: closing ? Math.max(0, Math.round((now.getTime() - deal.createdAt.getTime()) / DAY_MS)) : null,
-        lostReason: reason ?? null,
-      };
-      const events: EventInput[] = [{ kind: 'stage', field: 'stage', from: from?.name ?? null, to: stage.name }];
-      if (stage.kind === 'won') events.push({ kind: 'won' });
-      if (stage.kind === 'lost') events.push({ kind: 'lost', field: 'lostReason', to: reason ?? null });
-      if (!closing && deal.status !== 'open') events.push({ kind: 'reopened' });
-      return { update, events };
-    });
+    return (await this.writeChange(actor, ref, async (_tx, deal, now, stages) => this.stageChange(deal, stage, now, stages, reason))).deal;
   }
 
   /** Moves an open deal to the next open stage of its pipeline. */
   async advance(actor: Actor, ref: string): Promise<DealView> {
-    const deal = await this.loadRow(this.deps.db, actor, ref, dealViewInclude);
-    if (deal.status !== 'open') throw this.closedError(deal);
-    const next = await this.pipelines.nextOpenStage(actor.workspaceId, deal.stageId);
-    if (!next) {
-      throw new DomainError(DomainErrorCode.Conflict, `${dealRef(deal.number)} is at the last open stage: mark it won or lost.`);
-    }
-    return this.moveStage(actor, deal.id, next.key);
+    return (await this.advanceFrom(actor, ref, undefined)).deal;
+  }
+
+  /**
+   * Advances from the stage the person was shown (`from`: a stage key or id, as a button carried
+   * it) to the next open stage. When the deal is no longer in that stage (it moved on: a second
+   * delivery of the same click, or someone else) nothing changes and `changed` is false. Without
+   * `from` (buttons rendered before they carried it) it advances from wherever the deal is.
+   */
+  async advanceFrom(actor: Actor, ref: string, from: string | undefined): Promise<DealChange> {
+    return this.writeChange(actor, ref, async (_tx, deal, now, stages) => {
+      if (from !== undefined && !isStage(stages, deal.stageId, from)) return NO_CHANGE;
+      if (deal.status !== 'open') throw this.closedError(deal);
+      const current = stageOf(stages, deal.stageId);
+      const next = stages.find((s) => s.kind === 'open' && s.position > current.position);
+      if (!next) {
+        throw new DomainError(DomainErrorCode.Conflict, `${dealRef(deal.number)} is at the last open stage: mark it won or lost.`);
+      }
+      return this.stageChange(deal, next, now, stages);
+    });
   }
 
   async markWon(actor: Actor, ref: string): Promise<DealView> {
+    return (await this.markWonFrom(actor, ref, undefined)).deal;
+  }
+
+  /**
+   * Wins the deal. Already won: nothing changes (`changed` false, no second timeline entry). With
+   * `from` (the stage the person was shown), a deal that has moved to another stage since is left
+   * as it is too, so that an old card or a replayed click never wins a deal someone reopened.
+   */
+  async markWonFrom(actor: Actor, ref: string, from: string | undefined): Promise<DealChange> {
     const { stages } = await this.pipelines.defaultPipeline(actor.workspaceId);
     const won = stages.find((s) => s.kind === 'won');
     if (!won) throw new DomainError(DomainErrorCode.UnknownStage, 'This pipeline has no won stage.');
-    return this.moveStage(actor, ref, won.key);
+    return this.writeChange(actor, ref, async (_tx, deal, now, all) => {
+      if (deal.stageId === won.id) return NO_CHANGE;
+      if (from !== undefined && !isStage(all, deal.stageId, from)) return NO_CHANGE;
+      return this.stageChange(deal, won, now, all);
+    });
   }
 
   async markLost(actor: Actor, ref: string, reason: string | undefined): Promise<DealView> {
@@ -337,6 +356,30 @@ export class DealService {
     const lost = stages.find((s) => s.kind === 'lost');
     if (!lost) throw new DomainError(DomainErrorCode.UnknownStage, 'This pipeline has no lost stage.');
     return this.moveStage(actor, ref, lost.key, { lostReason: reason });
+  }
+
+  /**
+   * The update and timeline entries of moving `deal` to `stage`, none when it is already there
+   * (with the same lost reason). Guarded by the stage the deal was read in, so that of two
+   * concurrent moves from the same stage only the first writes.
+   */
+  private stageChange(deal: DealRow, stage: StageInfo, now: Date, stages: StageInfo[], reason?: string): Change {
+    if (deal.stageId === stage.id && (stage.kind !== 'lost' || deal.lostReason === reason)) return NO_CHANGE;
+    const from = stages.find((s) => s.id === deal.stageId);
+    const closing = stage.kind !== 'open';
+    const update: Prisma.DealUncheckedUpdateInput = {
+      stageId: stage.id,
+      status: stage.kind,
+      stageChangedAt: now,
+      closedAt: closing ? now : null,
+      salesCycleDays: closing ? Math.max(0, Math.round((now.getTime() - deal.createdAt.getTime()) / DAY_MS)) : null,
+      lostReason: reason ?? null,
+    };
+    const events: EventInput[] = [{ kind: 'stage', field: 'stage', from: from?.name ?? null, to: stage.name }];
+    if (stage.kind === 'won') events.push({ kind: 'won' });
+    if (stage.kind === 'lost') events.push({ kind: 'lost', field: 'lostReason', to: reason ?? null });
+    if (!closing && deal.status !== 'open') events.push({ kind: 'reopened' });
+    return { update, events, guard: { stageId: deal.stageId } };
   }
 
   /** Sets what happens next on an open deal, and by when. */
@@ -371,21 +414,26 @@ export class DealService {
 
   /**
    * Keeps an open deal off the stale lists (digests, reports) for `days` days, counted from now.
-   * Returns the deal and the instant the snooze ends.
+   * Returns the deal and the instant the snooze ends; when it was already snoozed until that day
+   * (the same click delivered twice), nothing is written and `changed` is false.
    */
-  async snooze(actor: Actor, ref: string, days: number): Promise<{ deal: DealView; until: Date }> {
+  async snooze(actor: Actor, ref: string, days: number): Promise<{ deal: DealView; until: Date; changed: boolean }> {
     if (!Number.isInteger(days) || days < 1 || days > 90) {
       throw new DomainError(DomainErrorCode.InvalidInput, 'Snooze for 1 to 90 days.', { field: 'days' });
     }
     const until = new Date(this.deps.clock.now().getTime() + days * DAY_MS);
-    const deal = await this.write(actor, ref, async (_tx, row) => {
+    let current: Date | null = null;
+    const { deal, changed } = await this.writeChange(actor, ref, async (_tx, row) => {
       if (row.status !== 'open') throw this.closedError(row);
+      current = row.snoozedUntil;
+      const before = row.snoozedUntil ? toDateOnly(row.snoozedUntil) : null;
+      if (before === toDateOnly(until)) return NO_CHANGE;
       return {
         update: { snoozedUntil: until },
-        events: [{ kind: 'snoozed', field: 'snoozedUntil', from: row.snoozedUntil ? toDateOnly(row.snoozedUntil) : null, to: toDateOnly(until) }],
+        events: [{ kind: 'snoozed', field: 'snoozedUntil', from: before, to: toDateOnly(until) }],
       };
     });
-    return { deal, until };
+    return { deal, until: changed ? until : (current ?? until), changed };
   }
 
   /** Hides a deal from every list and report; deals are never deleted. */
@@ -439,27 +487,35 @@ export class DealService {
   }
 
   /** Loads the deal, lets `change` decide the update and timeline entries, writes both in one transaction. */
-  private async write(
-    actor: Actor,
-    ref: string,
-    change: (
-      tx: Tx,
-      deal: DealRow,
-      now: Date,
-      stages: StageInfo[],
-    ) => Promise<{ update: Prisma.DealUncheckedUpdateInput; events: EventInput[] }>,
-  ): Promise<DealView> {
+  private async write(actor: Actor, ref: string, change: ChangeFn): Promise<DealView> {
+    return (await this.writeChange(actor, ref, change)).deal;
+  }
+
+  /**
+   * `write`, saying whether anything was written. A change with a `guard` updates only while the
+   * row still matches it (checked by the UPDATE itself, so a concurrent transaction that got there
+   * first makes this one a no-op instead of a second move).
+   */
+  private async writeChange(actor: Actor, ref: string, change: ChangeFn): Promise<DealChange> {
     const { stages } = await this.pipelines.defaultPipeline(actor.workspaceId);
     const now = this.deps.clock.now();
-    const row = await inTransaction(this.deps.db, async (tx) => {
+    const { row, changed } = await inTransaction(this.deps.db, async (tx) => {
       const deal = await this.loadRow(tx, actor, ref, dealViewInclude);
-      const { update, events } = await change(tx, deal, now, stages);
-      if (events.length === 0) return deal;
+      const { update, events, guard } = await change(tx, deal, now, stages);
+      if (events.length === 0) return { row: deal, changed: false };
+      if (guard) {
+        const data = { ...update, updatedAt: now } as Prisma.DealUncheckedUpdateManyInput;
+        const { count } = await tx.deal.updateMany({ where: { ...guard, id: deal.id, workspaceId: actor.workspaceId }, data });
+        const fresh = await tx.deal.findUniqueOrThrow({ where: { id: deal.id }, include: dealViewInclude });
+        if (count === 0) return { row: fresh, changed: false };
+        await this.record(tx, actor, deal.id, events, now);
+        return { row: fresh, changed: true };
+      }
       const updated = await tx.deal.update({ where: { id: deal.id }, data: { ...update, updatedAt: now }, include: dealViewInclude });
       await this.record(tx, actor, deal.id, events, now);
-      return updated;
+      return { row: updated, changed: true };
     });
-    return toDealView(row, stageOf(stages, row.stageId), now, actor.timeZone);
+    return { deal: toDealView(row, stageOf(stages, row.stageId), now, actor.timeZone), changed };
   }
 
   private async record(tx: Tx, actor: Actor, dealId: string, events: EventInput[], at: Date): Promise<void> {
@@ -528,6 +584,16 @@ export class DealService {
       `${dealRef(deal.number)} is ${deal.status}. Move it back to an open stage first.`,
     );
   }
+}
+
+type Change = { update: Prisma.DealUncheckedUpdateInput; events: EventInput[]; guard?: Prisma.DealWhereInput };
+type ChangeFn = (tx: Tx, deal: DealRow, now: Date, stages: StageInfo[]) => Promise<Change>;
+const NO_CHANGE: Change = { update: {}, events: [] };
+
+/** Whether `stageId` is the stage a button named by key or id. */
+function isStage(stages: StageInfo[], stageId: string, keyOrId: string): boolean {
+  const stage = stages.find((s) => s.key === keyOrId || s.id === keyOrId);
+  return stage?.id === stageId;
 }
 
 function stageOf(stages: StageInfo[], stageId: string): StageInfo {
