@@ -35,6 +35,14 @@ export function errorReply(err: unknown, log: Logger, prefix = '/deal'): ErrorRe
       case DomainErrorCode.DealClosed:
       case DomainErrorCode.Conflict:
         return base;
+      case DomainErrorCode.NotAMember:
+        return err.details.reason === 'guest'
+          ? { ...base, hint: `A workspace admin can let guests in with \`${prefix} settings guests on\`.` }
+          : base;
+      case DomainErrorCode.AdminOnly:
+        return { ...base, hint: `\`${prefix} settings\` shows the current settings to everyone.` };
+      case DomainErrorCode.SharedChannel:
+        return { ...base, hint: `A workspace admin can allow it with \`${prefix} settings shared-channels on\`.` };
       case DomainErrorCode.AssistantDisabled:
         return { ...base, hint: 'A workspace admin can turn them back on: see docs/assistant.md, "Turning it off".' };
     }

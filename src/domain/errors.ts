@@ -14,7 +14,26 @@ export const DomainErrorCode = {
   Conflict: 'CONFLICT',
   /** The workspace turned the assistant (drafts, summaries) off. */
   AssistantDisabled: 'ASSISTANT_DISABLED',
+  /** The person is not one of the workspace's own members (another organisation, or a guest). */
+  NotAMember: 'NOT_A_MEMBER',
+  /** Only a workspace admin may do this. */
+  AdminOnly: 'ADMIN_ONLY',
+  /** The bot will not post CRM content where people from other organisations can read it. */
+  SharedChannel: 'SHARED_CHANNEL',
 } as const;
+
+/** Why a person was refused (DomainErrorCode.NotAMember): each reason has its own words. */
+export const RefusalReason = {
+  /** From another organisation: a Slack Connect user, a Teams user of another tenant. */
+  Outsider: 'outsider',
+  /** A guest account (Slack single- or multi-channel guest, Teams guest) while guests are not allowed. */
+  Guest: 'guest',
+  /** The platform could not say who the person is just now (its API is down or slow). */
+  Unverified: 'unverified',
+  /** The account is deactivated on the platform. */
+  Deactivated: 'deactivated',
+} as const;
+export type RefusalReason = (typeof RefusalReason)[keyof typeof RefusalReason];
 
 export type DomainErrorCode = (typeof DomainErrorCode)[keyof typeof DomainErrorCode];
 
@@ -30,6 +49,9 @@ export class DomainError extends Error {
       existingId?: string;
       existingRef?: string;
       issues?: { field: string; message: string }[];
+      reason?: RefusalReason;
+      /** A setting that would allow what was refused (`/deal settings guests on`). */
+      setting?: string;
     } = {},
   ) {
     super(message);

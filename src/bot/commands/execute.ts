@@ -63,6 +63,12 @@ export interface CommandContext {
    * where `/deal digest here` subscribes. Absent in the console.
    */
   channelId?: string;
+  /**
+   * Checks that `channelId` may receive CRM content everyone there can read (a digest): throws a
+   * DomainError (SharedChannel) when the channel is shared with another organisation and the
+   * workspace has not allowed it. Absent: no check (the console).
+   */
+  channelGuard?: () => Promise<void>;
 }
 
 export async function executeCommand(ctx: CommandContext, text: string): Promise<Reply> {
@@ -207,7 +213,28 @@ async function run(ctx: CommandContext, intent: Intent, prefix: string): Promise
       const settings = await crm.nudges.update(actor, patch);
       return { kind: 'nudges', settings, headline: nudgeHeadline(settings) };
     }
+    case 'settings':
+      return settingsReply(ctx, intent, prefix);
   }
+}
+
+/** `/deal settings`: the workspace's switches, after any change (admins only change them). */
+async function settingsReply(ctx: CommandContext, intent: Extract<Intent, { kind: 'settings' }>, prefix: string): Promise<Reply> {
+  const { kind: _kind, ...patch } = intent;
+  const changed = Object.keys(patch).length > 0;
+  const s = changed ? await ctx.crm.identity.changeSettings(ctx.actor, patch) : await ctx.crm.identity.settings(ctx.actor.workspaceId);
+  const onOff = (v: boolean) => (v ? 'on' : 'off');
+  const text = [
+    changed ? 'Settings saved.' : 'Workspace settings:',
+    `• Guests: *${onOff(s.allowGuests)}*: ${s.allowGuests ? 'guest accounts may use the CRM.' : 'only the workspace’s own members may use the CRM; guests get a polite refusal.'}`,
+    `• Shared channels: *${onOff(s.allowSharedChannels)}*: ${
+      s.allowSharedChannels
+        ? 'the bot may post deal cards and digests in channels shared with other organisations.'
+        : 'the bot posts nothing everyone can read in channels shared with other organisations (answers only you see still work).'
+    }`,
+    `Change one (workspace admins): \`${prefix} settings guests on\`, \`${prefix} settings shared-channels off\`.`,
+  ].join('\n');
+  return { kind: 'help', text };
 }
 
 async function digestReply(ctx: CommandContext, intent: Extract<Intent, { kind: 'digest' }>, prefix: string): Promise<Reply> {
@@ -239,6 +266,7 @@ async function digestReply(ctx: CommandContext, intent: Extract<Intent, { kind: 
     }
     case 'here': {
       if (!here || ctx.surface === 'console') return needsChannel(prefix);
+      await ctx.channelGuard?.();
       const { subscription: s, created } = await crm.digests.subscribe(actor, {
         platform: ctx.surface,
         conversationId: here,

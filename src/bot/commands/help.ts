@@ -164,6 +164,17 @@ export const COMMANDS: readonly CommandHelp[] = [
     ],
   },
   {
+    name: 'settings',
+    usage: USAGE.settings,
+    summary: 'Who may use the CRM and where the bot may post: guests, and channels shared with other organisations.',
+    example: '/deal settings guests on',
+    details: [
+      '`/deal settings` shows the workspace settings to anyone; changing one is for workspace admins and owners.',
+      '`guests on|off` (off by default): whether guest accounts (Slack single- and multi-channel guests, Teams guests) may use the CRM. People from other organisations (Slack Connect, other Teams tenants) never can.',
+      '`shared-channels on|off` (off by default): whether the bot may post deal cards and digests that everyone can read in channels shared with other organisations. Answers only you see are not affected.',
+    ],
+  },
+  {
     name: 'help',
     usage: USAGE.help,
     summary: 'This reference, or the details of one command.',
@@ -180,6 +191,7 @@ const ALIASES: Readonly<Record<string, IntentKind>> = {
   summarise: 'summary',
   nudge: 'nudges',
   digests: 'digest',
+  setting: 'settings',
 };
 
 function line(c: CommandHelp): string {

@@ -63,7 +63,12 @@ export type Intent =
    * The person's morning nudge: with no field set, show the settings. `minuteOfDay` and the quiet
    * hours are minutes after midnight in their time zone; `quiet: null` turns quiet hours off.
    */
-  | { kind: 'nudges'; enabled?: boolean; minuteOfDay?: number; quiet?: { start: number; end: number } | null };
+  | { kind: 'nudges'; enabled?: boolean; minuteOfDay?: number; quiet?: { start: number; end: number } | null }
+  /**
+   * `/deal settings [guests on|off] [shared-channels on|off]`: the workspace's switches for who may
+   * use the CRM and where the bot may post; changing them is for workspace admins.
+   */
+  | { kind: 'settings'; allowGuests?: boolean; allowSharedChannels?: boolean };
 
 /** `/deal digest …`: the channel digest's settings. */
 export type DigestIntent =

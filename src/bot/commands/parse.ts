@@ -68,6 +68,7 @@ export const USAGE: Record<IntentKind, string> = {
   digest:
     '/deal digest [here [at <time>] [weekdays|daily] [all-clear|silent] [<time zone>] | off | preview | stale <days> | threshold <amount>|off]',
   nudges: '/deal nudges [on|off] [at <time>] [quiet <from>-<to>|quiet off]',
+  settings: '/deal settings [guests on|off] [shared-channels on|off]',
 };
 
 /** The stages assumed when the context does not list the workspace's own. */
@@ -109,6 +110,7 @@ export const KEYWORDS = [
   'summary',
   'digest',
   'nudges',
+  'settings',
 ] as const;
 type Keyword = (typeof KEYWORDS)[number];
 
@@ -355,6 +357,9 @@ function parse(text: string, ctx: ParseContext): ParseResult {
     case 'nudges':
     case 'nudge':
       return parseNudges(state);
+    case 'settings':
+    case 'setting':
+      return parseSettings(state);
     default: {
       const nearMiss = findNearMiss(state);
       if (nearMiss) {
@@ -786,6 +791,33 @@ function parseNudges(state: State): ParseResult {
 }
 
 // ---------------------------------------------------------------------------------------------
+// settings
+
+/** The words of `/deal settings <switch> on|off`, and the workspace switch each names. */
+const SETTING_WORDS: Readonly<Record<string, 'allowGuests' | 'allowSharedChannels'>> = {
+  guests: 'allowGuests',
+  guest: 'allowGuests',
+  'shared-channels': 'allowSharedChannels',
+  'shared-channel': 'allowSharedChannels',
+  shared: 'allowSharedChannels',
+};
+
+function parseSettings(state: State): ParseResult {
+  const { tokens } = state;
+  const usage = USAGE.settings;
+  const intent: Extract<Intent, { kind: 'settings' }> = { kind: 'settings' };
+  for (let i = 1; i < tokens.length; i += 2) {
+    const name = word(tokens[i]) ?? '';
+    const key = SETTING_WORDS[name];
+    if (!key) return fail(`There is no setting called "${clip(tokens[i]?.text ?? '', 30)}". Settings: guests, shared-channels.`, usage);
+    const value = word(tokens[i + 1]);
+    if (value !== 'on' && value !== 'off') return fail(`Say \`on\` or \`off\` after "${name}", e.g. \`/deal settings ${name} on\`.`, usage);
+    intent[key] = value === 'on';
+  }
+  return ok(intent);
+}
+
+// ---------------------------------------------------------------------------------------------
 // new
 
 function parseNew(state: State): ParseResult {
@@ -890,7 +922,7 @@ function parseNew(state: State): ParseResult {
 
 /** Keywords of four letters or more, with how many typos still count as a near miss. */
 const NEAR_MISS: readonly { keyword: Exclude<Keyword, 'show'>; maxDistance: number }[] = (
-  ['help', 'list', 'stage', 'lost', 'next', 'assign', 'report', 'draft', 'summary', 'digest', 'nudges'] as const
+  ['help', 'list', 'stage', 'lost', 'next', 'assign', 'report', 'draft', 'summary', 'digest', 'nudges', 'settings'] as const
 ).map((keyword) => ({ keyword, maxDistance: keyword.length >= 5 ? 2 : 1 }));
 
 /**
@@ -931,6 +963,9 @@ function findNearMiss(state: State): Exclude<Keyword, 'show'> | undefined {
         break;
       case 'nudges':
         fits = rest.length === 0 || NUDGE_WORDS.includes(restWords[0] ?? '');
+        break;
+      case 'settings':
+        fits = rest.length === 0 || SETTING_WORDS[restWords[0] ?? ''] !== undefined;
         break;
       default:
         fits = secondIsRef;

@@ -30,5 +30,24 @@ export const ensureMemberSchema = z.object({
   displayName: z.string().trim().min(1).max(200),
   email: z.string().trim().toLowerCase().email().max(320).optional(),
   timezone: timeZoneSchema.optional(),
+  /** What the platform said this person is; absent: keep what is stored ("member" for someone new). */
+  access: z.enum(['member', 'guest']).optional(),
+  /** A workspace admin or owner on the platform; absent: keep what is stored. */
+  platformAdmin: z.boolean().optional(),
+  /** The platform was asked who this person is just now (Slack users.info): stamps profileCheckedAt. */
+  profileChecked: z.boolean().optional(),
 });
 export type EnsureMemberInput = z.input<typeof ensureMemberSchema>;
+
+/** What a person is to a workspace, as far as the CRM lets them in. */
+export const MEMBER_ACCESS = ['member', 'guest'] as const;
+export type MemberAccess = (typeof MEMBER_ACCESS)[number];
+
+/** Workspace switches an admin can change (`/deal settings …`). */
+export const workspaceSettingsSchema = z
+  .object({
+    allowGuests: z.boolean().optional(),
+    allowSharedChannels: z.boolean().optional(),
+  })
+  .strict();
+export type WorkspaceSettingsInput = z.input<typeof workspaceSettingsSchema>;

@@ -4,16 +4,39 @@
  */
 import type { Member, Workspace } from '../../generated/sqlite/client.js';
 import { inTransaction, isUniqueViolation, type Actor, type DomainDeps } from '../context.js';
-import { DomainError, DomainErrorCode } from '../errors.js';
+import { DomainError, DomainErrorCode, RefusalReason } from '../errors.js';
 import { createDefaultPipeline } from '../pipeline/pipeline.service.js';
 import { parseInput } from '../shared/validate.js';
 import type { PersonRef } from '../shared/person.js';
 import {
   ensureMemberSchema,
   ensureWorkspaceSchema,
+  workspaceSettingsSchema,
   type EnsureMemberInput,
   type EnsureWorkspaceInput,
+  type WorkspaceSettingsInput,
 } from './identity.schema.js';
+
+/** The workspace switches people can read and admins can change. */
+export interface WorkspaceSettings {
+  allowGuests: boolean;
+  allowSharedChannels: boolean;
+}
+
+/** A refusal for someone who is not one of the workspace's own members. */
+export function notAMember(reason: RefusalReason): DomainError {
+  return new DomainError(DomainErrorCode.NotAMember, REFUSALS[reason], {
+    reason,
+    ...(reason === RefusalReason.Guest && { setting: 'guests' }),
+  });
+}
+
+const REFUSALS: Record<RefusalReason, string> = {
+  outsider: 'Sorry, this CRM is only for the members of the workspace that runs it, so I can’t show you anything here.',
+  guest: 'Sorry, this CRM is only for the workspace’s own members, and guest accounts are not allowed to use it.',
+  unverified: 'I couldn’t check with Slack who you are just now, so I haven’t done anything. Please try again in a minute.',
+  deactivated: 'Sorry, this CRM is only for the workspace’s active members.',
+};
 
 export class IdentityService {
   constructor(private readonly deps: DomainDeps) {}
@@ -66,19 +89,75 @@ export class IdentityService {
       displayName: data.displayName,
       ...(data.email && { email: data.email }),
       ...(data.timezone && { timezone: data.timezone }),
+      ...(data.access && { access: data.access }),
+      ...(data.platformAdmin !== undefined && { platformAdmin: data.platformAdmin }),
     };
+    const checked = data.profileChecked ? { profileCheckedAt: this.deps.clock.now() } : {};
     if (existing) {
       const stale = (Object.keys(changes) as (keyof typeof changes)[]).some((k) => existing[k] !== changes[k]);
-      return stale ? this.deps.db.member.update({ where: { id: existing.id }, data: changes }) : existing;
+      return stale || data.profileChecked
+        ? this.deps.db.member.update({ where: { id: existing.id }, data: { ...changes, ...checked } })
+        : existing;
     }
     try {
       return await this.deps.db.member.create({
-        data: { workspaceId: data.workspaceId, externalId: data.externalId, ...changes },
+        data: { workspaceId: data.workspaceId, externalId: data.externalId, ...changes, ...checked },
       });
     } catch (err) {
       if (isUniqueViolation(err)) return this.deps.db.member.findUniqueOrThrow({ where });
       throw err;
     }
+  }
+
+  /**
+   * Lets a member act, or throws the refusal: a guest acts only where the workspace allows guests,
+   * a deactivated member not at all. Call with the member's workspace.
+   */
+  admit(workspace: Pick<Workspace, 'allowGuests'>, member: Pick<Member, 'access' | 'deactivated'>): void {
+    if (member.deactivated) throw notAMember(RefusalReason.Deactivated);
+    if (member.access === 'guest' && !workspace.allowGuests) throw notAMember(RefusalReason.Guest);
+  }
+
+  /**
+   * Refreshes what the platform says about someone already known (a Slack `user_change` event):
+   * nobody becomes a member this way. Returns the member, or null when they were never seen.
+   */
+  async refreshMember(
+    workspaceId: string,
+    externalId: string,
+    profile: Omit<EnsureMemberInput, 'workspaceId' | 'externalId'> & { deactivated?: boolean },
+  ): Promise<Member | null> {
+    const existing = await this.findMember(workspaceId, externalId);
+    if (!existing) return null;
+    const { deactivated, ...rest } = profile;
+    const member = await this.ensureMember({ ...rest, workspaceId, externalId, profileChecked: true });
+    if (deactivated === undefined || Boolean(member.deactivated) === deactivated) return member;
+    return this.deps.db.member.update({
+      where: { id: member.id },
+      data: { deactivated: deactivated ? this.deps.clock.now() : null },
+    });
+  }
+
+  async settings(workspaceId: string): Promise<WorkspaceSettings> {
+    const ws = await this.getWorkspace(workspaceId);
+    return { allowGuests: ws.allowGuests, allowSharedChannels: ws.allowSharedChannels };
+  }
+
+  /** Changes workspace switches: only a workspace admin (on the platform) may. */
+  async changeSettings(actor: Actor, input: WorkspaceSettingsInput): Promise<WorkspaceSettings> {
+    const data = parseInput(workspaceSettingsSchema, input);
+    return inTransaction(this.deps.db, async (tx) => {
+      const me = await tx.member.findFirst({ where: { id: actor.memberId, workspaceId: actor.workspaceId } });
+      const ws = await tx.workspace.findUniqueOrThrow({ where: { id: actor.workspaceId } });
+      if (!me?.platformAdmin && ws.platform !== 'console') {
+        throw new DomainError(
+          DomainErrorCode.AdminOnly,
+          'Only a workspace admin or owner can change these settings. Ask one of them to run the command.',
+        );
+      }
+      const updated = await tx.workspace.update({ where: { id: ws.id }, data });
+      return { allowGuests: updated.allowGuests, allowSharedChannels: updated.allowSharedChannels };
+    });
   }
 
   async actorFor(member: Member): Promise<Actor> {
