@@ -31,10 +31,37 @@ export interface ContactRef {
   email?: string | null;
 }
 
-/** Options for the external selects; the typeahead handlers return the same shapes. */
+/**
+ * Options for the external selects; the typeahead handlers return the same shapes. The text is
+ * cut to Slack's 75 characters with a visible `…`; the value is an id (or key), never cut.
+ */
 export const dealOption = (d: DealRef): PlainTextOption => option(`${d.ref} ${d.title}`, d.id);
 export const companyOption = (c: CompanyRef): PlainTextOption => option(c.name, c.id);
 export const contactOption = (c: ContactRef): PlainTextOption => option(c.email ? `${c.name} (${c.email})` : c.name, c.id);
+
+/** The company select's value for "create a company with this name": the prefix, then the whole name. */
+export const NEW_COMPANY_PREFIX = 'new:';
+/** The longest name a "Create" option can carry whole: Slack's 150-character value minus the prefix (146). */
+export const NEW_COMPANY_NAME_MAX = SLACK_LIMITS.optionValue - NEW_COMPANY_PREFIX.length;
+/**
+ * The company select's value when the typed name is too long to carry: it creates nothing. A
+ * submission with it has no company id to find, so the company field gets an error.
+ */
+export const COMPANY_NAME_TOO_LONG = 'company_name_too_long';
+
+/**
+ * The company typeahead's "Create “name”" option. The value carries the whole name, because a
+ * name cut to fit would silently become a different company. When the whole name does not fit in
+ * Slack's 150-character value (a name of 147 to 200 characters), the answer is an option that
+ * says so and creates nothing (`COMPANY_NAME_TOO_LONG`): the person shortens the name. Existing
+ * companies with longer names are still found and picked by id.
+ */
+export function newCompanyOption(name: string): PlainTextOption {
+  if (name.length > NEW_COMPANY_NAME_MAX) {
+    return option(`Too long to create here: ${NEW_COMPANY_NAME_MAX} characters at most`, COMPANY_NAME_TOO_LONG);
+  }
+  return option(`Create “${name}”`, `${NEW_COMPANY_PREFIX}${name}`);
+}
 
 export interface CreateDealInitial {
   title?: string;

@@ -1,29 +1,95 @@
-/** Typeahead for the modals' external selects: deals, companies (with "create"), contacts. */
+/**
+ * Typeahead for the modals' external selects: deals, companies (with "create"), contacts.
+ *
+ * Slack shows nothing at all unless the answer comes within 3 seconds, so every handler answers,
+ * always: with what it found, or with no options when the search failed or took longer than
+ * TYPEAHEAD_LIMITS.deadlineMs (the search is left to finish on its own). A query longer than any
+ * name or title the CRM stores is searched by its first TYPEAHEAD_LIMITS.queryChars characters:
+ * before this cap, a 300-character query made the deal search refuse it (its schema allows 200),
+ * the handler threw before acknowledging, and Slack got a 404 after Bolt's 3-second wait.
+ * Every answer is checked against Slack's limits for options (limits.ts) before it is sent.
+ */
 import type { App, BlockSuggestion } from '@slack/bolt';
-import { companyOption, contactOption, dealOption } from '../../blocks/modals.js';
+import type { PlainTextOption } from '@slack/types';
+import { searchKey } from '../../../../domain/shared/text.js';
+import { blockKitViolations, SLACK_LIMITS } from '../../blocks/limits.js';
+import { companyOption, contactOption, dealOption, newCompanyOption } from '../../blocks/modals.js';
 import { INPUTS } from '../../ids.js';
 import { actorOf, type SlackDeps } from '../context.js';
 
+export const TYPEAHEAD_LIMITS = {
+  /** Characters of a query that are searched: the longest title or name the CRM stores (200). */
+  queryChars: 200,
+  /** Options per answer (Slack allows 100; a typeahead shows a handful). */
+  results: 20,
+  /** Answer with no options after this long: well inside Slack's 3 seconds, network included. */
+  deadlineMs: 2000,
+} as const;
+
+type Ack = (answer: { options: PlainTextOption[] }) => Promise<void>;
+
 export function registerOptions(app: App, deps: SlackDeps): void {
   app.options<'block_suggestion'>({ action_id: INPUTS.deal }, async ({ ack, body, client, context }) => {
-    const actor = await actorOf(deps, body, client, context);
-    const q = (body as BlockSuggestion).value.trim();
-    const list = q ? await deps.crm.deals.find(actor, q, { pageSize: 20 }) : await deps.crm.deals.list(actor, { type: 'mine' }, { pageSize: 20 });
-    await ack({ options: list.items.map(dealOption) });
+    await answer(deps, ack, INPUTS.deal, async () => {
+      const actor = await actorOf(deps, body, client, context);
+      const q = query(body);
+      const page = { pageSize: TYPEAHEAD_LIMITS.results };
+      const list = q ? await deps.crm.deals.find(actor, q, page) : await deps.crm.deals.list(actor, { type: 'mine' }, page);
+      return list.items.map(dealOption);
+    });
   });
 
   app.options<'block_suggestion'>({ action_id: INPUTS.company }, async ({ ack, body, client, context }) => {
-    const actor = await actorOf(deps, body, client, context);
-    const q = (body as BlockSuggestion).value.trim().slice(0, 150);
-    const companies = await deps.crm.companies.search(actor, q, 20);
-    const exact = companies.some((c) => c.name.toLowerCase() === q.toLowerCase());
-    const create = q && !exact ? [{ text: { type: 'plain_text' as const, text: `Create “${q.slice(0, 60)}”` }, value: `new:${q}` }] : [];
-    await ack({ options: [...companies.map(companyOption), ...create] });
+    await answer(deps, ack, INPUTS.company, async () => {
+      const actor = await actorOf(deps, body, client, context);
+      const typed = (body as BlockSuggestion).value.trim();
+      const companies = await deps.crm.companies.search(actor, query(body), TYPEAHEAD_LIMITS.results);
+      // "Create" only for a name not already there; it carries the whole name as typed, never a cut one.
+      const exact = companies.some((c) => searchKey(c.name) === searchKey(typed));
+      return [...companies.map(companyOption), ...(typed && !exact ? [newCompanyOption(typed)] : [])];
+    });
   });
 
   app.options<'block_suggestion'>({ action_id: INPUTS.contact }, async ({ ack, body, client, context }) => {
-    const actor = await actorOf(deps, body, client, context);
-    const contacts = await deps.crm.contacts.search(actor, (body as BlockSuggestion).value, 20);
-    await ack({ options: contacts.map(contactOption) });
+    await answer(deps, ack, INPUTS.contact, async () => {
+      const actor = await actorOf(deps, body, client, context);
+      const contacts = await deps.crm.contacts.search(actor, query(body), TYPEAHEAD_LIMITS.results);
+      return contacts.map(contactOption);
+    });
+  });
+}
+
+/** What was typed, trimmed, at most TYPEAHEAD_LIMITS.queryChars characters (never half an emoji). */
+function query(body: unknown): string {
+  const typed = String((body as BlockSuggestion).value ?? '').trim();
+  if (typed.length <= TYPEAHEAD_LIMITS.queryChars) return typed;
+  const cut = typed.slice(0, TYPEAHEAD_LIMITS.queryChars);
+  const last = cut.charCodeAt(cut.length - 1);
+  return (last >= 0xd800 && last <= 0xdbff ? cut.slice(0, -1) : cut).trim();
+}
+
+/** Acknowledges with `search`'s options, or with none on an error or after the deadline. */
+async function answer(deps: SlackDeps, ack: Ack, actionId: string, search: () => Promise<PlainTextOption[]>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<PlainTextOption[]>((resolve) => {
+    timer = setTimeout(() => {
+      deps.log.warn({ actionId, ms: TYPEAHEAD_LIMITS.deadlineMs }, 'slack typeahead: no answer in time, answering with no options');
+      resolve([]);
+    }, TYPEAHEAD_LIMITS.deadlineMs);
+  });
+  const found = search().catch((err: unknown) => {
+    deps.log.warn({ err, actionId }, 'slack typeahead failed, answering with no options');
+    return [] as PlainTextOption[];
+  });
+  const options = await Promise.race([found, late]).finally(() => clearTimeout(timer));
+  await ack({ options: withinLimits(deps, actionId, options) });
+}
+
+/** At most Slack's 100 options, each within its limits; one that is not is left out and logged (a bug). */
+function withinLimits(deps: SlackDeps, actionId: string, options: PlainTextOption[]): PlainTextOption[] {
+  return options.slice(0, SLACK_LIMITS.externalOptions).filter((o) => {
+    const broken = blockKitViolations('options', { options: [o] });
+    if (broken.length) deps.log.error({ actionId, broken }, 'slack typeahead: an option breaks Slack’s limits; left out');
+    return broken.length === 0;
   });
 }
