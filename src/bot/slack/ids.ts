@@ -66,6 +66,11 @@ export const VIEWS = {
   lostReason: 'lost_reason',
   newContact: 'new_contact',
   editDeal: 'edit_deal',
+  /**
+   * A read-only modal showing an answer where there is no message to answer in: a deal card
+   * opened from the App Home, a page of a list, an assistant's draft. No submit button.
+   */
+  answer: 'crm_answer',
 } as const;
 
 /** `callback_id`s of message shortcuts: these must match manifest.yml. */

@@ -2,10 +2,11 @@
 import type { Button, KnownBlock } from '@slack/types';
 import type { DealDetailView, DealView, TimelineEntry } from '../../../domain/deals/deal.view.js';
 import { todayIn } from '../../../domain/shared/dates.js';
-import type { AssistantButton } from '../../../domain/assistant/assistant.view.js';
+import { dealAssistantButtons, type AssistantButton } from '../../../domain/assistant/assistant.view.js';
 import { ACTIONS } from '../ids.js';
 import { assistantButtons } from './assistant.js';
-import { escapeControl, escapeMrkdwn, truncate } from './escape.js';
+import { encodeDealValue } from './deal-value.js';
+import { escapeControl, escapeMrkdwn, SLACK_LIMITS, truncate, truncateMrkdwn } from './escape.js';
 import { formatDaysAgo } from '../../format.js';
 import { dateFormatter, dealTitleLine, nextActionText, personText, type Clock } from './deal-text.js';
 import { actions, button, context, fieldsSection, section } from './parts.js';
@@ -15,6 +16,8 @@ export interface DealCardOptions extends Clock {
   shareable?: boolean;
   /** What just happened: "Created D-42." */
   headline?: string;
+  /** What did not happen, and why ("D-4 is already in Proposal; nothing changed."); our own text, may contain `code`. */
+  notice?: string;
   /** What to do next; our own text, may contain `code`. */
   hint?: string;
   /** The assistant's buttons (Draft follow-up, Summarise) from `dealAssistantButtons`; none when off. */
@@ -26,6 +29,7 @@ const TIMELINE_ENTRIES = 5;
 export function dealCardBlocks(deal: DealView | DealDetailView, opts: DealCardOptions): KnownBlock[] {
   const date = dateFormatter(opts);
   const blocks: KnownBlock[] = [];
+  if (opts.notice) blocks.push(section(`:information_source: ${escapeControl(opts.notice)}`));
   if (opts.headline) blocks.push(section(`:white_check_mark: ${escapeMrkdwn(opts.headline)}`));
   blocks.push(section(dealTitleLine(deal) + (deal.archived ? '  _(archived)_' : '')));
 
@@ -61,17 +65,20 @@ export function dealCardBlocks(deal: DealView | DealDetailView, opts: DealCardOp
 
 /**
  * Won, Lost, Advance and Set next action only make sense on open deals (the domain refuses a next
- * action on a closed deal); anyone can log an activity on or edit any deal. Values are deal ids.
+ * action on a closed deal); anyone can log an activity on or edit any deal. Advance and Won carry
+ * the deal and the stage shown (deal-value.ts), so a repeated click changes nothing; the others,
+ * which open a modal, carry the deal id.
  */
 export function dealButtons(deal: DealView, shareable: boolean): Button[] {
   const value = deal.id;
+  const fromHere = encodeDealValue({ dealId: deal.id, stage: deal.stage.key });
   const open = deal.status === 'open';
   return [
     ...(open
       ? [
-          button('Advance stage', ACTIONS.advanceStage, { value, style: 'primary' }),
+          button('Advance stage', ACTIONS.advanceStage, { value: fromHere, style: 'primary' }),
           button('Won', ACTIONS.markWon, {
-            value,
+            value: fromHere,
             confirm: { title: 'Mark as won?', text: `${deal.ref} moves to the won stage.`, confirm: 'Mark won' },
           }),
           button('Lost', ACTIONS.markLost, { value, style: 'danger' }),
@@ -82,6 +89,21 @@ export function dealButtons(deal: DealView, shareable: boolean): Button[] {
     button('Edit', ACTIONS.editDeal, { value }),
     ...(shareable ? [button('Share to channel', ACTIONS.shareToChannel, { value })] : []),
   ];
+}
+
+/**
+ * A deal card as a whole message (what `replyBlocks` gives a deal reply), with a `notice` when an
+ * action changed nothing, and the assistant's buttons when the workspace has them on.
+ */
+export function dealMessage(
+  deal: DealView | DealDetailView,
+  opts: Omit<DealCardOptions, 'assistantButtons'> & { assistant?: boolean },
+): { text: string; blocks: KnownBlock[] } {
+  const text = escapeMrkdwn(opts.notice ?? opts.headline ?? `${deal.ref} ${deal.title}`);
+  return {
+    text: truncateMrkdwn(text, SLACK_LIMITS.fallbackText),
+    blocks: dealCardBlocks(deal, { ...opts, assistantButtons: dealAssistantButtons(deal, opts.assistant ?? false) }),
+  };
 }
 
 /** `• Fri, Nov 27 · Alice Adams · call: Talked pricing (source)`, as the console's timeline says. */

@@ -3,6 +3,7 @@ import type { HomeView, KnownBlock } from '@slack/types';
 import type { DealListView, DealView } from '../../../domain/deals/deal.view.js';
 import type { DealQueueView, PipelineSummaryView } from '../../../domain/reports/report.view.js';
 import { ACTIONS } from '../ids.js';
+import { encodeListCursor, pageWindow } from './cursor.js';
 import { dateFormatter, dealRowBlock, type Clock } from './deal-text.js';
 import { escapeControl, SLACK_LIMITS } from './escape.js';
 import { actions, button, context, divider, header } from './parts.js';
@@ -21,6 +22,9 @@ export interface AppHomeInput extends Clock {
  * snapshot stay near 55 blocks, well inside a home tab's 100 however large the inputs are.
  */
 export const HOME_LIMITS = { due: 10, noNextAction: 10, myDeals: 20 } as const;
+
+/** The button under "Your open deals" when there are more: it opens the next page in a modal. */
+export const HOME_MORE_DEALS = 'More deals';
 
 export function appHomeView(input: AppHomeInput): HomeView {
   const date = dateFormatter(input);
@@ -45,9 +49,16 @@ export function appHomeView(input: AppHomeInput): HomeView {
     header('Your open deals'),
     ...(mine.length ? mine : [context(escapeControl('No open deals. Create one with `/deal new <title> [amount]`.'))]),
     ...more(mine.length, input.myDeals, '`/deal list` pages through them all.'),
+    ...moreButton(input.myDeals),
     divider(),
     header('Pipeline snapshot'),
     ...pipelineSummaryBlocks(input.summary),
   ];
   return { type: 'home', blocks: blocks.slice(0, SLACK_LIMITS.viewBlocks) };
+}
+
+/** "More deals": the next page of the person's open deals, opened in a modal (see deal-buttons.ts). */
+function moreButton(list: DealListView): KnownBlock[] {
+  const next = pageWindow(list, HOME_LIMITS.myDeals).next;
+  return next && list.source ? [actions([button(HOME_MORE_DEALS, ACTIONS.pageNext, { value: encodeListCursor({ ...list.source, ...next }) })])] : [];
 }

@@ -1,6 +1,7 @@
 import type { ActionsBlock, Button, KnownBlock, SectionBlock } from '@slack/types';
 import { describe, expect, it } from 'vitest';
 import { dealCardBlocks } from '../../../../src/bot/slack/blocks/deal-card.js';
+import { parseDealValue } from '../../../../src/bot/slack/blocks/deal-value.js';
 import { ACTIONS } from '../../../../src/bot/slack/ids.js';
 import { clock, deal, detail, visibleText } from './fixtures.js';
 
@@ -48,7 +49,7 @@ describe('the deal card', () => {
     expect(fieldsOf(dealCardBlocks(deal({ nextAction: null }), clock))['Next action']).toContain(':warning:');
   });
 
-  it('offers every action on an open deal, each carrying the deal id', () => {
+  it('offers every action on an open deal, each carrying the deal id (Advance and Won also the stage shown)', () => {
     const buttons = buttonsOf(dealCardBlocks(deal(), clock));
     expect(buttons.map((b) => b.action_id)).toEqual([
       ACTIONS.advanceStage,
@@ -58,7 +59,8 @@ describe('the deal card', () => {
       ACTIONS.logActivity,
       ACTIONS.editDeal,
     ]);
-    for (const b of buttons) expect(b.value).toBe('clx0deal000000000000000042');
+    for (const b of buttons) expect(parseDealValue(b.value)?.dealId).toBe('clx0deal000000000000000042');
+    expect(buttons.slice(0, 2).map((b) => parseDealValue(b.value)?.stage)).toEqual([deal().stage.key, deal().stage.key]);
   });
 
   it.each(['won', 'lost'] as const)('offers only logging and editing on a %s deal', (status) => {

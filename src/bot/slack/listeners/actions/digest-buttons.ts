@@ -2,7 +2,8 @@
  * Buttons that only digests carry (the others on a digest's stale deals, Log activity, Set next
  * action and Mark lost, are the deal buttons: deal-buttons.ts). Acknowledged first; the deal id
  * in the value is looked up in the clicker's workspace, never trusted; the answer goes to the
- * clicker alone and leaves the digest, which the whole channel shares, as it is.
+ * clicker alone and leaves the digest, which the whole channel shares, as it is. Digests are
+ * messages, so the answer goes through the response URL (a DM when there is none).
  */
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { formatDateOnly } from '../../../format.js';
@@ -17,10 +18,13 @@ export function registerDigestButtons(app: App, deps: SlackDeps): void {
     let text: string;
     try {
       const actor = await actorOf(deps, body, client, context);
-      const { deal, until } = await deps.crm.deals.snooze(actor, action.value ?? '', SNOOZE_DAYS);
+      const { deal, until, changed } = await deps.crm.deals.snooze(actor, action.value ?? '', SNOOZE_DAYS);
       const today = todayIn(actor.timeZone, deps.crm.clock.now());
       const untilText = formatDateOnly(todayIn(actor.timeZone, until), today);
-      text = `:zzz: Snoozed ${deal.ref} ${escapeMrkdwn(deal.title)} until ${untilText}: it stays off the stale lists until then.`;
+      // The same click delivered twice snoozes once, and says so.
+      text = changed
+        ? `:zzz: Snoozed ${deal.ref} ${escapeMrkdwn(deal.title)} until ${untilText}: it stays off the stale lists until then.`
+        : `:zzz: ${deal.ref} ${escapeMrkdwn(deal.title)} is already snoozed until ${untilText}; nothing changed.`;
     } catch (err) {
       text = `:warning: ${escapeMrkdwn(errorText(err, deps.log))}`;
     }
