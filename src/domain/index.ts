@@ -18,6 +18,7 @@ import { NudgeService } from './digests/nudge.service.js';
 import { DeliveryLedgerStore } from './digests/ledger.js';
 import { DeliveryRunner, type DeliveryRunnerOptions } from './digests/delivery.runner.js';
 import { TeamsConversationService } from './identity/teams-conversation.service.js';
+import { InboxService } from './inbox/inbox.service.js';
 
 export interface Crm {
   db: Db;
@@ -42,6 +43,8 @@ export interface Crm {
   deliveryLedger: DeliveryLedgerStore;
   /** Where the Teams bot can post proactively (stored conversation references). */
   teamsConversations: TeamsConversationService;
+  /** Deliveries already taken in (retried platform events are handled once). */
+  inbox: InboxService;
 }
 
 export interface CrmOptions {
@@ -88,6 +91,7 @@ export function createCrm(db: Db, clock: Clock = systemClock, options: CrmOption
     digests,
     nudges,
     deliveryLedger,
+    inbox: new InboxService(deps),
   };
 }
 
