@@ -14,6 +14,8 @@ import type { Logger } from '../../log.js';
 import { createInstallationStore } from './installation-store.js';
 import { SlackIdentity } from './identity.js';
 import { registerListeners } from './listeners/index.js';
+import { dedupeEvents } from './dedupe.js';
+import { createSlackReceiver } from './receiver.js';
 
 type ExpressReceiverT = ExpressReceiver;
 type AppT = App;
@@ -63,7 +65,7 @@ export function createSlackSurface(env: Env, crm: Crm, log: Logger, options: Sla
     ].filter(Boolean);
     if (missing.length) throw new SlackConfigError(`Slack OAuth also needs ${missing.join(', ')}.`);
     mode = 'oauth';
-    receiver = new ExpressReceiver({
+    receiver = createSlackReceiver(log, {
       signingSecret: env.SLACK_SIGNING_SECRET!,
       clientId: env.SLACK_CLIENT_ID,
       clientSecret: env.SLACK_CLIENT_SECRET,
@@ -77,7 +79,7 @@ export function createSlackSurface(env: Env, crm: Crm, log: Logger, options: Sla
     app = new App({ receiver, logger, clientOptions });
   } else if (env.SLACK_BOT_TOKEN && env.SLACK_SIGNING_SECRET) {
     mode = 'single';
-    receiver = new ExpressReceiver({ signingSecret: env.SLACK_SIGNING_SECRET, endpoints: SLACK_PATHS.events, logger });
+    receiver = createSlackReceiver(log, { signingSecret: env.SLACK_SIGNING_SECRET, endpoints: SLACK_PATHS.events, logger });
     app = new App({ token: env.SLACK_BOT_TOKEN, receiver, logger, clientOptions });
   } else {
     throw new SlackConfigError(
@@ -85,6 +87,8 @@ export function createSlackSurface(env: Env, crm: Crm, log: Logger, options: Sla
     );
   }
 
+  // First of the global middleware: a retried event stops here, before any other work.
+  app.use(dedupeEvents(crm.inbox, log));
   registerListeners(app, { crm, log, identity, installations: crm.installations });
   app.error(async (err) => {
     log.error({ err }, 'slack listener failed');
