@@ -7,10 +7,21 @@ import type { Actor, Crm } from '../../domain/index.js';
 import type { TeamsConversationKind } from '../../domain/identity/teams-conversation.service.js';
 import type { Logger } from '../../log.js';
 
+/**
+ * A conversation reference as stored: Bot Framework's, plus what the audience check needs later
+ * (a digest delivered without a turn): the team a channel belongs to and the channel's type.
+ */
+export type StoredReference = Partial<ConversationReference> & { audience?: { teamId?: string; channelType?: string } };
+
 export interface StoredConversation {
   conversationId: string;
   kind: TeamsConversationKind;
-  reference: Partial<ConversationReference>;
+  reference: StoredReference;
+}
+
+interface ChannelDataAudience {
+  team?: { id?: string };
+  channel?: { type?: string; membershipType?: string };
 }
 
 const KINDS: readonly string[] = ['personal', 'channel', 'groupChat'];
@@ -26,11 +37,19 @@ export function conversationOf(activity: Partial<Activity>): StoredConversation 
   const type = activity.conversation?.conversationType ?? 'personal';
   const kind = (KINDS.includes(type) ? type : 'personal') as TeamsConversationKind;
   const conversationId = kind === 'channel' ? id.split(';messageid=')[0]! : id;
-  const reference = TurnContext.getConversationReference(activity);
+  const reference: StoredReference = TurnContext.getConversationReference(activity);
   delete reference.activityId;
   reference.conversation = { ...reference.conversation!, id: conversationId };
   // A channel's reference must not carry whoever spoke last: it is about the channel.
   if (kind !== 'personal') delete reference.user;
+  if (kind === 'channel') {
+    const data = (activity.channelData ?? {}) as ChannelDataAudience;
+    const channelType = data.channel?.type ?? data.channel?.membershipType;
+    reference.audience = {
+      ...(typeof data.team?.id === 'string' && { teamId: data.team.id }),
+      ...(typeof channelType === 'string' && { channelType: channelType.toLowerCase() }),
+    };
+  }
   return { conversationId, kind, reference };
 }
 
@@ -51,6 +70,12 @@ export async function rememberConversation(crm: Crm, log: Logger, activity: Part
   }
 }
 
-export function parseReference(json: string): Partial<ConversationReference> {
-  return JSON.parse(json) as Partial<ConversationReference>;
+export function parseReference(json: string): StoredReference {
+  return JSON.parse(json) as StoredReference;
+}
+
+/** The reference Bot Framework needs, without what the CRM keeps beside it. */
+export function botReference(reference: StoredReference): Partial<ConversationReference> {
+  const { audience: _audience, ...rest } = reference;
+  return rest;
 }

@@ -17,10 +17,10 @@ import {
 } from 'botbuilder';
 import type { Actor } from '../../domain/index.js';
 import { attachment } from './cards/parts.js';
-import { errorCard } from './cards/reply.js';
+import { errorCard, plainCard, type TeamsMessage } from './cards/reply.js';
 import type { DialogInfo } from './cards/forms.js';
 import { DEAL_DATASET } from './cards/forms.js';
-import { ForeignTenantError } from './identity.js';
+import { ForeignTenantError, type ActorOptions } from './identity.js';
 import { COMMANDS, CONTENT_TYPES } from './ids.js';
 import { runCardAction } from './handlers/card-actions.js';
 import { asActivity, failureMessage, STALE_BUTTON, type TeamsDeps } from './handlers/context.js';
@@ -30,6 +30,9 @@ import { rememberConversation } from './conversation.js';
 import { onMessage } from './handlers/message.js';
 
 const NOT_SERVED = 'This CRM is not set up for your organisation.';
+const UNKNOWN_COMMAND = 'That command is not known to this version of the app.';
+const DONE = 'Done.';
+const DONE_TITLE = 'Log to CRM';
 
 export class CrmBot extends TeamsActivityHandler {
   constructor(private readonly deps: TeamsDeps) {
@@ -39,7 +42,8 @@ export class CrmBot extends TeamsActivityHandler {
       await next();
     });
     this.onInstallationUpdateAdd(async (context, next) => {
-      await this.as(context, (actor) => onInstalled(deps, context, actor), async () => undefined);
+      // Whoever installs the app administers the CRM's workspace settings (`deal settings`).
+      await this.as(context, (actor) => onInstalled(deps, context, actor), async () => undefined, { installer: true });
       await next();
     });
     this.onInstallationUpdateRemove(async (context, next) => {
@@ -87,20 +91,33 @@ export class CrmBot extends TeamsActivityHandler {
     return this.as(context, async (actor) => outcome(await submitDialog(this.deps, context, actor, request.data)), async (msg) => say(msg.summary));
   }
 
-  /** "Log to CRM" on a message: the dialog, prefilled. */
+  /**
+   * "Log to CRM" on a message: the dialog, prefilled. Message extensions answer with one of the
+   * documented shapes (another dialog, a card result, or nothing): here always a dialog, either the
+   * form or a small card saying what happened.
+   */
   protected override async handleTeamsMessagingExtensionFetchTask(context: TurnContext, action: MessagingExtensionAction): Promise<MessagingExtensionActionResponse> {
     return this.as(
       context,
       async (actor) => {
-        if (action.commandId !== COMMANDS.logToCrm) return say('That command is not known to this version of the app.');
+        if (action.commandId !== COMMANDS.logToCrm) return noticeDialog(errorCard(UNKNOWN_COMMAND));
         return continueWith(await logMessageFetch(this.deps, context, actor, action.messagePayload));
       },
-      async (msg) => say(msg.summary),
+      async (msg) => noticeDialog(msg),
     );
   }
 
+  /** The Log to CRM dialog submitted: the form again with what was wrong, or a card saying what was logged. */
   protected override async handleTeamsMessagingExtensionSubmitAction(context: TurnContext, action: MessagingExtensionAction): Promise<MessagingExtensionActionResponse> {
-    return this.as(context, async (actor) => outcome(await submitDialog(this.deps, context, actor, action.data)), async (msg) => say(msg.summary));
+    return this.as(
+      context,
+      async (actor) => {
+        const result = await submitDialog(this.deps, context, actor, action.data);
+        if (result.kind === 'again') return continueWith(result.dialog);
+        return noticeDialog(plainCard(result.message ?? DONE, DONE_TITLE));
+      },
+      async (msg) => noticeDialog(msg),
+    );
   }
 
   /** More deals for a dialog's deal picker, as the person types. */
@@ -118,12 +135,18 @@ export class CrmBot extends TeamsActivityHandler {
   }
 
   /**
-   * Resolves the actor and runs the handler. A tenant this bot does not serve, or a failure a
-   * handler did not answer, becomes `fail` with the words to show (the error logged in full).
+   * Resolves the actor and runs the handler. A tenant this bot does not serve, a person refused
+   * (a guest, another organisation's: DomainError NotAMember, in errorReply's words), or a failure
+   * a handler did not answer, becomes `fail` with the words to show (a bug logged in full).
    */
-  private async as<T>(context: TurnContext, run: (actor: Actor) => Promise<T>, fail: (msg: ReturnType<typeof failureMessage>) => Promise<T>): Promise<T> {
+  private async as<T>(
+    context: TurnContext,
+    run: (actor: Actor) => Promise<T>,
+    fail: (msg: ReturnType<typeof failureMessage>) => Promise<T>,
+    opts: ActorOptions = {},
+  ): Promise<T> {
     try {
-      const actor = await this.deps.identity.actor(context.activity);
+      const actor = await this.deps.identity.actor(context, opts);
       return await run(actor);
     } catch (err) {
       return fail(err instanceof ForeignTenantError ? errorCard(NOT_SERVED) : failureMessage(err, this.deps.log));
@@ -133,6 +156,11 @@ export class CrmBot extends TeamsActivityHandler {
 
 function continueWith(dialog: DialogInfo): TaskModuleResponse & MessagingExtensionActionResponse {
   return { task: { type: 'continue', value: { title: dialog.title, width: dialog.width ?? 'medium', card: attachment(dialog.card) } } };
+}
+
+/** A message extension's answer that is not a form: a small dialog with a card (a documented response). */
+function noticeDialog(msg: TeamsMessage): MessagingExtensionActionResponse {
+  return { task: { type: 'continue', value: { title: DONE_TITLE, width: 'small', card: attachment(msg.card) } } };
 }
 
 function say(message: string): TaskModuleResponse & MessagingExtensionActionResponse {

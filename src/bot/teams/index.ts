@@ -14,6 +14,7 @@ import type { Logger } from '../../log.js';
 import { createAdapter, teamsCredentials, TeamsConfigError } from './adapter.js';
 import { CrmBot } from './crm.bot.js';
 import { TeamsIdentity } from './identity.js';
+import { AudienceChecker } from './audience.js';
 import { ProactiveSender, TeamsNotifier, type SenderOptions } from './proactive.js';
 
 export { TeamsConfigError };
@@ -43,12 +44,14 @@ export function createTeamsSurface(env: Env, crm: Crm, log: Logger, options: Tea
   const adapter = createAdapter(env, teamsLog);
   const sender = new ProactiveSender(adapter, appId, teamsLog, options.proactive);
   const identity = new TeamsIdentity(crm, teamsLog, { currency: env.CRM_CURRENCY, timeZone: env.CRM_TIMEZONE, ...(tenantId && { tenantId }) });
-  const bot = new CrmBot({ crm, log: teamsLog, identity, sender });
+  // One cache of who reads each conversation, shared by turns and deliveries.
+  const audience = new AudienceChecker(teamsLog);
+  const bot = new CrmBot({ crm, log: teamsLog, identity, sender, audience });
   return {
     path: TEAMS_PATHS.messages,
     appId,
     process: (req, res) => adapter.process(req, res, (context) => bot.run(context)),
-    notifier: new TeamsNotifier(crm, sender, teamsLog),
+    notifier: new TeamsNotifier(crm, sender, teamsLog, audience),
     sender,
   };
 }

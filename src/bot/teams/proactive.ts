@@ -20,7 +20,8 @@ import type { Logger } from '../../log.js';
 import { attachment } from './cards/parts.js';
 import { digestCard, nudgeCard } from './cards/digest.js';
 import { plainCard, type TeamsMessage } from './cards/reply.js';
-import { parseReference } from './conversation.js';
+import { botReference, parseReference, type StoredReference } from './conversation.js';
+import { AudienceChecker, type Audience, type ConversationFacts } from './audience.js';
 
 export interface SenderOptions {
   /** Tries per message, the first included. */
@@ -34,6 +35,11 @@ export interface SenderOptions {
 }
 
 const DEFAULTS = { maxAttempts: 4, maxWaitMs: 60_000, baseDelayMs: 1000 };
+
+const AUDIENCE_UNREACHABLE = 'Teams could not be asked who reads the conversation.';
+
+/** The delivery error of a digest not posted because outsiders could read the channel (not retried today). */
+export const SHARED_CHANNEL_SKIPPED = 'shared_channel';
 
 const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -61,11 +67,11 @@ export class ProactiveSender {
    * keep `maxWaitMs` short (Teams redelivers a message the bot has not answered within 15 s).
    */
   async send(
-    reference: string | Partial<ConversationReference>,
+    reference: string | StoredReference,
     activity: Partial<Activity>,
     opts: { maxAttempts?: number; maxWaitMs?: number } = {},
   ): Promise<{ id: string; attempts: number }> {
-    const ref = typeof reference === 'string' ? parseReference(reference) : reference;
+    const ref = botReference(typeof reference === 'string' ? parseReference(reference) : reference);
     const maxAttempts = opts.maxAttempts ?? this.opts.maxAttempts;
     const maxWaitMs = opts.maxWaitMs ?? this.opts.maxWaitMs;
     for (let attempt = 1; ; attempt++) {
@@ -88,6 +94,24 @@ export class ProactiveSender {
       this.log.info({ ...where, waitMs: wait }, error.code === 'rate_limited' ? 'teams throttled a message; waiting as asked' : 'teams delivery failed; retrying');
       await this.sleep(wait);
     }
+  }
+
+  /**
+   * Who can read a stored conversation (guests, other organisations), asked of Teams through a
+   * proactive turn's connector; `unknown` when Teams could not be reached.
+   */
+  async audience(reference: StoredReference, facts: ConversationFacts, checker: AudienceChecker): Promise<Audience> {
+    let audience: Audience | undefined;
+    try {
+      await this.adapter.continueConversationAsync(this.appId, botReference(reference), async (context) => {
+        const connector = context.turnState.get<ConnectorClient>(context.adapter.ConnectorClientKey);
+        withoutSdkRetries(connector, this.log);
+        audience = await checker.check(connector, facts);
+      });
+    } catch (err) {
+      this.log.warn({ err: err instanceof Error ? err.message : String(err), conversationId: facts.conversationId }, 'could not check who reads a teams conversation');
+    }
+    return audience ?? { kind: 'unknown', reason: AUDIENCE_UNREACHABLE };
   }
 
   private async once(reference: Partial<ConversationReference>, activity: Partial<Activity>): Promise<string> {
@@ -128,6 +152,7 @@ export class TeamsNotifier implements Notifier {
     private readonly crm: Crm,
     private readonly sender: ProactiveSender,
     private readonly log: Logger,
+    private readonly checker: AudienceChecker = new AudienceChecker(log),
   ) {}
 
   async send(destination: Destination, notification: Notification): Promise<SentMessage> {
@@ -142,6 +167,9 @@ export class TeamsNotifier implements Notifier {
     if (!conversation) {
       throw new DeliveryError('conversation_not_found', { retryable: false, message: 'no stored Teams conversation there (the app is not installed in it)' });
     }
+    if (conversation.kind === 'channel' || conversation.kind === 'groupChat') {
+      await this.mayPost(workspaceId, conversation.conversationId, conversation.kind, parseReference(conversation.reference));
+    }
     const msg = render(notification);
     try {
       const { id } = await this.sender.send(conversation.reference, { type: 'message', summary: msg.summary, attachments: [attachment(msg.card)] }, { maxAttempts: 1 });
@@ -153,6 +181,21 @@ export class TeamsNotifier implements Notifier {
       }
       throw err;
     }
+  }
+
+  /**
+   * A channel or group chat gets CRM content only when nobody from outside reads it, or the
+   * workspace allows shared channels: otherwise the delivery is skipped for today (a non-retryable
+   * error the runner records), with the reason logged.
+   */
+  private async mayPost(workspaceId: string, conversationId: string, kind: 'channel' | 'groupChat', reference: StoredReference): Promise<void> {
+    const ws = await this.crm.identity.getWorkspace(workspaceId);
+    if (ws.allowSharedChannels) return;
+    const facts: ConversationFacts = { conversationId, kind, tenantId: ws.externalId, ...reference.audience };
+    const audience = await this.sender.audience(reference, facts, this.checker);
+    if (audience.kind === 'own') return;
+    this.log.info({ conversationId, reason: audience.kind }, `teams delivery skipped: ${audience.reason}`);
+    throw new DeliveryError(SHARED_CHANNEL_SKIPPED, { retryable: false, message: audience.reason });
   }
 }
 

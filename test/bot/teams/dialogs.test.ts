@@ -68,9 +68,15 @@ describe('Log to CRM (message action)', () => {
     const again = await teams.post(submission);
     // And once more as a new submission of the same message (someone logs it again).
     const third = await teams.post({ ...submission, id: activityId() });
-    expect(first.body.task).toEqual({ type: 'message', value: 'Logged a note on D-1 Acme renewal.' });
-    expect(again.body.task).toEqual({ type: 'message', value: 'That message was already logged on D-1.' });
-    expect(third.body.task.value).toBe('That message was already logged on D-1.');
+    // A documented message-extension answer: another dialog (`task: continue`) with a card saying what happened.
+    const said = (body: any) => {
+      expect(Object.keys(body)).toEqual(['task']);
+      expect(body.task).toMatchObject({ type: 'continue', value: { title: 'Log to CRM', card: { contentType: 'application/vnd.microsoft.card.adaptive' } } });
+      return cardText(body.task.value.card.content);
+    };
+    expect(said(first.body)).toContain('Logged a note on D-1 Acme renewal.');
+    expect(said(again.body)).toContain('That message was already logged on D-1.');
+    expect(said(third.body)).toContain('That message was already logged on D-1.');
     const logged = await t.handle.db.activity.findMany({ where: { dealId } });
     expect(logged).toHaveLength(1);
     expect(logged[0]).toMatchObject({ source: 'teams', type: 'note', sourceUrl: LINK, body: 'Maria says yes to the 3-year term.\n— Maria Lopez' });

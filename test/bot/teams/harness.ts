@@ -72,8 +72,9 @@ export function channelToken(opts: TokenOptions = {}): string {
 }
 
 /**
- * Bot Framework's OpenID metadata and keys, and the AAD token endpoint the bot gets its outbound
- * token from (persisting: the SDK caches both, for hours).
+ * Bot Framework's OpenID metadata and keys, the AAD token endpoint the bot gets its outbound
+ * token from (persisting: the SDK caches both, for hours), and Teams' member info and roster reads
+ * (see `memberInfos`, `rosters`).
  */
 export function mockBotFramework(): void {
   const jwk = signingKey.publicKey.export({ format: 'jwk' });
@@ -88,6 +89,68 @@ export function mockBotFramework(): void {
     .post('/botframework.com/oauth2/v2.0/token')
     .query(true)
     .reply(200, { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: 'outbound-bot-token' });
+  mockConnectorReads();
+}
+
+/** A guest of the test tenant and a user of another organisation (their member info says so). */
+export const OUTSIDERS = {
+  guest: { id: '29:gina-guest-id', aadObjectId: 'aad-0000-gina', name: 'Gina Guest' },
+  partner: { id: '29:paul-partner-id', aadObjectId: 'aad-9999-paul', name: 'Paul Partner' },
+} as const;
+export const PARTNER_TENANT_ID = '0f8276ea-111b-46af-9512-79ce81d5dea1';
+
+/** What Teams' member info says about a user (`GET …/members/{id}`); `delayMs` answers late, `status` fails. */
+export interface MemberInfo {
+  userRole?: string;
+  tenantId?: string;
+  delayMs?: number;
+  status?: number;
+}
+
+/** Member info per Teams user id; anyone not listed is a `user` of the test tenant. Reset by mockBotFramework. */
+export const memberInfos = new Map<string, MemberInfo>();
+/** Roster per team or chat id (`GET …/pagedmembers`); a conversation not listed has Alice and Bob. Reset by mockBotFramework. */
+export const rosters = new Map<string, { members: MemberInfo[]; delayMs?: number; status?: number }>();
+/** How many times the bot asked for member info and rosters (what Teams was asked, not what the bot did). */
+export const connectorReads = { memberInfo: 0, roster: 0 };
+
+const ALL_PEOPLE: { id: string; aadObjectId: string; name: string }[] = [...Object.values(USERS), ...Object.values(OUTSIDERS)];
+
+type Later = (err: Error | null, result: nock.ReplyFnResult) => void;
+const later = (delayMs: number | undefined, done: Later, result: nock.ReplyFnResult) =>
+  delayMs ? setTimeout(() => done(null, result), delayMs) : done(null, result);
+
+/** Teams' member info and roster reads, answered from `memberInfos` and `rosters`. */
+function mockConnectorReads(): void {
+  memberInfos.clear();
+  rosters.clear();
+  connectorReads.memberInfo = 0;
+  connectorReads.roster = 0;
+  nock(CONNECTOR)
+    .persist()
+    .get(/^\/teams\/v3\/conversations\/[^/]+\/members\/[^/?]+$/)
+    .reply(function (uri, _body, done: Later) {
+      connectorReads.memberInfo++;
+      const userId = decodeURIComponent(uri.split('/members/')[1]!);
+      const info = memberInfos.get(userId) ?? {};
+      const who = ALL_PEOPLE.find((p) => p.id === userId);
+      if (info.status && info.status >= 400) return later(info.delayMs, done, [info.status, { error: { code: 'NotFound', message: 'test' } }]);
+      later(info.delayMs, done, [
+        200,
+        { id: userId, name: who?.name ?? 'Someone', aadObjectId: who?.aadObjectId, tenantId: info.tenantId ?? TENANT_ID, userRole: info.userRole ?? 'user' },
+      ]);
+    })
+    .get(/^\/teams\/v3\/conversations\/[^/]+\/pagedmembers(\?.*)?$/)
+    .reply(function (uri, _body, done: Later) {
+      connectorReads.roster++;
+      const id = decodeURIComponent(uri.split('/conversations/')[1]!.split('/pagedmembers')[0]!);
+      const roster = rosters.get(id);
+      if (roster?.status && roster.status >= 400) return later(roster.delayMs, done, [roster.status, { error: { code: 'ServiceError', message: 'test' } }]);
+      const members = roster
+        ? roster.members.map((m, i) => ({ id: `29:member-${i}`, name: `Member ${i}`, tenantId: m.tenantId ?? TENANT_ID, userRole: m.userRole ?? 'user' }))
+        : Object.values(USERS).map((u) => ({ ...u, tenantId: TENANT_ID, userRole: 'user' }));
+      later(roster?.delayMs, done, [200, { members }]);
+    });
 }
 
 /** What the bot sent to the Teams connector. */
@@ -125,14 +188,20 @@ let seq = 0;
 export const activityId = () => `1${Date.now()}${(seq++).toString().padStart(4, '0')}`;
 
 export interface ActivityOptions {
-  from?: TestUser;
+  from?: TestUser | (typeof OUTSIDERS)[keyof typeof OUTSIDERS];
   conversation?: TestConversation;
   id?: string;
   localTimezone?: string;
   teamName?: string;
+  /** `channelData.channel.type` of a channel (`standard`, `private`, `shared`). */
+  channelType?: string;
+  /** More `channelData` fields (e.g. `membershipSource`). */
+  channelData?: Record<string, unknown>;
 }
 
 /** The envelope every activity from Teams carries. */
+export const TEAM_ID = '19:team-general@thread.tacv2';
+
 export function activity(type: string, fields: Record<string, unknown>, opts: ActivityOptions = {}): Record<string, unknown> {
   const from = opts.from ?? USERS.alice;
   const conversation = opts.conversation ?? CONVERSATIONS.alicePersonal;
@@ -150,9 +219,10 @@ export function activity(type: string, fields: Record<string, unknown>, opts: Ac
     channelData: {
       tenant: { id: TENANT_ID },
       ...(conversation.conversationType === 'channel' && {
-        team: { id: '19:team-general@thread.tacv2', name: opts.teamName ?? 'Sales Team' },
-        channel: { id: conversation.id },
+        team: { id: TEAM_ID, name: opts.teamName ?? 'Sales Team' },
+        channel: { id: conversation.id, ...(opts.channelType && { type: opts.channelType }) },
       }),
+      ...opts.channelData,
     },
     ...fields,
   };

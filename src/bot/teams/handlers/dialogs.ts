@@ -16,7 +16,7 @@ import { createDealDialog, DEAL_CHOICES, editDealDialog, logMessageDialog, type 
 import { replyCard } from '../cards/reply.js';
 import { truncate } from '../cards/text.js';
 import { DIALOGS } from '../ids.js';
-import { asActivity, PREFIX, replyOptions, STALE_BUTTON, type TeamsDeps } from './context.js';
+import { asActivity, audienceFor, PREFIX, replyOptions, sendReply, STALE_BUTTON, type TeamsDeps } from './context.js';
 
 /** What a submitted dialog leads to: the form again (with what went wrong), or closed with a line to show. */
 export type DialogOutcome = { kind: 'again'; dialog: DialogInfo } | { kind: 'done'; message?: string };
@@ -115,7 +115,8 @@ export async function submitDialog(deps: TeamsDeps, context: TurnContext, actor:
           ...(context.activity.id && { idempotencyKey: `teams:${context.activity.id}` }),
         });
         const reply = { kind: 'deal' as const, deal, headline: created ? `Created ${deal.ref}.` : `${deal.ref} was already created.` };
-        await context.sendActivity(asActivity(replyCard(reply, await replyOptions(deps, actor))));
+        // Into the conversation, or the person's own chat where outsiders read it.
+        await sendReply(deps, context, actor, reply);
         return { kind: 'done' };
       }
       case DIALOGS.editDeal: {
@@ -128,10 +129,14 @@ export async function submitDialog(deps: TeamsDeps, context: TurnContext, actor:
           companyName: form.company ?? null,
           closeDate: form.closeDate ?? null,
         });
-        const msg = asActivity(replyCard({ kind: 'deal', deal, headline: `${deal.ref} updated.` }, await replyOptions(deps, actor)));
-        // Opened from a deal card: that card shows the new facts; otherwise a new message does.
-        if (context.activity.replyToId) await context.updateActivity({ ...msg, id: context.activity.replyToId });
-        else await context.sendActivity(msg);
+        const reply = { kind: 'deal' as const, deal, headline: `${deal.ref} updated.` };
+        // Opened from a deal card: that card shows the new facts (unless outsiders read the
+        // conversation: then the person's own chat does); otherwise a new message does.
+        if (context.activity.replyToId && (await audienceFor(deps, context, actor)).kind === 'own') {
+          await context.updateActivity({ ...asActivity(replyCard(reply, await replyOptions(deps, actor))), id: context.activity.replyToId });
+        } else {
+          await sendReply(deps, context, actor, reply);
+        }
         return { kind: 'done' };
       }
       case DIALOGS.logMessage: {

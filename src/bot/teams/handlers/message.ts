@@ -5,11 +5,19 @@
  */
 import type { Activity, TurnContext } from 'botbuilder';
 import type { Actor } from '../../../domain/index.js';
-import { executeCommand } from '../../commands/execute.js';
+import { executeCommand, parseContext } from '../../commands/execute.js';
+import { parseCommand } from '../../commands/parse.js';
+import { errorCard } from '../cards/reply.js';
 import { rememberConversation } from '../conversation.js';
 import { handleFor } from '../identity.js';
 import { isCardActionData, runSubmittedAction } from './card-actions.js';
-import { commandContext, sendReply, type TeamsDeps } from './context.js';
+import { asActivity, commandContext, PREFIX, sendReply, type TeamsDeps } from './context.js';
+
+/** `deal digest here` / `off` in a personal chat: digests post to channels only. */
+export const DIGEST_NEEDS_CHANNEL = {
+  message: 'Digests are for channels, so this chat with me can’t get one, and nothing was subscribed.',
+  hint: `Type \`@CRM ${PREFIX} digest here\` in the channel that should get it; \`${PREFIX} digest preview\` shows one here.`,
+} as const;
 
 export async function onMessage(deps: TeamsDeps, context: TurnContext, actor: Actor): Promise<void> {
   const { activity } = context;
@@ -20,8 +28,20 @@ export async function onMessage(deps: TeamsDeps, context: TurnContext, actor: Ac
   }
   const text = commandText(activity);
   if (text === undefined) return;
+  if (await isChannelOnlyDigestCommand(deps, actor, activity, text)) {
+    await context.sendActivity(asActivity(errorCard(DIGEST_NEEDS_CHANNEL.message, DIGEST_NEEDS_CHANNEL.hint)));
+    return;
+  }
   const reply = await executeCommand(commandContext(deps, actor, context), text || 'help');
   await sendReply(deps, context, actor, reply);
+}
+
+/** `digest here` or `digest off` typed in a personal chat (parsed by the shared grammar). */
+async function isChannelOnlyDigestCommand(deps: TeamsDeps, actor: Actor, activity: Partial<Activity>, text: string): Promise<boolean> {
+  if ((activity.conversation?.conversationType ?? 'personal') !== 'personal') return false;
+  if (!/^(\/?deal\s+)?digest\b/i.test(text)) return false;
+  const parsed = parseCommand(text, await parseContext({ crm: deps.crm, actor }));
+  return parsed.ok && parsed.intent.kind === 'digest' && (parsed.intent.action === 'here' || parsed.intent.action === 'off');
 }
 
 interface MentionEntity {
