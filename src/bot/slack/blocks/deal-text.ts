@@ -21,10 +21,13 @@ export function dateFormatter(clock: Clock): (date: string) => string {
 
 const SLACK_USER_ID = /^[UW][A-Z0-9]+$/;
 
+/** How much of a person's name a line shows (names may be 200 characters), ending with `…` when cut. */
+export const PERSON_NAME_MAX = 60;
+
 /** A Slack mention when the owner's id is a Slack user id (the name shows for everyone), else the name. */
 export function personText(person: PersonView | null): string {
   if (!person) return 'no owner';
-  return SLACK_USER_ID.test(person.externalId) ? `<@${person.externalId}>` : escapeMrkdwn(person.displayName);
+  return SLACK_USER_ID.test(person.externalId) ? `<@${person.externalId}>` : escapeMrkdwn(truncate(person.displayName, PERSON_NAME_MAX));
 }
 
 /** `Call Ana (:red_circle: overdue since Fri, Nov 27)`; the action text is truncated to `max`. */

@@ -20,7 +20,7 @@ import { formatCount, formatDateOnly, formatDaysAgo, formatTotals, plural, plura
 import { ACTIONS, DELIVERED_BLOCK_PREFIX, SNOOZE_DAYS } from '../ids.js';
 import { dateFormatter, dealTitleLine, nextActionText, personText, stageText, type Clock } from './deal-text.js';
 import { escapeControl, escapeMrkdwn, SLACK_LIMITS, truncate, truncateMrkdwn } from './escape.js';
-import { button, context, divider, header, section } from './parts.js';
+import { button, capBlocks, context, divider, header, linesSection, section } from './parts.js';
 import type { SlackMessage } from './reply.js';
 
 /** The channel digest; a day with nothing to report is one line. */
@@ -56,11 +56,11 @@ export function digestMessage(d: DigestView): SlackMessage {
   // Next actions due today or overdue.
   const dueLines = d.due.items.map((deal) => `• ${dealTitleLine(deal, 80)} — ${deal.nextAction ? nextActionText(deal.nextAction, date, 120) : ''} · ${personText(deal.owner)}`);
   blocks.push(
-    section(
-      `:alarm_clock: *Next actions due today or overdue* (${formatCount(d.due)})\n${dueLines.length ? dueLines.join('\n') : '_None._'}${
-        d.due.total > d.due.items.length ? `\n${more(d.due, d.due.items.length, 'next action')}` : ''
-      }`,
-    ),
+    linesSection(`:alarm_clock: *Next actions due today or overdue* (${formatCount(d.due)})`, dueLines, {
+      hidden: Math.max(0, d.due.total - d.due.items.length),
+      more: (n) => moreText(n, d.due.totalCapped, 'next action'),
+      empty: '_None._',
+    }),
   );
 
   // Moved, won, lost since the last digest.
@@ -70,13 +70,13 @@ export function digestMessage(d: DigestView): SlackMessage {
     ...c.lost.map((x) => `:x: Lost: ${changeText(x)}${x.deal.lostReason ? ` (${escapeMrkdwn(truncate(x.deal.lostReason, 80))})` : ''}`),
     ...c.moved.map((x) => `:arrow_right: Moved: ${changeText(x)}: ${escapeMrkdwn(x.from ?? '—')} → ${escapeMrkdwn(x.to)}`),
   ];
-  const shown = c.won.length + c.lost.length + c.moved.length;
+  const listed = c.won.length + c.lost.length + c.moved.length;
   blocks.push(
-    section(
-      `:bar_chart: *Since ${since}* (${plural(c.total, 'change')})\n${changeLines.length ? changeLines.join('\n') : '_Nothing moved, won or lost._'}${
-        c.total > shown ? `\n${more({ total: c.total, totalCapped: false }, shown, 'change')}` : ''
-      }`,
-    ),
+    linesSection(`:bar_chart: *Since ${since}* (${plural(c.total, 'change')})`, changeLines, {
+      hidden: Math.max(0, c.total - listed),
+      more: (n) => moreText(n, false, 'change'),
+      empty: '_Nothing moved, won or lost._',
+    }),
   );
 
   // Pipeline per stage, weighted forecast.
@@ -153,8 +153,8 @@ export function digestSettingsBlocks(s: DigestSettingsView, clock: Clock, opts: 
     ),
   );
   if (s.others.length) {
-    const lines = s.others.slice(0, 20).map((o) => `• ${channelText(o.conversationId)}: ${subscriptionText(o, date)}`);
-    blocks.push(section(`*Other channels with a digest*\n${lines.join('\n')}`));
+    const lines = s.others.map((o) => `• ${channelText(o.conversationId)}: ${subscriptionText(o, date)}`);
+    blocks.push(linesSection('*Other channels with a digest*', lines, { more: (n) => `…and ${plural(n, 'more channel')}.` }));
   }
   if (opts.hint) blocks.push(context(escapeControl(opts.hint)));
   return message(escapeMrkdwn(opts.headline ?? 'Digest settings'), blocks);
@@ -205,10 +205,15 @@ const SLACK_CONVERSATION = /^[CGD][A-Z0-9]+$/;
 const channelText = (id: string) => (SLACK_CONVERSATION.test(id) ? `<#${id}>` : escapeMrkdwn(id));
 
 function more(of: { total: number; totalCapped: boolean }, shown: number, what: string, where = '`/deal report`'): string {
-  const one = of.total - shown === 1 && !of.totalCapped;
-  return escapeControl(`…and ${formatCount(of, shown)} more ${one ? what : `${what}s`}: ${where}`);
+  return moreText(of.total - shown, of.totalCapped, what, where);
+}
+
+/** `…and 12 more stale deals: /deal report`; `capped`: the count stopped at the domain's cap (`990+`). */
+function moreText(n: number, capped: boolean, what: string, where = '`/deal report`'): string {
+  const one = n === 1 && !capped;
+  return escapeControl(`…and ${n.toLocaleString('en-US')}${capped ? '+' : ''} more ${one ? what : `${what}s`}: ${where}`);
 }
 
 function message(text: string, blocks: KnownBlock[]): SlackMessage {
-  return { text: truncateMrkdwn(text, SLACK_LIMITS.fallbackText), blocks: blocks.slice(0, SLACK_LIMITS.messageBlocks) };
+  return { text: truncateMrkdwn(text, SLACK_LIMITS.fallbackText), blocks: capBlocks(blocks, SLACK_LIMITS.messageBlocks) };
 }

@@ -15,7 +15,7 @@ import { encodeListCursor, pageWindow, type ListSource } from './cursor.js';
 import { dealCardBlocks } from './deal-card.js';
 import { dateFormatter, dealRowBlock, lastActivityText, type Clock } from './deal-text.js';
 import { escapeControl, escapeMrkdwn, SLACK_LIMITS, splitMrkdwn, truncateMrkdwn } from './escape.js';
-import { actions, button, context, divider, section } from './parts.js';
+import { actions, button, capBlocks, context, divider, section } from './parts.js';
 import { pipelineSummaryBlocks, queueSection } from './summary.js';
 import { formatCount } from '../../format.js';
 
@@ -44,8 +44,8 @@ export function replyBlocks(reply: Reply, opts: ReplyOptions): SlackMessage {
   switch (reply.kind) {
     case 'help': {
       const text = escapeControl(reply.text);
-      const chunks = splitMrkdwn(text, SLACK_LIMITS.sectionText).slice(0, SLACK_LIMITS.messageBlocks);
-      return message(text.split('\n')[0] ?? 'Help', chunks.map((c) => section(c)));
+      const chunks = splitMrkdwn(text, SLACK_LIMITS.sectionText);
+      return message(text.split('\n')[0] ?? 'Help', capBlocks(chunks.map((c) => section(c)), SLACK_LIMITS.messageBlocks));
     }
     case 'error': {
       const blocks: KnownBlock[] = [section(`:warning: ${escapeMrkdwn(reply.message)}`)];
@@ -79,7 +79,7 @@ export function replyBlocks(reply: Reply, opts: ReplyOptions): SlackMessage {
     case 'digest_preview': {
       const preview = digestMessage(reply.digest);
       const note = context('Preview, only you can see it: the digest this channel would get now.');
-      return { text: `Preview: ${preview.text}`, blocks: [note, ...preview.blocks].slice(0, SLACK_LIMITS.messageBlocks) };
+      return { text: `Preview: ${preview.text}`, blocks: capBlocks([note, ...preview.blocks], SLACK_LIMITS.messageBlocks) };
     }
     case 'nudges':
       return nudgeSettingsBlocks(reply.settings, { headline: reply.headline });
