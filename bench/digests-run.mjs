@@ -16,8 +16,10 @@ async function slackStub() {
   const server = http.createServer((req, res) => {
     req.resume();
     req.on('end', () => {
-      posts++;
       res.setHeader('content-type', 'application/json');
+      // Digests first ask whether the channel is shared with another organisation.
+      if (req.url?.endsWith('/conversations.info')) return res.end('{"ok":true,"channel":{"is_ext_shared":false}}');
+      posts++;
       res.end(`{"ok":true,"channel":"C","ts":"1790000000.${String(posts).padStart(6, '0')}"}`);
     });
   });

@@ -46,6 +46,11 @@ let tsSeq = 0;
 export function recordPosts(answer?: (n: number, body: Record<string, unknown>) => { status: number; body: unknown; headers?: Record<string, string> } | undefined) {
   const posts: PostedMessage[] = [];
   let calls = 0;
+  // Digests check that a channel is not shared with another organisation before posting.
+  nock('https://slack.com')
+    .persist()
+    .post('/api/conversations.info')
+    .reply(200, (_uri, raw) => ({ ok: true, channel: { id: parseApiBody(raw).channel, is_ext_shared: false } }));
   nock('https://slack.com')
     .persist()
     .post('/api/chat.postMessage')

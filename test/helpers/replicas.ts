@@ -31,6 +31,8 @@ export async function slackStub(delayMs = 0): Promise<{ url: string; posts: Stub
           const ts = `1790000000.${String(++seq).padStart(6, '0')}`;
           posts.push({ channel: body.channel, key: body.metadata?.event_payload?.key ?? '', ts });
           res.end(JSON.stringify({ ok: true, channel: body.channel, ts }));
+        } else if (req.url?.endsWith('/conversations.info')) {
+          res.end(JSON.stringify({ ok: true, channel: { id: (parseApiBody(raw) as { channel: string }).channel, is_ext_shared: false } }));
         } else {
           res.end(JSON.stringify({ ok: false, error: 'unknown_method' }));
         }

@@ -113,10 +113,20 @@ export async function startSlack(crm: Crm, envOverrides: Record<string, string> 
   };
 }
 
-/** Answers auth.test (Bolt checks its token once) and users.info for any user. */
+/** Channels whose id starts with this are shared with another organisation (Slack Connect) in tests. */
+export const SHARED_CHANNEL_PREFIX = 'C0SHARED';
+
+/**
+ * Answers auth.test (Bolt checks its token once), users.info for any user, and conversations.info
+ * (a channel is shared with another organisation when its id starts with SHARED_CHANNEL_PREFIX).
+ */
 export function mockSlackBasics(opts: { teamId?: string; persist?: boolean } = {}) {
   const scope = nock('https://slack.com').persist(opts.persist ?? true);
   scope.post('/api/auth.test').reply(200, { ok: true, user_id: 'U0BOT', bot_id: 'B0BOT', team_id: opts.teamId ?? 'T0ACME' });
+  scope.post('/api/conversations.info').reply(200, (_uri, body) => {
+    const channel = String(parseApiBody(body).channel ?? '');
+    return { ok: true, channel: { id: channel, is_ext_shared: channel.startsWith(SHARED_CHANNEL_PREFIX) } };
+  });
   scope.post('/api/users.info').reply(200, (_uri, body) => {
     const user = new URLSearchParams(String(body)).get('user') ?? 'U0NOBODY';
     const name = user.replace(/^U0/, '').toLowerCase();

@@ -10,6 +10,11 @@
  * history scope (`channels:history`, `groups:history` for private channels); without one, or for
  * a DM addressed by user id, it answers "cannot tell" and the runner posts again.
  *
+ * A digest goes only to a channel that is not shared with another organisation (Slack Connect),
+ * unless the workspace allows it (`/deal settings shared-channels on`): the channel is checked with
+ * `conversations.info` first, and a shared one fails the delivery for good with `shared_channel`
+ * (`shared_channel_unknown`, retried, when Slack cannot say). Nudges are DMs and need no check.
+ *
  * Tokens: the bot token (single workspace or Socket Mode), or per workspace the bot token of
  * its OAuth installation (stored sealed; see installation-store.ts).
  */
@@ -20,6 +25,8 @@ import type { Logger } from '../../log.js';
 import { digestMessage, nudgeMessage } from './blocks/digest.js';
 import { DELIVERY_METADATA_EVENT } from './ids.js';
 import { installKeyOf } from './installation-store.js';
+import { SlackChannels } from './channels.js';
+import { silentLogger } from '../../log.js';
 
 type WebClient = InstanceType<typeof webApi.WebClient>;
 
@@ -40,12 +47,16 @@ const TRANSIENT = new Set(['internal_error', 'fatal_error', 'service_unavailable
 export class SlackNotifier implements Notifier {
   private readonly clients = new Map<string, WebClient>();
   private readonly tokens = new Map<string, Promise<string>>();
+  private readonly channels: SlackChannels;
 
-  constructor(private readonly opts: SlackNotifierOptions) {}
+  constructor(private readonly opts: SlackNotifierOptions) {
+    this.channels = new SlackChannels(opts.crm, opts.log ?? silentLogger);
+  }
 
   async send(dest: Destination, notification: Notification): Promise<SentMessage> {
     if (dest.platform !== 'slack') throw new DeliveryError('wrong_platform', { retryable: false });
     const client = await this.clientFor(dest.workspaceId);
+    if (notification.type === 'digest') await this.mayPostTo(client, dest);
     const message = notification.type === 'digest' ? digestMessage(notification.digest) : nudgeMessage(notification.nudge);
     try {
       const res = await client.chat.postMessage({
@@ -82,6 +93,20 @@ export class SlackNotifier implements Notifier {
       this.opts.log?.debug({ err }, 'conversations.history unavailable for a delivery check');
       return undefined;
     }
+  }
+
+  /** A digest is for everyone in the channel: not in one shared with another organisation, unless allowed. */
+  private async mayPostTo(client: WebClient, dest: Destination): Promise<void> {
+    const ws = await this.opts.crm.identity.getWorkspace(dest.workspaceId);
+    if (ws.allowSharedChannels) return;
+    const shared = await this.channels.isExternallyShared(client, ws.externalId, dest.conversationId);
+    if (shared === true) {
+      throw new DeliveryError('shared_channel', {
+        retryable: false,
+        message: 'the channel is shared with another organisation (`/deal settings shared-channels on` allows digests there)',
+      });
+    }
+    if (shared === undefined) throw new DeliveryError('shared_channel_unknown', { retryable: true, message: 'conversations.info failed' });
   }
 
   private async clientFor(workspaceId: string): Promise<WebClient> {

@@ -68,6 +68,11 @@ export class IdentityService {
     }
   }
 
+  /** The workspace for a platform id, if it exists (no write). */
+  async findWorkspace(platform: string, externalId: string): Promise<Workspace | null> {
+    return this.deps.db.workspace.findUnique({ where: { platform_externalId: { platform, externalId } } });
+  }
+
   async getWorkspace(workspaceId: string): Promise<Workspace> {
     const ws = await this.deps.db.workspace.findUnique({ where: { id: workspaceId } });
     if (!ws) throw new DomainError(DomainErrorCode.NotFound, 'That workspace does not exist.');

@@ -6,6 +6,7 @@ import type { InstallationService } from '../../../domain/identity/installation.
 import { isDomainError } from '../../../domain/errors.js';
 import type { Logger } from '../../../log.js';
 import { errorReply } from '../../messages.js';
+import type { SlackChannels } from '../channels.js';
 import type { SlackIdentity } from '../identity.js';
 import { BLOCKS } from '../ids.js';
 import type { HomePublisher } from './events/home.js';
@@ -16,6 +17,8 @@ export interface SlackDeps {
   identity: SlackIdentity;
   installations?: InstallationService;
   home: HomePublisher;
+  /** Whether a channel may get CRM content everyone there can read (Slack Connect). */
+  channels: SlackChannels;
 }
 
 /** The parts of any Slack payload that say who is acting, where. */
@@ -26,7 +29,9 @@ interface AnyBody {
   user_name?: string;
   team?: { id?: string; domain?: string } | null;
   user?: { id?: string; username?: string; name?: string; team_id?: string };
-  event?: { user?: string };
+  /** A view submission's: the submitter's own team. */
+  user_team?: string;
+  event?: { user?: string; user_team?: string };
 }
 
 export function idsOf(body: unknown, context?: { teamId?: string; userId?: string }) {
@@ -34,9 +39,11 @@ export function idsOf(body: unknown, context?: { teamId?: string; userId?: strin
   const teamId = context?.teamId ?? b.team_id ?? b.team?.id ?? b.user?.team_id;
   const userId = b.user_id ?? b.user?.id ?? b.event?.user ?? context?.userId;
   if (!teamId || !userId) throw new Error('a Slack payload without a team or user');
+  const userTeamId = b.user?.team_id ?? b.user_team ?? b.event?.user_team;
   return {
     teamId,
     userId,
+    ...(userTeamId && { userTeamId }),
     userName: b.user_name ?? b.user?.username ?? b.user?.name,
     teamName: b.team_domain ?? b.team?.domain ?? undefined,
   };
@@ -59,6 +66,14 @@ export async function actorOf(
   context?: { teamId?: string; userId?: string },
 ): Promise<Actor> {
   return deps.identity.actor(idsOf(body, context), client);
+}
+
+/**
+ * The acting member from what is already known, with no Web API call (for work before `ack`):
+ * undefined when only users.info can say who this is. Throws the refusal for outsiders and guests.
+ */
+export async function knownActorOf(deps: SlackDeps, body: unknown, context?: { teamId?: string; userId?: string }): Promise<Actor | undefined> {
+  return deps.identity.knownActor(idsOf(body, context));
 }
 
 /** Maps a domain field name to the modal block that shows its error. */

@@ -3,6 +3,7 @@ import type { App } from '@slack/bolt';
 import type { Crm } from '../../../domain/index.js';
 import type { InstallationService } from '../../../domain/identity/installation.service.js';
 import type { Logger } from '../../../log.js';
+import { SlackChannels } from '../channels.js';
 import type { SlackIdentity } from '../identity.js';
 import { registerDealButtons } from './actions/deal-buttons.js';
 import { registerDigestButtons } from './actions/digest-buttons.js';
@@ -18,7 +19,7 @@ export function registerListeners(
   app: App,
   base: { crm: Crm; log: Logger; identity: SlackIdentity; installations?: InstallationService },
 ): SlackDeps {
-  const deps: SlackDeps = { ...base, home: new HomePublisher(base.crm, base.log) };
+  const deps: SlackDeps = { ...base, home: new HomePublisher(base.crm, base.log), channels: new SlackChannels(base.crm, base.log) };
   registerDealCommand(app, deps);
   registerDealButtons(app, deps);
   registerDigestButtons(app, deps);

@@ -8,6 +8,12 @@ import { replyBlocks } from '../../blocks/reply.js';
 import { createDealModal } from '../../blocks/modals.js';
 import { actorOf, errorText, replyOptions, writeMeta, type SlackDeps } from '../context.js';
 
+/** Slack says so in the payload when the command was typed in a Slack Connect channel. */
+function sharedHint(command: object): true | undefined {
+  const v = (command as { is_ext_shared_channel?: unknown }).is_ext_shared_channel;
+  return v === true || v === 'true' ? true : undefined;
+}
+
 export function registerDealCommand(app: App, deps: SlackDeps): void {
   app.command('/deal', async ({ ack, command, respond, client, context }) => {
     await ack();
@@ -35,6 +41,8 @@ export function registerDealCommand(app: App, deps: SlackDeps): void {
           log: deps.log,
           deliveryId: `${command.team_id}:${command.trigger_id}`,
           channelId: command.channel_id,
+          // A digest is for everyone in the channel: not in one shared with another organisation.
+          channelGuard: () => deps.channels.guard(client, actor.workspaceId, command.channel_id, sharedHint(command)),
         },
         text,
       );

@@ -1,17 +1,33 @@
 /**
  * Message shortcuts. "Log to CRM" opens the log-activity modal prefilled with the message; the
  * activity keeps the message's permalink. "Create deal from message" opens the create-deal modal;
- * the message becomes the new deal's first note. The trigger id is used at once, before any
- * other call.
+ * the message becomes the new deal's first note.
+ *
+ * Both acknowledge first, then make sure the person is one of the workspace's own members (for
+ * someone never seen that takes users.info) before opening a modal: someone from another
+ * organisation in a shared channel gets a refusal through the response URL, and no modal.
  */
-import type { App, MessageShortcut } from '@slack/bolt';
+import type { App, MessageShortcut, RespondFn } from '@slack/bolt';
 import { createDealModal, logActivityModal } from '../../blocks/modals.js';
 import { SHORTCUTS } from '../../ids.js';
-import { actorOf, writeMeta, type SlackDeps } from '../context.js';
+import { actorOf, errorText, writeMeta, type SlackDeps } from '../context.js';
 
 export function registerShortcuts(app: App, deps: SlackDeps): void {
-  app.shortcut<MessageShortcut>(SHORTCUTS.logToCrm, async ({ ack, shortcut, client, context }) => {
+  /** Says why nothing opened, privately to the person, where the shortcut was used. */
+  const refuse = async (respond: RespondFn, err: unknown) => {
+    await respond({ response_type: 'ephemeral', text: errorText(err, deps.log) }).catch((e: unknown) =>
+      deps.log.warn({ err: e }, 'could not answer a message shortcut'),
+    );
+  };
+
+  app.shortcut<MessageShortcut>(SHORTCUTS.logToCrm, async ({ ack, shortcut, client, context, respond }) => {
     await ack();
+    try {
+      await actorOf(deps, shortcut, client, context);
+    } catch (err) {
+      await refuse(respond, err);
+      return;
+    }
     const text = shortcut.message.text ?? '';
     const author = shortcut.message.user;
     await client.views.open({
@@ -26,13 +42,17 @@ export function registerShortcuts(app: App, deps: SlackDeps): void {
         }),
       }),
     });
-    // The person exists in the CRM from their first shortcut on.
-    await actorOf(deps, shortcut, client, context);
   });
 
-  app.shortcut<MessageShortcut>(SHORTCUTS.createDealFromMessage, async ({ ack, shortcut, client, context }) => {
+  app.shortcut<MessageShortcut>(SHORTCUTS.createDealFromMessage, async ({ ack, shortcut, client, context, respond }) => {
     await ack();
-    const actor = await actorOf(deps, shortcut, client, context);
+    let actor;
+    try {
+      actor = await actorOf(deps, shortcut, client, context);
+    } catch (err) {
+      await refuse(respond, err);
+      return;
+    }
     const { stages } = await deps.crm.pipelines.defaultPipeline(actor.workspaceId);
     const text = shortcut.message.text ?? '';
     await client.views.open({

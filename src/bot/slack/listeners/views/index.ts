@@ -1,52 +1,138 @@
 /**
- * Modal submissions. Input is checked before `ack`, so a mistake comes back inline on its field
- * (`response_action: errors`) and nothing is written; a submission Slack delivers again (same view
- * id) or a message logged twice on the same deal is stored once.
+ * Modal submissions. Slack waits 3 seconds for the acknowledgement, and nothing before it may call
+ * Slack's Web API (which can itself take seconds):
+ * - when everything a submission needs is already known (the person, the owner they picked), its
+ *   input is checked and written before `ack`, so a mistake comes back inline on its field
+ *   (`response_action: errors`) and nothing is written;
+ * - when it needs Slack (a person never seen, a new owner, a message's permalink), checks that
+ *   need no lookup still answer inline; then the modal closes at once and the answer follows by
+ *   the response URL or a DM.
+ * A submission Slack delivers again (same view id) or a message logged twice on the same deal is
+ * stored once.
  */
 import type { AllMiddlewareArgs, App, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Actor } from '../../../../domain/index.js';
 import type { DealView } from '../../../../domain/deals/deal.view.js';
+import { titleSchema } from '../../../../domain/deals/deal.schema.js';
 import { readAmount } from '../../../commands/amount.js';
+import { noticeModal } from '../../blocks/notice.js';
 import { replyBlocks } from '../../blocks/reply.js';
 import { BLOCKS, VIEWS } from '../../ids.js';
-import { actorOf, errorText, fieldErrors, readMeta, replyOptions, type ModalMeta, type SlackDeps } from '../context.js';
+import { actorOf, errorText, fieldErrors, knownActorOf, readMeta, replyOptions, type ModalMeta, type SlackDeps } from '../context.js';
 import { blocksOf, date, selected, text, user } from './read.js';
 
 type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 type Errors = Record<string, string>;
 
+/** Thrown by a lookup that would need Slack's Web API while the request is not yet acknowledged. */
+class NeedsSlack extends Error {}
+
+/**
+ * What a submission may need from Slack. Before `ack` they answer from the database or throw
+ * NeedsSlack (then the submission runs again after `ack`, with Slack); throw before writing.
+ */
+interface Lookups {
+  /** The member id of a person picked in a users select. */
+  member(actor: Actor, slackUserId: string): Promise<string>;
+  /** A message's permalink (for "Log to CRM" and "Create deal from message"). */
+  permalink(meta: ModalMeta): Promise<string | undefined>;
+}
+
+const AMOUNT_HINT = 'Write an amount such as 25k, $1.2M or 25,000 EUR.';
+
 export function registerViews(app: App, deps: SlackDeps): void {
+  const beforeAck: Lookups = {
+    member: async (actor, userId) => {
+      const id = await deps.identity.memberFor(actor, userId);
+      if (!id) throw new NeedsSlack();
+      return id;
+    },
+    permalink: async (meta) => {
+      if (meta.permalink || !meta.channelId || !meta.messageTs) return meta.permalink;
+      throw new NeedsSlack();
+    },
+  };
+  const afterAck = (client: WebClient): Lookups => ({
+    member: async (actor, userId) => (await deps.identity.memberFor(actor, userId, client))!,
+    permalink: (meta) => permalink(client, meta, deps),
+  });
+
   /**
-   * Runs a submission: `work` returns field errors (answered inline, nothing written) or does the
-   * write and returns what to tell the person afterwards.
+   * Runs a submission. `check` reads the form alone (no database, no Slack) and returns field
+   * errors; `work` returns field errors (nothing written) or does the write and returns what to
+   * tell the person afterwards.
    */
-  const submit = (callbackId: string, work: (a: ViewArgs, actor: Actor, meta: ModalMeta) => Promise<Errors | (() => Promise<void>)>) =>
+  const submit = (
+    callbackId: string,
+    work: (a: ViewArgs, actor: Actor, meta: ModalMeta, lookups: Lookups) => Promise<Errors | (() => Promise<void>)>,
+    check: (a: ViewArgs) => Errors | undefined = () => undefined,
+  ) =>
     app.view<ViewSubmitAction>(callbackId, async (args) => {
       const a = args as ViewArgs;
-      let after: (() => Promise<void>) | undefined;
-      try {
-        const actor = await actorOf(deps, a.body, a.client, a.context);
-        const result = await work(a, actor, readMeta(a.view.private_metadata));
-        if (typeof result !== 'function') {
-          await a.ack({ response_action: 'errors', errors: result });
-          return;
-        }
-        after = result;
-      } catch (err) {
-        const errors = fieldErrors(err, blocksOf(a.view));
-        if (errors) {
-          await a.ack({ response_action: 'errors', errors });
-          return;
-        }
-        // Not about one field: close the modal and say what happened in a message.
-        await a.ack();
-        await dm(a.client, a.body.user.id, errorText(err, deps.log), deps);
+      const meta = readMeta(a.view.private_metadata);
+      const checked = check(a);
+      if (checked) {
+        await a.ack({ response_action: 'errors', errors: checked });
         return;
       }
+      let actor: Actor | undefined;
+      try {
+        actor = await knownActorOf(deps, a.body, a.context);
+        if (actor) {
+          const result = await work(a, actor, meta, beforeAck);
+          if (typeof result !== 'function') {
+            await a.ack({ response_action: 'errors', errors: result });
+            return;
+          }
+          await a.ack();
+          await result().catch((err: unknown) => deps.log.warn({ err }, 'could not confirm a modal submission'));
+          return;
+        }
+      } catch (err) {
+        if (!(err instanceof NeedsSlack)) {
+          const errors = fieldErrors(err, blocksOf(a.view));
+          if (errors) {
+            await a.ack({ response_action: 'errors', errors });
+          } else if (!actor) {
+            // Refused (not one of the workspace's members): say it in the modal itself, since
+            // someone from another organisation may not be reachable by a DM from this app.
+            await a.ack({ response_action: 'update', view: noticeModal(errorText(err, deps.log)) });
+          } else {
+            // Not about one field: close the modal and say what happened in a message.
+            await a.ack();
+            await tell(a, meta, errorText(err, deps.log));
+          }
+          return;
+        }
+      }
+      // Needs Slack: acknowledge first, then look up, write and answer.
       await a.ack();
-      await after().catch((err: unknown) => deps.log.warn({ err }, 'could not confirm a modal submission'));
+      try {
+        const result = await work(a, actor ?? (await actorOf(deps, a.body, a.client, a.context)), meta, afterAck(a.client));
+        if (typeof result === 'function') await result();
+        else await tell(a, meta, Object.values(result).join('\n'));
+      } catch (err) {
+        await tell(a, meta, errorText(err, deps.log));
+      }
     });
+
+  /** An answer after the modal closed: where the modal came from (its response URL), or a DM. */
+  const tell = async (a: ViewArgs, meta: ModalMeta, message: string) => {
+    try {
+      if (meta.responseUrl) {
+        const res = await fetch(meta.responseUrl, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, text: message }),
+        });
+        if (res.ok) return;
+      }
+      await a.client.chat.postMessage({ channel: a.body.user.id, text: message });
+    } catch (err) {
+      deps.log.warn({ err }, 'could not tell the person about a modal submission');
+    }
+  };
 
   /** Shows the deal card where the modal came from (the card's response URL), or by DM. */
   const confirm = async (a: ViewArgs, actor: Actor, meta: ModalMeta, deal: DealView, headline: string, replace: boolean) => {
@@ -67,51 +153,65 @@ export function registerViews(app: App, deps: SlackDeps): void {
     }
   };
 
-  submit(VIEWS.createDeal, async (a, actor, meta) => {
-    const ws = await deps.crm.identity.getWorkspace(actor.workspaceId);
-    const amountText = text(a.view, 'amount');
-    const amount = amountText ? readAmount(amountText, ws.defaultCurrency) : { kind: 'none' as const };
-    if (amount.kind === 'invalid' || (amountText && amount.kind === 'none')) {
-      return { [BLOCKS.amount]: 'Write an amount such as 25k, $1.2M or 25,000 EUR.' };
-    }
-    const ownerUser = user(a.view, 'owner');
-    const company = selected(a.view, 'company');
-    const { deal, created } = await deps.crm.deals.create(actor, {
-      title: text(a.view, 'title') ?? '',
-      amount: amount.kind === 'money' ? amount.money : undefined,
-      stage: selected(a.view, 'stage'),
-      ownerId: ownerUser ? await deps.identity.memberFor(actor, ownerUser, a.client) : undefined,
-      ...(company?.startsWith('new:') ? { companyName: company.slice(4) } : company ? { companyId: company } : {}),
-      closeDate: date(a.view, 'closeDate'),
-      idempotencyKey: `slack:view:${a.view.id}`,
-    });
-    if (created && meta.messageTs && meta.channelId) {
-      // "Create deal from message": the message becomes the deal's first note, with its link.
-      await deps.crm.activities.log(actor, {
-        deal: deal.id,
-        type: 'note',
-        body: meta.messageText ?? 'Deal created from a Slack message.',
-        source: 'slack',
-        sourceUrl: meta.permalink ?? (await permalink(a.client, meta)),
-        idempotencyKey: `slack:msg:${meta.channelId}:${meta.messageTs}:${deal.id}`,
+  submit(
+    VIEWS.createDeal,
+    async (a, actor, meta, lookups) => {
+      const ws = await deps.crm.identity.getWorkspace(actor.workspaceId);
+      const amountText = text(a.view, 'amount');
+      const amount = amountText ? readAmount(amountText, ws.defaultCurrency) : { kind: 'none' as const };
+      if (amount.kind === 'invalid' || (amountText && amount.kind === 'none')) return { [BLOCKS.amount]: AMOUNT_HINT };
+      const ownerUser = user(a.view, 'owner');
+      const company = selected(a.view, 'company');
+      // Every lookup before the first write: before `ack` a lookup may stop the work to run it later.
+      const ownerId = ownerUser ? await lookups.member(actor, ownerUser) : undefined;
+      const fromMessage = Boolean(meta.messageTs && meta.channelId);
+      const sourceUrl = fromMessage ? await lookups.permalink(meta) : undefined;
+      const { deal, created } = await deps.crm.deals.create(actor, {
+        title: text(a.view, 'title') ?? '',
+        amount: amount.kind === 'money' ? amount.money : undefined,
+        stage: selected(a.view, 'stage'),
+        ownerId,
+        ...(company?.startsWith('new:') ? { companyName: company.slice(4) } : company ? { companyId: company } : {}),
+        closeDate: date(a.view, 'closeDate'),
+        idempotencyKey: `slack:view:${a.view.id}`,
       });
-    }
-    return () => confirm(a, actor, meta, deal, created ? `Created ${deal.ref}.` : `${deal.ref} was already created.`, false);
-  });
+      if (fromMessage) {
+        // "Create deal from message": the message becomes the deal's first note, with its link
+        // (once, however often the submission arrives).
+        await deps.crm.activities.log(actor, {
+          deal: deal.id,
+          type: 'note',
+          body: meta.messageText ?? 'Deal created from a Slack message.',
+          source: 'slack',
+          sourceUrl,
+          idempotencyKey: `slack:msg:${meta.channelId}:${meta.messageTs}:${deal.id}`,
+        });
+      }
+      return () => confirm(a, actor, meta, deal, created ? `Created ${deal.ref}.` : `${deal.ref} was already created.`, false);
+    },
+    (a): Errors | undefined => {
+      const title = titleSchema.safeParse(text(a.view, 'title') ?? '');
+      if (!title.success) return { [BLOCKS.title]: capitalise(title.error.issues[0]?.message ?? 'a deal needs a title') };
+      const amountText = text(a.view, 'amount');
+      if (amountText && readAmount(amountText, 'USD').kind !== 'money') return { [BLOCKS.amount]: AMOUNT_HINT };
+      return undefined;
+    },
+  );
 
-  submit(VIEWS.logActivity, async (a, actor, meta) => {
+  submit(VIEWS.logActivity, async (a, actor, meta, lookups) => {
     const dealId = selected(a.view, 'deal');
     const contactId = selected(a.view, 'contact');
     if (!dealId && !contactId) return { [BLOCKS.deal]: 'Pick a deal (or a contact).' };
     const target = dealId ?? contactId!;
     const fromMessage = meta.channelId && meta.messageTs;
+    const sourceUrl = fromMessage ? await lookups.permalink(meta) : undefined;
     const { created } = await deps.crm.activities.log(actor, {
       deal: dealId,
       contactId,
       type: (selected(a.view, 'activityType') ?? 'note') as 'note',
       body: text(a.view, 'body') ?? '',
       source: 'slack',
-      sourceUrl: fromMessage ? (meta.permalink ?? (await permalink(a.client, meta))) : undefined,
+      sourceUrl,
       // The same message logged on the same deal is one activity, however often it arrives.
       idempotencyKey: fromMessage ? `slack:msg:${meta.channelId}:${meta.messageTs}:${target}` : `slack:view:${a.view.id}`,
     });
@@ -143,7 +243,7 @@ export function registerViews(app: App, deps: SlackDeps): void {
     const ws = await deps.crm.identity.getWorkspace(actor.workspaceId);
     const amountText = text(a.view, 'amount');
     const amount = amountText ? readAmount(amountText, ws.defaultCurrency) : undefined;
-    if (amount && amount.kind !== 'money') return { [BLOCKS.amount]: 'Write an amount such as 25k, $1.2M or 25,000 EUR.' };
+    if (amount && amount.kind !== 'money') return { [BLOCKS.amount]: AMOUNT_HINT };
     const company = selected(a.view, 'company');
     const deal = await deps.crm.deals.edit(actor, meta.dealId ?? '', {
       title: text(a.view, 'title'),
@@ -167,20 +267,21 @@ export function registerViews(app: App, deps: SlackDeps): void {
       title: text(a.view, 'jobTitle'),
       ...(company?.startsWith('new:') ? { companyName: company.slice(4) } : company ? { companyId: company } : {}),
     });
-    return () => dm(a.client, a.body.user.id, `Added ${contact.name}${contact.company ? ` at ${contact.company.name}` : ''}.`, deps);
+    return () => tell(a, {}, `Added ${contact.name}${contact.company ? ` at ${contact.company.name}` : ''}.`);
   });
 }
 
-async function permalink(client: WebClient, meta: ModalMeta): Promise<string | undefined> {
+/** A message's permalink; undefined (logged) when Slack cannot say: the activity is kept without it. */
+async function permalink(client: WebClient, meta: ModalMeta, deps: SlackDeps): Promise<string | undefined> {
+  if (meta.permalink) return meta.permalink;
   if (!meta.channelId || !meta.messageTs) return undefined;
-  const res = await client.chat.getPermalink({ channel: meta.channelId, message_ts: meta.messageTs });
-  return res.permalink;
-}
-
-async function dm(client: WebClient, userId: string, text: string, deps: SlackDeps): Promise<void> {
   try {
-    await client.chat.postMessage({ channel: userId, text });
+    const res = await client.chat.getPermalink({ channel: meta.channelId, message_ts: meta.messageTs });
+    return res.permalink;
   } catch (err) {
-    deps.log.warn({ err }, 'could not send a direct message');
+    deps.log.warn({ err }, 'chat.getPermalink failed; logging without the link');
+    return undefined;
   }
 }
+
+const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
