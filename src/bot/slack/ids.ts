@@ -8,7 +8,10 @@
 import type { AssistantAction } from '../../domain/assistant/assistant.schema.js';
 import { DIGEST_SNOOZE_DAYS } from '../../domain/digests/digest.view.js';
 
-/** `action_id`s of buttons and selects in messages and the App Home. Button values carry a deal id. */
+/**
+ * `action_id`s of buttons and selects in messages, modals and the App Home. Button values carry a
+ * deal id; Advance stage and Won also the stage shown (blocks/deal-value.ts).
+ */
 export const ACTIONS = {
   advanceStage: 'deal_advance',
   markWon: 'deal_won',

@@ -165,7 +165,7 @@ describe('App Home buttons', () => {
     ] as const) {
       calls.length = 0;
       await click(action, deal.id, { kind: 'home' });
-      const view = viewOf(await nextCall('views.open')) as { callback_id: string; private_metadata: string };
+      const view = viewOf(await nextCall('views.open')) as unknown as { callback_id: string; private_metadata: string };
       expect(view.callback_id).toBe(callbackId);
       expect(JSON.parse(view.private_metadata)).toEqual({ dealId: deal.id });
     }
