@@ -65,10 +65,20 @@ describe('Teams app package', () => {
     expect(m.icons).toEqual({ color: 'color.png', outline: 'outline.png' });
     expect(m.validDomains).toEqual(['crm.example.com']);
     expect(m.bots[0]).toMatchObject({ botId: APP_ID, scopes: ['personal', 'team', 'groupChat'] });
-    for (const c of m.bots[0].commandLists[0].commands) {
-      expect(c.title.length).toBeLessThanOrEqual(32);
-      expect(c.description.length).toBeLessThanOrEqual(128);
+    for (const list of m.bots[0].commandLists) {
+      // Teams allows at most 10 commands per list.
+      expect(list.commands.length).toBeLessThanOrEqual(10);
+      for (const c of list.commands) {
+        expect(c.title.length).toBeLessThanOrEqual(32);
+        expect(c.description.length).toBeLessThanOrEqual(128);
+      }
     }
+    // Every scope has exactly one list; `deal digest here` is offered where there is a channel, never in a personal chat.
+    const listFor = (scope: string) => m.bots[0].commandLists.filter((l: { scopes: string[] }) => l.scopes.includes(scope));
+    for (const scope of ['personal', 'team', 'groupChat']) expect(listFor(scope)).toHaveLength(1);
+    const titles = (scope: string) => listFor(scope)[0].commands.map((c: { title: string }) => c.title);
+    expect(titles('personal')).not.toContain('deal digest here');
+    expect(titles('team')).toContain('deal digest here');
     expect(m.composeExtensions[0]).toMatchObject({ botId: APP_ID });
     expect(m.composeExtensions[0].commands).toEqual([
       expect.objectContaining({ id: COMMANDS.logToCrm, type: 'action', context: ['message'], fetchTask: true }),

@@ -8,7 +8,8 @@ import type { AssistantButton } from '../../../domain/assistant/assistant.view.j
 import type { DealDetailView, DealView, TimelineEntry } from '../../../domain/deals/deal.view.js';
 import { ACTIVITY_TYPES } from '../../../domain/activities/activity.schema.js';
 import { todayIn } from '../../../domain/shared/dates.js';
-import { formatDaysAgo } from '../../format.js';
+import { formatDaysAgo, plural } from '../../format.js';
+import { TEAMS_CARD_LIMITS } from './limits.js';
 import { ASSISTANT_VERBS, DIALOGS, INPUTS, VERBS } from '../ids.js';
 import { card, choices, execute, facts, inputDate, inputText, openDialog, showCard, text, type AdaptiveCard, type CardAction, type CardElement } from './parts.js';
 import {
@@ -58,12 +59,15 @@ export function dealCardBody(deal: DealView | DealDetailView, opts: DealCardOpti
     ['Next action', next],
     ['Last activity', formatDaysAgo(deal.daysSinceActivity)],
   ];
-  if (deal.status === 'lost') list.push(['Lost reason', deal.lostReason ? escapeMarkdown(deal.lostReason) : '—']);
+  if (deal.status === 'lost') list.push(['Lost reason', deal.lostReason ? escapeMarkdown(truncate(deal.lostReason, TEAMS_CARD_LIMITS.reason)) : '—']);
   body.push(facts(list));
 
   if ('contacts' in deal && deal.contacts.length) {
-    const people = deal.contacts.map((c) => escapeMarkdown(c.email ? `${c.name} (${c.email})` : c.name));
-    body.push(text(`**Contacts:** ${people.join(', ')}`, { size: 'Small' }));
+    // A few, each cut short, and a count of the rest: a deal may have 50 contacts.
+    const shown = deal.contacts.slice(0, TEAMS_CARD_LIMITS.contacts);
+    const people = shown.map((c) => escapeMarkdown(truncate(c.email ? `${c.name} (${c.email})` : c.name, TEAMS_CARD_LIMITS.contactText)));
+    const rest = deal.contacts.length - shown.length;
+    body.push(text(`**Contacts:** ${people.join(', ')}${rest > 0 ? ` …and ${plural(rest, 'more contact')}` : ''}`, { size: 'Small' }));
   }
   if ('timeline' in deal && deal.timeline.length) {
     const lines = deal.timeline.slice(0, TIMELINE_ENTRIES).map((e) => timelineLine(e, opts, date));
@@ -133,7 +137,7 @@ function timelineLine(e: TimelineEntry, clock: Clock, date: (d: string) => strin
   const when = date(todayIn(clock.timeZone, e.at));
   const what =
     e.kind === 'activity'
-      ? `${escapeMarkdown(e.type)}: ${escapeMarkdown(truncate(oneLine(e.body ?? ''), 150))}${e.sourceUrl ? ` ${link(e.sourceUrl, 'source')}` : ''}`
+      ? `${escapeMarkdown(e.type)}: ${escapeMarkdown(truncate(oneLine(e.body ?? ''), 150))}${e.sourceUrl && e.sourceUrl.length <= TEAMS_CARD_LIMITS.linkUrl ? ` ${link(e.sourceUrl, 'source')}` : ''}`
       : e.type === 'created'
         ? `created in ${escapeMarkdown(e.to ?? '—')}`
         : e.field
