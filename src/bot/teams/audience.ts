@@ -147,10 +147,11 @@ export class AudienceChecker {
 
   constructor(private readonly log: Logger) {}
 
-  async check(connector: ConnectorClient, facts: ConversationFacts): Promise<Audience> {
+  /** `fresh`: read the roster even when a verdict is cached (a delivery, once a day). */
+  async check(connector: ConnectorClient, facts: ConversationFacts, opts: { fresh?: boolean } = {}): Promise<Audience> {
     if (facts.kind === 'personal') return { kind: 'own' };
     if (facts.channelType === 'shared') return { kind: 'outsiders', reason: AUDIENCE_REASONS.shared };
-    const known = this.cache.get(facts.conversationId);
+    const known = opts.fresh ? undefined : this.cache.get(facts.conversationId);
     if (known) return known;
     const rosterId = facts.kind === 'channel' && facts.teamId ? facts.teamId : facts.conversationId;
     let audience: Audience;

@@ -106,7 +106,8 @@ export class ProactiveSender {
       await this.adapter.continueConversationAsync(this.appId, botReference(reference), async (context) => {
         const connector = context.turnState.get<ConnectorClient>(context.adapter.ConnectorClientKey);
         withoutSdkRetries(connector, this.log);
-        audience = await checker.check(connector, facts);
+        // A delivery reads the roster afresh: someone may have joined since the last turn.
+        audience = await checker.check(connector, facts, { fresh: true });
       });
     } catch (err) {
       this.log.warn({ err: err instanceof Error ? err.message : String(err), conversationId: facts.conversationId }, 'could not check who reads a teams conversation');
