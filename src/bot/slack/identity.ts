@@ -170,7 +170,7 @@ export class SlackIdentity {
     if (!member) return { workspace: ws };
     this.crm.identity.admit(ws, member);
     const actor = await this.crm.identity.actorFor(member);
-    const stale = !member.profileCheckedAt || Date.now() - member.profileCheckedAt.getTime() > PROFILE_TTL_MS;
+    const stale = !member.profileCheckedAt || this.crm.clock.now().getTime() - member.profileCheckedAt.getTime() > PROFILE_TTL_MS;
     if (!stale && member.access === 'member') this.remember(key, { actor });
     return { actor, stale, workspace: ws };
   }

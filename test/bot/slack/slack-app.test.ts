@@ -170,6 +170,9 @@ describe('"Log to CRM" on a message', () => {
     const statuses = [];
     for (let i = 0; i < 3; i++) statuses.push((await slack.interaction(submission)).status);
     expect(statuses).toEqual([200, 200, 200]);
+    // The permalink needs Slack's Web API, so the write follows the acknowledgement.
+    await expect.poll(() => t.handle.db.activity.count({ where: { dealId: deal.id } })).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 200)); // the later deliveries have had their turn
     const activities = await t.handle.db.activity.findMany({ where: { dealId: deal.id } });
     expect(activities).toHaveLength(1);
     expect(activities[0]).toMatchObject({

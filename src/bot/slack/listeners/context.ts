@@ -156,6 +156,21 @@ export function readMeta(text: string | undefined): ModalMeta {
   }
 }
 
+/** Slack keeps at most this many characters of a modal's `private_metadata`. */
+export const PRIVATE_METADATA_MAX = 3000;
+
+/**
+ * `private_metadata` as JSON, within Slack's 3,000 characters. Only the message text can be long
+ * (quotes and backslashes double in JSON): it is shortened, ending in "…", until the whole fits.
+ * The note keeps the message's permalink, which leads to the full text.
+ */
 export function writeMeta(meta: ModalMeta): string {
-  return JSON.stringify(meta);
+  let json = JSON.stringify(meta);
+  let text = meta.messageText;
+  while (json.length > PRIVATE_METADATA_MAX && text) {
+    const over = json.length - PRIVATE_METADATA_MAX;
+    text = Array.from(text).slice(0, -Math.max(over, 8)).join('');
+    json = JSON.stringify({ ...meta, messageText: `${text}…` });
+  }
+  return json;
 }

@@ -187,6 +187,9 @@ export function registerDealButtons(app: App, deps: SlackDeps): void {
       await showDeal(a, actor, deal, { notice: BUTTON_TEXT.shareNeedsChannel(deal), replace: true });
       return;
     }
+    // For everyone in the channel: not in one shared with another organisation, unless allowed.
+    const shared = (a.body as { is_ext_shared_channel?: boolean }).is_ext_shared_channel === true ? true : undefined;
+    await deps.channels.guard(a.client, actor.workspaceId, a.body.channel?.id ?? '', shared);
     const message = replyBlocks({ kind: 'deal', deal }, { now: deps.crm.clock.now(), timeZone: actor.timeZone });
     await a.respond({ response_type: 'in_channel', replace_original: false, ...message });
   });

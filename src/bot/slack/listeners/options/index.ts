@@ -8,6 +8,10 @@
  * before this cap, a 300-character query made the deal search refuse it (its schema allows 200),
  * the handler threw before acknowledging, and Slack got a 404 after Bolt's 3-second wait.
  * Every answer is checked against Slack's limits for options (limits.ts) before it is sent.
+ *
+ * Who is typing is read from what the CRM already knows, never from Slack's Web API (the answer
+ * is the acknowledgement): someone it has never seen, or who is refused, gets no options. (Anyone
+ * with one of the CRM's modals open was let in when it opened.)
  */
 import type { App, BlockSuggestion } from '@slack/bolt';
 import type { PlainTextOption } from '@slack/types';
@@ -15,7 +19,8 @@ import { searchKey } from '../../../../domain/shared/text.js';
 import { blockKitViolations, SLACK_LIMITS } from '../../blocks/limits.js';
 import { companyOption, contactOption, dealOption, newCompanyOption } from '../../blocks/modals.js';
 import { INPUTS } from '../../ids.js';
-import { actorOf, type SlackDeps } from '../context.js';
+import type { Actor } from '../../../../domain/index.js';
+import { knownActorOf, type SlackDeps } from '../context.js';
 
 export const TYPEAHEAD_LIMITS = {
   /** Characters of a query that are searched: the longest title or name the CRM stores (200). */
@@ -29,9 +34,13 @@ export const TYPEAHEAD_LIMITS = {
 type Ack = (answer: { options: PlainTextOption[] }) => Promise<void>;
 
 export function registerOptions(app: App, deps: SlackDeps): void {
-  app.options<'block_suggestion'>({ action_id: INPUTS.deal }, async ({ ack, body, client, context }) => {
+  /** The typing person, known without Slack's API; undefined (no options) otherwise. */
+  const typist = (body: unknown, context: { teamId?: string; userId?: string }): Promise<Actor | undefined> => knownActorOf(deps, body, context);
+
+  app.options<'block_suggestion'>({ action_id: INPUTS.deal }, async ({ ack, body, context }) => {
     await answer(deps, ack, INPUTS.deal, async () => {
-      const actor = await actorOf(deps, body, client, context);
+      const actor = await typist(body, context);
+      if (!actor) return [];
       const q = query(body);
       const page = { pageSize: TYPEAHEAD_LIMITS.results };
       const list = q ? await deps.crm.deals.find(actor, q, page) : await deps.crm.deals.list(actor, { type: 'mine' }, page);
@@ -39,9 +48,10 @@ export function registerOptions(app: App, deps: SlackDeps): void {
     });
   });
 
-  app.options<'block_suggestion'>({ action_id: INPUTS.company }, async ({ ack, body, client, context }) => {
+  app.options<'block_suggestion'>({ action_id: INPUTS.company }, async ({ ack, body, context }) => {
     await answer(deps, ack, INPUTS.company, async () => {
-      const actor = await actorOf(deps, body, client, context);
+      const actor = await typist(body, context);
+      if (!actor) return [];
       const typed = (body as BlockSuggestion).value.trim();
       const companies = await deps.crm.companies.search(actor, query(body), TYPEAHEAD_LIMITS.results);
       // "Create" only for a name not already there; it carries the whole name as typed, never a cut one.
@@ -50,9 +60,10 @@ export function registerOptions(app: App, deps: SlackDeps): void {
     });
   });
 
-  app.options<'block_suggestion'>({ action_id: INPUTS.contact }, async ({ ack, body, client, context }) => {
+  app.options<'block_suggestion'>({ action_id: INPUTS.contact }, async ({ ack, body, context }) => {
     await answer(deps, ack, INPUTS.contact, async () => {
-      const actor = await actorOf(deps, body, client, context);
+      const actor = await typist(body, context);
+      if (!actor) return [];
       const contacts = await deps.crm.contacts.search(actor, query(body), TYPEAHEAD_LIMITS.results);
       return contacts.map(contactOption);
     });

@@ -16,6 +16,7 @@ import type { Actor } from '../../../../domain/index.js';
 import type { DealView } from '../../../../domain/deals/deal.view.js';
 import { titleSchema } from '../../../../domain/deals/deal.schema.js';
 import { readAmount } from '../../../commands/amount.js';
+import { COMPANY_NAME_TOO_LONG, NEW_COMPANY_NAME_MAX, NEW_COMPANY_PREFIX } from '../../blocks/modals.js';
 import { noticeModal } from '../../blocks/notice.js';
 import { replyBlocks } from '../../blocks/reply.js';
 import { BLOCKS, VIEWS } from '../../ids.js';
@@ -24,6 +25,7 @@ import { blocksOf, date, selected, text, user } from './read.js';
 
 type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 type Errors = Record<string, string>;
+const fieldError = (block: string, message: string): Errors => ({ [block]: message });
 
 /** Thrown by a lookup that would need Slack's Web API while the request is not yet acknowledged. */
 class NeedsSlack extends Error {}
@@ -40,6 +42,22 @@ interface Lookups {
 }
 
 const AMOUNT_HINT = 'Write an amount such as 25k, $1.2M or 25,000 EUR.';
+const COMPANY_TOO_LONG = `That name is too long to create here (${NEW_COMPANY_NAME_MAX} characters at most): shorten it, or pick an existing company.`;
+
+/** The company a form picked: an existing one by id, a new one by name, or the too-long marker. */
+function companyChoice(value: string | undefined): { companyId?: string; companyName?: string; tooLong?: true } {
+  if (!value) return {};
+  if (value === COMPANY_NAME_TOO_LONG) return { tooLong: true };
+  return value.startsWith(NEW_COMPANY_PREFIX) ? { companyName: value.slice(NEW_COMPANY_PREFIX.length) } : { companyId: value };
+}
+
+/** Field errors a form shows before anything else: the amount must read as money, the company must fit. */
+function formErrors(a: ViewArgs): Errors | undefined {
+  const amountText = text(a.view, 'amount');
+  if (amountText && readAmount(amountText, 'USD').kind !== 'money') return fieldError(BLOCKS.amount, AMOUNT_HINT);
+  if (companyChoice(selected(a.view, 'company')).tooLong) return fieldError(BLOCKS.company, COMPANY_TOO_LONG);
+  return undefined;
+}
 
 export function registerViews(app: App, deps: SlackDeps): void {
   const beforeAck: Lookups = {
@@ -159,9 +177,10 @@ export function registerViews(app: App, deps: SlackDeps): void {
       const ws = await deps.crm.identity.getWorkspace(actor.workspaceId);
       const amountText = text(a.view, 'amount');
       const amount = amountText ? readAmount(amountText, ws.defaultCurrency) : { kind: 'none' as const };
-      if (amount.kind === 'invalid' || (amountText && amount.kind === 'none')) return { [BLOCKS.amount]: AMOUNT_HINT };
+      if (amount.kind === 'invalid' || (amountText && amount.kind === 'none')) return fieldError(BLOCKS.amount, AMOUNT_HINT);
       const ownerUser = user(a.view, 'owner');
-      const company = selected(a.view, 'company');
+      const { tooLong, ...company } = companyChoice(selected(a.view, 'company'));
+      if (tooLong) return fieldError(BLOCKS.company, COMPANY_TOO_LONG);
       // Every lookup before the first write: before `ack` a lookup may stop the work to run it later.
       const ownerId = ownerUser ? await lookups.member(actor, ownerUser) : undefined;
       const fromMessage = Boolean(meta.messageTs && meta.channelId);
@@ -171,7 +190,7 @@ export function registerViews(app: App, deps: SlackDeps): void {
         amount: amount.kind === 'money' ? amount.money : undefined,
         stage: selected(a.view, 'stage'),
         ownerId,
-        ...(company?.startsWith('new:') ? { companyName: company.slice(4) } : company ? { companyId: company } : {}),
+        ...company,
         closeDate: date(a.view, 'closeDate'),
         idempotencyKey: `slack:view:${a.view.id}`,
       });
@@ -191,17 +210,15 @@ export function registerViews(app: App, deps: SlackDeps): void {
     },
     (a): Errors | undefined => {
       const title = titleSchema.safeParse(text(a.view, 'title') ?? '');
-      if (!title.success) return { [BLOCKS.title]: capitalise(title.error.issues[0]?.message ?? 'a deal needs a title') };
-      const amountText = text(a.view, 'amount');
-      if (amountText && readAmount(amountText, 'USD').kind !== 'money') return { [BLOCKS.amount]: AMOUNT_HINT };
-      return undefined;
+      if (!title.success) return fieldError(BLOCKS.title, capitalise(title.error.issues[0]?.message ?? 'a deal needs a title'));
+      return formErrors(a);
     },
   );
 
   submit(VIEWS.logActivity, async (a, actor, meta, lookups) => {
     const dealId = selected(a.view, 'deal');
     const contactId = selected(a.view, 'contact');
-    if (!dealId && !contactId) return { [BLOCKS.deal]: 'Pick a deal (or a contact).' };
+    if (!dealId && !contactId) return fieldError(BLOCKS.deal, 'Pick a deal (or a contact).');
     const target = dealId ?? contactId!;
     const fromMessage = meta.channelId && meta.messageTs;
     const sourceUrl = fromMessage ? await lookups.permalink(meta) : undefined;
@@ -239,36 +256,46 @@ export function registerViews(app: App, deps: SlackDeps): void {
     return () => confirm(a, actor, meta, deal, `${deal.ref} is marked lost.`, true);
   });
 
-  submit(VIEWS.editDeal, async (a, actor, meta) => {
-    const ws = await deps.crm.identity.getWorkspace(actor.workspaceId);
-    const amountText = text(a.view, 'amount');
-    const amount = amountText ? readAmount(amountText, ws.defaultCurrency) : undefined;
-    if (amount && amount.kind !== 'money') return { [BLOCKS.amount]: AMOUNT_HINT };
-    const company = selected(a.view, 'company');
-    const deal = await deps.crm.deals.edit(actor, meta.dealId ?? '', {
-      title: text(a.view, 'title'),
-      amount: amount?.kind === 'money' ? amount.money : null,
-      closeDate: date(a.view, 'closeDate') ?? null,
-      ...(company?.startsWith('new:')
-        ? { companyName: company.slice(4) }
-        : company
-          ? { companyName: (await deps.crm.companies.get(actor, company)).name }
-          : {}),
-    });
-    return () => confirm(a, actor, meta, deal, `${deal.ref} updated.`, true);
-  });
+  submit(
+    VIEWS.editDeal,
+    async (a, actor, meta) => {
+      const ws = await deps.crm.identity.getWorkspace(actor.workspaceId);
+      const amountText = text(a.view, 'amount');
+      const amount = amountText ? readAmount(amountText, ws.defaultCurrency) : undefined;
+      if (amount && amount.kind !== 'money') return fieldError(BLOCKS.amount, AMOUNT_HINT);
+      const { tooLong, ...company } = companyChoice(selected(a.view, 'company'));
+      if (tooLong) return fieldError(BLOCKS.company, COMPANY_TOO_LONG);
+      const deal = await deps.crm.deals.edit(actor, meta.dealId ?? '', {
+        title: text(a.view, 'title'),
+        amount: amount?.kind === 'money' ? amount.money : null,
+        closeDate: date(a.view, 'closeDate') ?? null,
+        ...(company.companyName
+          ? { companyName: company.companyName }
+          : company.companyId
+            ? { companyName: (await deps.crm.companies.get(actor, company.companyId)).name }
+            : {}),
+      });
+      return () => confirm(a, actor, meta, deal, `${deal.ref} updated.`, true);
+    },
+    formErrors,
+  );
 
-  submit(VIEWS.newContact, async (a, actor) => {
-    const company = selected(a.view, 'company');
-    const contact = await deps.crm.contacts.create(actor, {
-      name: text(a.view, 'name') ?? '',
-      email: text(a.view, 'email'),
-      phone: text(a.view, 'phone'),
-      title: text(a.view, 'jobTitle'),
-      ...(company?.startsWith('new:') ? { companyName: company.slice(4) } : company ? { companyId: company } : {}),
-    });
-    return () => tell(a, {}, `Added ${contact.name}${contact.company ? ` at ${contact.company.name}` : ''}.`);
-  });
+  submit(
+    VIEWS.newContact,
+    async (a, actor) => {
+      const { tooLong, ...company } = companyChoice(selected(a.view, 'company'));
+      if (tooLong) return fieldError(BLOCKS.company, COMPANY_TOO_LONG);
+      const contact = await deps.crm.contacts.create(actor, {
+        name: text(a.view, 'name') ?? '',
+        email: text(a.view, 'email'),
+        phone: text(a.view, 'phone'),
+        title: text(a.view, 'jobTitle'),
+        ...company,
+      });
+      return () => tell(a, {}, `Added ${contact.name}${contact.company ? ` at ${contact.company.name}` : ''}.`);
+    },
+    formErrors,
+  );
 }
 
 /** A message's permalink; undefined (logged) when Slack cannot say: the activity is kept without it. */
