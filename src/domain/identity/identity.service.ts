@@ -34,7 +34,7 @@ export function notAMember(reason: RefusalReason): DomainError {
 const REFUSALS: Record<RefusalReason, string> = {
   outsider: 'Sorry, this CRM is only for the members of the workspace that runs it, so I can’t show you anything here.',
   guest: 'Sorry, this CRM is only for the workspace’s own members, and guest accounts are not allowed to use it.',
-  unverified: 'I couldn’t check with Slack who you are just now, so I haven’t done anything. Please try again in a minute.',
+  unverified: 'I couldn’t check who you are just now, so I haven’t done anything. Please try again in a minute.',
   deactivated: 'Sorry, this CRM is only for the workspace’s active members.',
 };
 

@@ -5,12 +5,12 @@
  */
 import nock from 'nock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ACTIONS, ASSISTANT_ACTIONS, VIEWS } from '../../../src/bot/slack/ids.js';
+import { ACTIONS, ASSISTANT_ACTIONS, BLOCKS, INPUTS, VIEWS } from '../../../src/bot/slack/ids.js';
 import { parseDealValue } from '../../../src/bot/slack/blocks/deal-value.js';
 import { SLACK_LIMITS } from '../../../src/bot/slack/blocks/escape.js';
 import type { Actor } from '../../../src/domain/index.js';
 import { createTestDb, type TestDb } from '../../helpers/db.js';
-import { captureResponseUrl, mockSlackBasics, nextId, parseApiBody, startSlack, textOf, type SlackHarness } from '../../helpers/slack.js';
+import { captureResponseUrl, mockSlackBasics, nextId, parseApiBody, startSlack, textOf, viewSubmission, type SlackHarness } from '../../helpers/slack.js';
 
 let t: TestDb;
 let slack: SlackHarness;
@@ -315,5 +315,24 @@ describe('buttons that arrive twice act once', () => {
     expect(texts[0]).toMatch(/Snoozed/);
     expect(texts[1]).toMatch(/already snoozed until .*; nothing changed/);
     expect(await events(deal.id, 'snoozed')).toBe(1);
+  });
+});
+
+describe('a form pushed on top of a deal opened from the App Home', () => {
+  it('leaves the deal modal underneath showing the change when it closes', async () => {
+    const deal = await newDeal('Pushed form deal');
+    const submission = viewSubmission({
+      callbackId: VIEWS.nextAction,
+      privateMetadata: JSON.stringify({ dealId: deal.id }),
+      values: {
+        [BLOCKS.nextAction]: { [INPUTS.nextAction]: { type: 'plain_text_input', value: 'Send the revised quote' } },
+      },
+    });
+    (submission.view as Record<string, unknown>).previous_view_id = 'V0DEALMODAL';
+    expect((await slack.interaction(submission)).status).toBe(200);
+    const update = await nextCall('views.update', (b) => b.view_id === 'V0DEALMODAL');
+    const text = textOf(update.view);
+    expect(text).toContain('Send the revised quote');
+    expect(text).toContain(`Next action set on ${deal.ref}`);
   });
 });

@@ -17,6 +17,7 @@ import type { DealView } from '../../../../domain/deals/deal.view.js';
 import { titleSchema } from '../../../../domain/deals/deal.schema.js';
 import { readAmount } from '../../../commands/amount.js';
 import { COMPANY_NAME_TOO_LONG, NEW_COMPANY_NAME_MAX, NEW_COMPANY_PREFIX } from '../../blocks/modals.js';
+import { answerModal, ANSWER_MODAL_TEXT } from '../../blocks/answer-modal.js';
 import { noticeModal } from '../../blocks/notice.js';
 import { replyBlocks } from '../../blocks/reply.js';
 import { BLOCKS, VIEWS } from '../../ids.js';
@@ -154,8 +155,17 @@ export function registerViews(app: App, deps: SlackDeps): void {
 
   /** Shows the deal card where the modal came from (the card's response URL), or by DM. */
   const confirm = async (a: ViewArgs, actor: Actor, meta: ModalMeta, deal: DealView, headline: string, replace: boolean) => {
-    const message = replyBlocks({ kind: 'deal', deal, headline }, await replyOptions(deps, actor));
+    const options = await replyOptions(deps, actor);
     deps.home.refresh(a.client, actor, [a.body.user.id, deal.owner?.externalId]);
+    const underneath = (a.view as { previous_view_id?: string | null }).previous_view_id;
+    if (underneath) {
+      // A form pushed on top of the deal's modal (opened from the App Home): that modal shows the
+      // deal as it is now, with the headline, when this one closes.
+      const card = replyBlocks({ kind: 'deal', deal, headline }, { ...options, shareable: false });
+      await a.client.views.update({ view_id: underneath, view: answerModal(ANSWER_MODAL_TEXT.dealTitle(deal.ref), card) });
+      return;
+    }
+    const message = replyBlocks({ kind: 'deal', deal, headline }, options);
     if (meta.responseUrl) {
       const res = await fetch(meta.responseUrl, {
         method: 'POST',
