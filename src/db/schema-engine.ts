@@ -40,47 +40,88 @@ function loadEngineModule(): Promise<EngineModule> {
   return enginePromise;
 }
 
+/** The adapter calls that reach the database, watched for a busy database. */
+const DATABASE_CALLS = ['queryRaw', 'executeRaw', 'executeScript', 'startTransaction'] as const;
+
+/**
+ * True for a driver error that means another connection holds the lock the engine asked for:
+ * SQLite's SQLITE_BUSY (the adapter reports it as kind `SocketTimeout`, which the WASM engine
+ * cannot even decode) or PostgreSQL's lock timeout.
+ */
+function isBusyError(err: unknown): boolean {
+  const e = err as { code?: unknown; cause?: { kind?: unknown; originalCode?: unknown } } | undefined;
+  const codes = [e?.code, e?.cause?.originalCode].filter((c): c is string => typeof c === 'string');
+  return e?.cause?.kind === 'SocketTimeout' || codes.some((c) => c.startsWith('SQLITE_BUSY') || c === '55P03');
+}
+
 /**
  * A driver adapter factory for the engine that remembers the connections it opened: the engine's
  * `free()` does not close them, and a SQLite connection left open keeps its lock on the file.
+ * It also notes when a call failed because the database was busy (see `wasBusy`).
  */
-function trackedAdapterFactory(target: DatabaseTarget) {
+function trackedAdapterFactory(target: DatabaseTarget, busyTimeoutMs: number | undefined) {
   const factory =
     target.provider === 'sqlite'
-      ? new PrismaBetterSqlite3({ url: target.sqlitePath })
+      ? new PrismaBetterSqlite3({ url: target.sqlitePath, ...(busyTimeoutMs !== undefined && { timeout: busyTimeoutMs }) })
       : new PrismaPg({ connectionString: target.url }, target.schema ? { schema: target.schema } : undefined);
   const opened: { dispose(): Promise<void> }[] = [];
+  let busy = false;
+  const watch = <A extends object>(adapter: A): A => {
+    const calls = adapter as unknown as Record<string, unknown>;
+    for (const name of DATABASE_CALLS) {
+      const call = calls[name];
+      if (typeof call !== 'function') continue;
+      calls[name] = async (...args: unknown[]) => {
+        try {
+          return await (call as (...a: unknown[]) => Promise<unknown>).apply(adapter, args);
+        } catch (err) {
+          if (isBusyError(err)) busy = true;
+          throw err;
+        }
+      };
+    }
+    return adapter;
+  };
   const tracked = Object.create(factory) as typeof factory;
   tracked.connect = async () => {
-    const adapter = await factory.connect();
+    const adapter = watch(await factory.connect());
     opened.push(adapter);
     return adapter;
   };
   tracked.connectToShadowDb = async () => {
-    const adapter = await factory.connectToShadowDb();
+    const adapter = watch(await factory.connectToShadowDb());
     opened.push(adapter);
     return adapter;
   };
   const disposeAll = async () => {
     await Promise.allSettled(opened.splice(0).map((a) => a.dispose()));
   };
-  return { factory: bindMigrationAwareSqlAdapterFactory(tracked), disposeAll };
+  return { factory: bindMigrationAwareSqlAdapterFactory(tracked), disposeAll, wasBusy: () => busy };
 }
 
 export interface OpenEngine {
   engine: SchemaEngine;
   /** Frees the engine and closes every database connection it opened. */
   close(): Promise<void>;
+  /** True once a call failed because another connection held a lock (SQLITE_BUSY, lock timeout). */
+  wasBusy(): boolean;
+}
+
+export interface OpenEngineOptions {
+  log?: (message: string) => void;
+  /** SQLite: how long each statement waits for a lock before SQLITE_BUSY (better-sqlite3's default is 5 s). */
+  busyTimeoutMs?: number;
 }
 
 /** Opens a schema engine on a database; `datamodel` is the provider's schema text. */
 export async function openSchemaEngine(
   target: DatabaseTarget,
   datamodel: { path: string; content: string },
-  log: (message: string) => void = () => {},
+  options: OpenEngineOptions = {},
 ): Promise<OpenEngine> {
   const mod = await loadEngineModule();
-  const { factory, disposeAll } = trackedAdapterFactory(target);
+  const log = options.log ?? (() => {});
+  const { factory, disposeAll, wasBusy } = trackedAdapterFactory(target, options.busyTimeoutMs);
   const engine = await mod.SchemaEngine.new(
     { datamodels: [[datamodel.path, datamodel.content]] },
     (line: string) => log(line),
@@ -92,5 +133,6 @@ export async function openSchemaEngine(
       engine.free();
       await disposeAll();
     },
+    wasBusy,
   };
 }
