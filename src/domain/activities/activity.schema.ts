@@ -1,4 +1,8 @@
 import { z } from 'zod';
+import { bodyText } from '../shared/text.js';
+
+/** How long an activity's text may be, counted after cleaning. */
+export const ACTIVITY_BODY_MAX = 4000;
 
 export const ACTIVITY_TYPES = ['call', 'email', 'meeting', 'note'] as const;
 export type ActivityType = (typeof ACTIVITY_TYPES)[number];
@@ -10,7 +14,7 @@ export const logActivitySchema = z
     deal: z.string().trim().min(1).optional(),
     contactId: z.string().min(1).optional(),
     type: z.enum(ACTIVITY_TYPES, { message: 'call, email, meeting or note' }),
-    body: z.string().trim().min(1, 'say what happened').max(4000, 'at most 4,000 characters'),
+    body: bodyText(ACTIVITY_BODY_MAX, 'say what happened'),
     occurredAt: z.date().optional(),
     source: z.enum(ACTIVITY_SOURCES).default('api'),
     sourceUrl: z.string().url().max(2000).optional(),

@@ -1,4 +1,8 @@
 import { z } from 'zod';
+import { lineText } from '../shared/text.js';
+
+/** How long a company's name may be, counted after cleaning. */
+export const COMPANY_NAME_MAX = 200;
 
 /** `https://www.Acme.com/about` → `acme.com`; undefined when it is not a domain. */
 export function normaliseDomain(input: string): string | undefined {
@@ -20,7 +24,7 @@ export const domainSchema = z
   });
 
 export const createCompanySchema = z.object({
-  name: z.string().trim().min(1, 'a company needs a name').max(200),
+  name: lineText(COMPANY_NAME_MAX, 'a company needs a name'),
   domain: domainSchema.optional(),
 });
 export type CreateCompanyInput = z.input<typeof createCompanySchema>;

@@ -1,7 +1,7 @@
 import type { Company } from '../../generated/sqlite/client.js';
 import { inTransaction, isUniqueViolation, type Actor, type DomainDeps, type Tx } from '../context.js';
 import { DomainError, DomainErrorCode } from '../errors.js';
-import { searchKey } from '../shared/text.js';
+import { cleanLine, likeContains, likeStartsWith, searchKey } from '../shared/text.js';
 import { parseInput } from '../shared/validate.js';
 import { createCompanySchema, type CreateCompanyInput } from './company.schema.js';
 
@@ -28,7 +28,7 @@ export class CompanyService {
   async findOrCreateByName(tx: Tx, workspaceId: string, name: string): Promise<Company> {
     const nameKey = searchKey(name);
     const existing = await tx.company.findFirst({ where: { workspaceId, nameKey }, orderBy: { createdAt: 'asc' } });
-    return existing ?? tx.company.create({ data: { workspaceId, name: name.trim(), nameKey, domain: null } });
+    return existing ?? tx.company.create({ data: { workspaceId, name: cleanLine(name), nameKey, domain: null } });
   }
 
   async get(actor: Actor, id: string): Promise<Company> {
@@ -37,14 +37,21 @@ export class CompanyService {
     return company;
   }
 
-  /** Companies whose name starts with or contains the text, best matches first. */
+  /**
+   * Companies whose name starts with or contains the text (literally: `%`, `_` and `\` are
+   * characters, not LIKE wildcards, on both databases), names that start with it first.
+   */
   async search(actor: Actor, text: string, limit = 10): Promise<Company[]> {
     const key = searchKey(text);
-    if (!key) return this.deps.db.company.findMany({ where: { workspaceId: actor.workspaceId }, orderBy: { name: 'asc' }, take: limit });
-    const rows = await this.deps.db.company.findMany({
-      where: { workspaceId: actor.workspaceId, nameKey: { contains: key } },
-      take: limit * 3,
-    });
+    const workspaceId = actor.workspaceId;
+    if (!key) return this.deps.db.company.findMany({ where: { workspaceId }, orderBy: { name: 'asc' }, take: limit });
+    const ids = await this.deps.db.$queryRaw<{ id: string }[]>`
+      SELECT "id" FROM "Company"
+      WHERE "workspaceId" = ${workspaceId} AND "nameKey" LIKE ${likeContains(key)} ESCAPE '!'
+      ORDER BY CASE WHEN "nameKey" LIKE ${likeStartsWith(key)} ESCAPE '!' THEN 0 ELSE 1 END, "nameKey"
+      LIMIT ${limit}`;
+    if (ids.length === 0) return [];
+    const rows = await this.deps.db.company.findMany({ where: { workspaceId, id: { in: ids.map((r) => r.id) } } });
     return rows
       .sort((a, b) => Number(!a.nameKey.startsWith(key)) - Number(!b.nameKey.startsWith(key)) || a.name.localeCompare(b.name))
       .slice(0, limit);

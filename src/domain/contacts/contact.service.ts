@@ -3,7 +3,7 @@ import { inTransaction, isUniqueViolation, type Actor, type DomainDeps, type Tx 
 import { DomainError, DomainErrorCode } from '../errors.js';
 import type { CompanyService } from '../companies/company.service.js';
 import { normaliseDomain } from '../companies/company.schema.js';
-import { searchKey } from '../shared/text.js';
+import { likeContains, searchKey } from '../shared/text.js';
 import { parseInput } from '../shared/validate.js';
 import { createContactSchema, type CreateContactInput } from './contact.schema.js';
 
@@ -39,7 +39,7 @@ export class ContactService {
             nameKey: searchKey(data.name),
             email: data.email ?? null,
             phone: data.phone ?? null,
-            title: data.title ?? null,
+            title: data.title || null,
             companyId,
             ownerId: data.ownerId ?? actor.memberId,
           },
@@ -53,13 +53,22 @@ export class ContactService {
     }
   }
 
+  /** Contacts whose name or email contains the text (literally: `%`, `_` and `\` are characters, not LIKE wildcards). */
   async search(actor: Actor, text: string, limit = 10): Promise<ContactView[]> {
     const key = searchKey(text);
+    const workspaceId = actor.workspaceId;
+    let ids: string[] | undefined;
+    if (key) {
+      const pattern = likeContains(key);
+      const found = await this.deps.db.$queryRaw<{ id: string }[]>`
+        SELECT "id" FROM "Contact"
+        WHERE "workspaceId" = ${workspaceId} AND ("nameKey" LIKE ${pattern} ESCAPE '!' OR "email" LIKE ${pattern} ESCAPE '!')
+        ORDER BY "name" LIMIT ${limit}`;
+      if (found.length === 0) return [];
+      ids = found.map((r) => r.id);
+    }
     const rows = await this.deps.db.contact.findMany({
-      where: {
-        workspaceId: actor.workspaceId,
-        ...(key && { OR: [{ nameKey: { contains: key } }, { email: { contains: key } }] }),
-      },
+      where: { workspaceId, ...(ids && { id: { in: ids } }) },
       include: { company: { select: { id: true, name: true } } },
       orderBy: { name: 'asc' },
       take: limit,

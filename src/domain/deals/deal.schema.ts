@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { dateOnlySchema } from '../shared/dates.js';
 import { moneySchema } from '../shared/money.js';
+import { lineText } from '../shared/text.js';
 
 export const DEAL_STATUSES = ['open', 'won', 'lost'] as const;
 export type DealStatus = (typeof DEAL_STATUSES)[number];
@@ -9,13 +10,17 @@ const personRefSchema = z
   .object({ userId: z.string().min(1).optional(), handle: z.string().min(1).optional() })
   .refine((p) => p.userId || p.handle, 'a person');
 
-export const titleSchema = z.string().trim().min(1, 'a deal needs a title').max(200, 'at most 200 characters');
-export const nextActionSchema = z.string().trim().min(1, 'say what the next action is').max(500, 'at most 500 characters');
-export const lostReasonSchema = z.string().trim().min(1, 'say why the deal was lost').max(500, 'at most 500 characters');
+/** How long a person's text may be, counted after cleaning (domain/shared/text.ts). */
+export const DEAL_TEXT_LIMITS = { title: 200, nextAction: 500, lostReason: 500, companyName: 200, search: 200 } as const;
+
+export const titleSchema = lineText(DEAL_TEXT_LIMITS.title, 'a deal needs a title');
+export const nextActionSchema = lineText(DEAL_TEXT_LIMITS.nextAction, 'say what the next action is');
+export const lostReasonSchema = lineText(DEAL_TEXT_LIMITS.lostReason, 'say why the deal was lost');
+export const companyNameSchema = lineText(DEAL_TEXT_LIMITS.companyName, 'a company needs a name');
 export const idempotencyKeySchema = z.string().trim().min(1).max(300);
 
 /** A deal reference as typed (`D-42`, `d42`) or a deal's id. */
-export const dealRefSchema = z.string().trim().min(1).max(200);
+export const dealRefSchema = lineText(200, 'type a deal reference such as D-42');
 
 export const createDealSchema = z.object({
   title: titleSchema,
@@ -25,7 +30,7 @@ export const createDealSchema = z.object({
   /** The owner; the person creating the deal when absent. */
   owner: personRefSchema.optional(),
   ownerId: z.string().min(1).optional(),
-  companyName: z.string().trim().min(1).max(200).optional(),
+  companyName: companyNameSchema.optional(),
   companyId: z.string().min(1).optional(),
   contactIds: z.array(z.string().min(1)).max(50).optional(),
   closeDate: dateOnlySchema.optional(),
@@ -40,7 +45,7 @@ export const editDealSchema = z
   .object({
     title: titleSchema.optional(),
     amount: moneySchema.nullable().optional(),
-    companyName: z.string().trim().min(1).max(200).nullable().optional(),
+    companyName: companyNameSchema.nullable().optional(),
     closeDate: dateOnlySchema.nullable().optional(),
   })
   .refine((p) => Object.values(p).some((v) => v !== undefined), 'nothing to change');
@@ -62,4 +67,4 @@ export const pageSchema = z.object({
 });
 export type PageInput = z.input<typeof pageSchema>;
 
-export const searchSchema = z.string().trim().min(1, 'type a deal reference or some words of its title').max(200);
+export const searchSchema = lineText(DEAL_TEXT_LIMITS.search, 'type a deal reference or some words of its title');

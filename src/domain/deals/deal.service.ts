@@ -11,7 +11,7 @@ import type { IdentityService } from '../identity/identity.service.js';
 import type { PipelineService, StageInfo } from '../pipeline/pipeline.service.js';
 import { DAY_MS, fromDateOnly, toDateOnly } from '../shared/dates.js';
 import { formatMoney } from '../shared/money.js';
-import { searchKey } from '../shared/text.js';
+import { likeContains, searchKey } from '../shared/text.js';
 import { parseInput } from '../shared/validate.js';
 import {
   createDealSchema,
@@ -232,13 +232,33 @@ export class DealService {
         hasMore: false,
       };
     }
-    const where: Prisma.DealWhereInput = {
-      workspaceId: actor.workspaceId,
-      archived: false,
-      searchText: { contains: searchKey(query) },
-    };
+    // Prisma's `contains` would pass `%` and `_` on as LIKE wildcards (and `\` as an escape on PostgreSQL):
+    // the pattern is escaped and its escape character named, so both databases match it literally.
+    const ws = actor.workspaceId;
+    const pattern = likeContains(searchKey(query));
     const heading = `Deals matching “${query}”`;
-    return this.page(actor, where, { updatedAt: 'desc' }, { heading, source: { query } }, p, pageSize);
+    return this.pageOf(
+      actor,
+      { heading, source: { query } },
+      p,
+      pageSize,
+      async (skip, take) => {
+        const ids = await this.deps.db.$queryRaw<{ id: string }[]>`
+          SELECT "id" FROM "Deal"
+          WHERE "workspaceId" = ${ws} AND "archived" = false AND "searchText" LIKE ${pattern} ESCAPE '!'
+          ORDER BY "updatedAt" DESC LIMIT ${take} OFFSET ${skip}`;
+        return this.rowsInOrder(ws, ids.map((r) => r.id));
+      },
+      async (take) => {
+        const [counted] = await this.deps.db.$queryRaw<{ n: bigint | number }[]>`
+          SELECT COUNT(*) AS "n" FROM (
+            SELECT 1 FROM "Deal"
+            WHERE "workspaceId" = ${ws} AND "archived" = false AND "searchText" LIKE ${pattern} ESCAPE '!'
+            ORDER BY "updatedAt" DESC LIMIT ${take}
+          ) AS "matches"`;
+        return Number(counted?.n ?? 0);
+      },
+    );
   }
 
   /** Open deals: the actor's (`mine`), everyone's (`all`) or one stage's. */
@@ -468,13 +488,32 @@ export class DealService {
     page: number,
     pageSize: number,
   ): Promise<DealListView> {
+    return this.pageOf(
+      actor,
+      what,
+      page,
+      pageSize,
+      (skip, take) => this.deps.db.deal.findMany({ where, orderBy, include: dealViewInclude, skip, take }),
+      (take) => this.deps.db.deal.count({ where, orderBy, take }),
+    );
+  }
+
+  /** One page of deals from `rows(skip, take)`, counted with `count(take)` (at most `take` rows) only when the page cannot tell. */
+  private async pageOf(
+    actor: Actor,
+    what: Pick<DealListView, 'heading' | 'source'>,
+    page: number,
+    pageSize: number,
+    fetch: (skip: number, take: number) => Promise<DealRow[]>,
+    count: (take: number) => Promise<number>,
+  ): Promise<DealListView> {
     const skip = (page - 1) * pageSize;
-    const rows = await this.deps.db.deal.findMany({ where, orderBy, include: dealViewInclude, skip, take: pageSize });
+    const rows = await fetch(skip, pageSize);
     // A short page (other than an empty page past the end) tells the total without counting.
     const counted =
       rows.length < pageSize && (rows.length > 0 || page === 1)
         ? { total: skip + rows.length, totalCapped: false, seen: skip + rows.length }
-        : await countUpTo((take) => this.deps.db.deal.count({ where, orderBy, take }), Math.max(this.deps.countCap ?? COUNT_CAP, page * pageSize));
+        : await countUpTo(count, Math.max(this.deps.countCap ?? COUNT_CAP, page * pageSize));
     return {
       ...what,
       items: await this.views(actor, rows),
@@ -484,6 +523,14 @@ export class DealService {
       pageSize,
       hasMore: page * pageSize < counted.seen,
     };
+  }
+
+  /** The deals with these ids, in this order. */
+  private async rowsInOrder(workspaceId: string, ids: string[]): Promise<DealRow[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.deps.db.deal.findMany({ where: { id: { in: ids }, workspaceId }, include: dealViewInclude });
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
   }
 
   /** Loads the deal, lets `change` decide the update and timeline entries, writes both in one transaction. */

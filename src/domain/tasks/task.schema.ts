@@ -1,8 +1,12 @@
 import { z } from 'zod';
 import { dateOnlySchema } from '../shared/dates.js';
+import { lineText } from '../shared/text.js';
+
+/** How long a task's title may be, counted after cleaning. */
+export const TASK_TITLE_MAX = 500;
 
 export const createTaskSchema = z.object({
-  title: z.string().trim().min(1, 'a task needs a title').max(500),
+  title: lineText(TASK_TITLE_MAX, 'a task needs a title'),
   due: dateOnlySchema.optional(),
   deal: z.string().trim().min(1).optional(),
   assigneeId: z.string().min(1).optional(),
