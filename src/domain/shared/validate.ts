@@ -27,6 +27,8 @@ const LABELS: Record<string, string> = {
   email: 'Email',
   domain: 'Domain',
   name: 'Name',
+  companyName: 'Company',
+  lostReason: 'Lost reason',
 };
 
 function labelOf(field: string): string {
