@@ -1,7 +1,9 @@
 /**
  * The inbox of deliveries already taken in: what makes a platform's retried delivery (Slack's
  * Events API retries the same `event_id` up to three times, sometimes while the first delivery is
- * still being handled) do its work once, across every replica sharing the database.
+ * still being handled) do its work once, across every replica sharing the database; and what
+ * makes an acknowledged command, button or submission durable (`accept` records it with its
+ * payload before the acknowledgement; after a crash `abandoned` + `takeOver` find it again).
  *
  *   (none) ──claim──► pending ──complete──► done
  *                        └──release──► (none)   the work failed: a later delivery may try again
@@ -16,7 +18,7 @@ import { z } from 'zod';
 import { isUniqueViolation, singleWrite, type DomainDeps } from '../context.js';
 import { parseInput } from '../shared/validate.js';
 
-export const INBOX_KINDS = ['event', 'command', 'action', 'submission'] as const;
+export const INBOX_KINDS = ['event', 'command', 'action', 'submission', 'shortcut'] as const;
 export type InboxKind = (typeof INBOX_KINDS)[number];
 
 /** How long a claimed delivery is remembered. */
@@ -32,6 +34,19 @@ const claimSchema = z.object({
   kind: z.enum(INBOX_KINDS),
 });
 
+/** Largest request kept for finishing after a crash (Slack's payloads are a few kilobytes). */
+export const INBOX_PAYLOAD_MAX = 100_000;
+
+const acceptSchema = claimSchema.extend({ payload: z.string().max(INBOX_PAYLOAD_MAX) });
+
+export interface AbandonedItem {
+  key: string;
+  kind: InboxKind;
+  payload: string;
+  receivedAt: Date;
+  attempts: number;
+}
+
 export class InboxService {
   private lastPruneAt: number | undefined;
 
@@ -43,26 +58,83 @@ export class InboxService {
     const now = this.deps.clock.now();
     try {
       await singleWrite(this.deps.db, (db) =>
-        db.inboxItem.create({ data: { key: data.key, kind: data.kind, status: 'pending', receivedAt: now }, select: { id: true } }),
+        db.inboxItem.create({ data: { key: data.key, kind: data.kind, status: 'pending', receivedAt: now, claimedAt: now }, select: { id: true } }),
       );
       return true;
     } catch (err) {
       if (!isUniqueViolation(err)) throw err;
     }
-    const abandoned = await singleWrite(this.deps.db, (db) =>
+    return this.takeOver(data.key, INBOX_CLAIM_LEASE_MS);
+  }
+
+  /**
+   * Records an acknowledged request with what is needed to finish it after a crash (one insert).
+   * False when a request with this key was recorded before (a redelivery): do not do it again.
+   */
+  async accept(key: string, kind: InboxKind, payload: string): Promise<boolean> {
+    const data = parseInput(acceptSchema, { key, kind, payload });
+    const now = this.deps.clock.now();
+    try {
+      await singleWrite(this.deps.db, (db) =>
+        db.inboxItem.create({
+          data: { key: data.key, kind: data.kind, status: 'pending', receivedAt: now, claimedAt: now, payload: data.payload },
+          select: { id: true },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isUniqueViolation(err)) return false;
+      throw err;
+    }
+  }
+
+  /**
+   * Takes over a pending request whose holder has not finished it within `leaseMs` (it died):
+   * one conditional update, so of two processes trying, one wins. Counts the attempt.
+   */
+  async takeOver(key: string, leaseMs: number): Promise<boolean> {
+    const now = this.deps.clock.now();
+    const taken = await singleWrite(this.deps.db, (db) =>
       db.inboxItem.updateMany({
-        where: { key: data.key, status: 'pending', receivedAt: { lt: new Date(now.getTime() - INBOX_CLAIM_LEASE_MS) } },
-        data: { receivedAt: now },
+        where: { key, status: 'pending', OR: [{ claimedAt: null }, { claimedAt: { lt: new Date(now.getTime() - leaseMs) } }] },
+        data: { claimedAt: now, attempts: { increment: 1 } },
       }),
     );
-    return abandoned.count === 1;
+    return taken.count === 1;
+  }
+
+  /** Pending requests nobody has held for `leaseMs` (their process died or stopped), oldest first. */
+  async abandoned(leaseMs: number, limit = 50): Promise<AbandonedItem[]> {
+    const now = this.deps.clock.now();
+    return this.deps.db.inboxItem.findMany({
+      where: { status: 'pending', payload: { not: null }, OR: [{ claimedAt: null }, { claimedAt: { lt: new Date(now.getTime() - leaseMs) } }] },
+      orderBy: { receivedAt: 'asc' },
+      take: limit,
+      select: { key: true, kind: true, payload: true, receivedAt: true, attempts: true },
+    }) as Promise<AbandonedItem[]>;
+  }
+
+  /** Gives up the claims on requests this process could not finish (a stop): the next start takes them at once. */
+  async letGo(keys: string[]): Promise<void> {
+    if (keys.length === 0) return;
+    await singleWrite(this.deps.db, (db) =>
+      db.inboxItem.updateMany({ where: { key: { in: keys }, status: 'pending' }, data: { claimedAt: null } }),
+    );
+  }
+
+  /** Marks a request as failed for good (answered as such), with why; its payload is dropped. */
+  async fail(key: string, detail: string): Promise<void> {
+    const now = this.deps.clock.now();
+    await singleWrite(this.deps.db, (db) =>
+      db.inboxItem.updateMany({ where: { key, status: 'pending' }, data: { status: 'failed', doneAt: now, payload: null, detail: detail.slice(0, 500) } }),
+    );
   }
 
   /** Marks a claimed delivery's work as done: later deliveries with its key stay skipped. */
   async complete(key: string): Promise<void> {
     const now = this.deps.clock.now();
     await singleWrite(this.deps.db, (db) =>
-      db.inboxItem.updateMany({ where: { key, status: 'pending' }, data: { status: 'done', doneAt: now } }),
+      db.inboxItem.updateMany({ where: { key, status: 'pending' }, data: { status: 'done', doneAt: now, payload: null } }),
     );
   }
 

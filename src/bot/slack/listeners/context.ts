@@ -8,6 +8,7 @@ import type { Logger } from '../../../log.js';
 import { errorReply } from '../../messages.js';
 import type { SlackChannels } from '../channels.js';
 import type { SlackIdentity } from '../identity.js';
+import type { SlackInbox } from '../inbox.js';
 import { BLOCKS } from '../ids.js';
 import type { HomePublisher } from './events/home.js';
 
@@ -19,6 +20,13 @@ export interface SlackDeps {
   home: HomePublisher;
   /** Whether a channel may get CRM content everyone there can read (Slack Connect). */
   channels: SlackChannels;
+  /** Records each acknowledged request and runs its work on a bounded queue (inbox.ts). */
+  inbox: SlackInbox;
+}
+
+/** A key no other request shares: for requests where the platform gives no redelivery id worth keeping. */
+export function uniqueKey(prefix: string, id: string | undefined): string {
+  return `${prefix}:${id ?? 'none'}:${Math.random().toString(36).slice(2, 10)}`;
 }
 
 /** The parts of any Slack payload that say who is acting, where. */

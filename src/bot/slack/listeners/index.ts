@@ -5,6 +5,7 @@ import type { InstallationService } from '../../../domain/identity/installation.
 import type { Logger } from '../../../log.js';
 import { SlackChannels } from '../channels.js';
 import type { SlackIdentity } from '../identity.js';
+import type { SlackInbox } from '../inbox.js';
 import { registerDealButtons } from './actions/deal-buttons.js';
 import { registerDigestButtons } from './actions/digest-buttons.js';
 import { registerDealCommand } from './commands/deal.command.js';
@@ -17,7 +18,7 @@ import { registerViews } from './views/index.js';
 
 export function registerListeners(
   app: App,
-  base: { crm: Crm; log: Logger; identity: SlackIdentity; installations?: InstallationService },
+  base: { crm: Crm; log: Logger; identity: SlackIdentity; installations?: InstallationService; inbox: SlackInbox },
 ): SlackDeps {
   const deps: SlackDeps = { ...base, home: new HomePublisher(base.crm, base.log), channels: new SlackChannels(base.crm, base.log) };
   registerDealCommand(app, deps);

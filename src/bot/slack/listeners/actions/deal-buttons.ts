@@ -28,7 +28,7 @@ import { parseDealValue } from '../../blocks/deal-value.js';
 import { listMessage, replyBlocks } from '../../blocks/reply.js';
 import { createDealModal, editDealModal, logActivityModal, lostReasonModal, nextActionModal } from '../../blocks/modals.js';
 import { ACTIONS, ASSISTANT_ACTIONS, isDeliveredBlock } from '../../ids.js';
-import { actorOf, errorText, replyOptions, writeMeta, type SlackDeps } from '../context.js';
+import { actorOf, errorText, uniqueKey, replyOptions, writeMeta, type SlackDeps } from '../context.js';
 
 type ButtonArgs = {
   ack: () => Promise<void>;
@@ -71,14 +71,29 @@ export const BUTTON_TEXT = {
 export function registerDealButtons(app: App, deps: SlackDeps): void {
   const on = (actionId: string, handler: (args: ButtonArgs, actor: Actor) => Promise<void>) => {
     app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: actionId }, async (args) => {
-      await args.ack();
       const a = args as unknown as ButtonArgs;
-      try {
-        const actor = await actorOf(deps, a.body, a.client, a.context);
-        await handler(a, actor);
-      } catch (err) {
-        await tell(a, { kind: 'error', message: errorText(err, deps.log) }, deps);
-      }
+      await deps.inbox.handle(
+        {
+          kind: 'action',
+          // A click has no id worth deduplicating by: the buttons themselves carry what they expect.
+          key: uniqueKey(`slack:action:${actionId}`, a.body.trigger_id),
+          body: a.body,
+          context: args.context,
+          ack: () => args.ack(),
+          refuse: async (text) => {
+            await args.ack();
+            await tell(a, { kind: 'error', message: text }, deps);
+          },
+        },
+        async () => {
+          try {
+            const actor = await actorOf(deps, a.body, a.client, a.context);
+            await handler(a, actor);
+          } catch (err) {
+            await tell(a, { kind: 'error', message: errorText(err, deps.log) }, deps);
+          }
+        },
+      );
     });
   };
 

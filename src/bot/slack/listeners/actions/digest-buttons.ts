@@ -5,16 +5,41 @@
  * clicker alone and leaves the digest, which the whole channel shares, as it is. Digests are
  * messages, so the answer goes through the response URL (a DM when there is none).
  */
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { App, BlockAction, ButtonAction, Context } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
 import { formatDateOnly } from '../../../format.js';
 import { todayIn } from '../../../../domain/shared/dates.js';
 import { escapeMrkdwn } from '../../blocks/escape.js';
 import { ACTIONS, SNOOZE_DAYS } from '../../ids.js';
-import { actorOf, errorText, type SlackDeps } from '../context.js';
+import { actorOf, errorText, uniqueKey, type SlackDeps } from '../context.js';
 
 export function registerDigestButtons(app: App, deps: SlackDeps): void {
   app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: ACTIONS.snoozeDeal }, async ({ ack, body, action, client, context, respond }) => {
-    await ack();
+    const answer = async (text: string) => {
+      try {
+        if (body.response_url) await respond({ response_type: 'ephemeral', replace_original: false, text });
+        else await client.chat.postMessage({ channel: body.user.id, text });
+      } catch (err) {
+        deps.log.warn({ err }, 'could not answer a snooze');
+      }
+    };
+    await deps.inbox.handle(
+      {
+        kind: 'action',
+        key: uniqueKey(`slack:action:${ACTIONS.snoozeDeal}`, body.trigger_id),
+        body,
+        context,
+        ack: () => ack(),
+        refuse: async (text) => {
+          await ack();
+          await answer(text);
+        },
+      },
+      async () => answer(await snooze(body, action, client, context)),
+    );
+  });
+
+  const snooze = async (body: BlockAction, action: ButtonAction, client: WebClient, context: Context): Promise<string> => {
     let text: string;
     try {
       const actor = await actorOf(deps, body, client, context);
@@ -28,11 +53,6 @@ export function registerDigestButtons(app: App, deps: SlackDeps): void {
     } catch (err) {
       text = `:warning: ${escapeMrkdwn(errorText(err, deps.log))}`;
     }
-    try {
-      if (body.response_url) await respond({ response_type: 'ephemeral', replace_original: false, text });
-      else await client.chat.postMessage({ channel: body.user.id, text });
-    } catch (err) {
-      deps.log.warn({ err }, 'could not answer a snooze');
-    }
-  });
+    return text;
+  };
 }

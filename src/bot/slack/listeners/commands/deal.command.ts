@@ -2,7 +2,8 @@
  * `/deal …`: acknowledged at once, then the shared grammar runs and the answer arrives as an
  * ephemeral message through the response URL. `/deal` alone opens the create-deal modal.
  */
-import type { App } from '@slack/bolt';
+import type { App, Context, RespondFn, SlashCommand } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
 import { executeCommand } from '../../../commands/execute.js';
 import { replyBlocks } from '../../blocks/reply.js';
 import { createDealModal } from '../../blocks/modals.js';
@@ -15,8 +16,22 @@ function sharedHint(command: object): true | undefined {
 }
 
 export function registerDealCommand(app: App, deps: SlackDeps): void {
-  app.command('/deal', async ({ ack, command, respond, client, context }) => {
-    await ack();
+  app.command('/deal', async ({ ack, command, respond, client, context, body }) => {
+    await deps.inbox.handle(
+      {
+        kind: 'command',
+        // A trigger id is unique per invocation: a redelivered command is not run twice.
+        key: `slack:command:${command.team_id}:${command.trigger_id}`,
+        body,
+        context,
+        ack: () => ack(),
+        refuse: (text) => ack({ response_type: 'ephemeral', text }),
+      },
+      () => run(command, respond, client, context),
+    );
+  });
+
+  const run = async (command: SlashCommand, respond: RespondFn, client: WebClient, context: Context) => {
     const text = command.text.trim();
     try {
       const actor = await actorOf(deps, command, client, context);
@@ -56,5 +71,5 @@ export function registerDealCommand(app: App, deps: SlackDeps): void {
     } catch (err) {
       await respond({ response_type: 'ephemeral', text: errorText(err, deps.log) });
     }
-  });
+  };
 }

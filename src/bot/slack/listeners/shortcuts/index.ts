@@ -7,21 +7,41 @@
  * someone never seen that takes users.info) before opening a modal: someone from another
  * organisation in a shared channel gets a refusal through the response URL, and no modal.
  */
-import type { App, MessageShortcut, RespondFn } from '@slack/bolt';
+import type { AllMiddlewareArgs, App, MessageShortcut, RespondFn, SlackShortcutMiddlewareArgs } from '@slack/bolt';
 import { createDealModal, logActivityModal } from '../../blocks/modals.js';
 import { SHORTCUTS } from '../../ids.js';
-import { actorOf, errorText, writeMeta, type SlackDeps } from '../context.js';
+import { actorOf, errorText, uniqueKey, writeMeta, type SlackDeps } from '../context.js';
+
+type ShortcutArgs = SlackShortcutMiddlewareArgs<MessageShortcut> & AllMiddlewareArgs;
 
 export function registerShortcuts(app: App, deps: SlackDeps): void {
   /** Says why nothing opened, privately to the person, where the shortcut was used. */
-  const refuse = async (respond: RespondFn, err: unknown) => {
-    await respond({ response_type: 'ephemeral', text: errorText(err, deps.log) }).catch((e: unknown) =>
-      deps.log.warn({ err: e }, 'could not answer a message shortcut'),
-    );
+  const say = async (respond: RespondFn, text: string) => {
+    await respond({ response_type: 'ephemeral', text }).catch((e: unknown) => deps.log.warn({ err: e }, 'could not answer a message shortcut'));
   };
+  const refuse = (respond: RespondFn, err: unknown) => say(respond, errorText(err, deps.log));
 
-  app.shortcut<MessageShortcut>(SHORTCUTS.logToCrm, async ({ ack, shortcut, client, context, respond }) => {
-    await ack();
+  /** Records the shortcut in the inbox, acknowledges it, and runs `work` on the bounded queue. */
+  const accepted = (callbackId: string, args: ShortcutArgs, work: () => Promise<void>) =>
+    deps.inbox.handle(
+      {
+        kind: 'shortcut',
+        key: uniqueKey(`slack:shortcut:${callbackId}`, args.shortcut.trigger_id),
+        body: args.shortcut,
+        context: args.context,
+        ack: () => args.ack(),
+        refuse: async (text) => {
+          await args.ack();
+          await say(args.respond, text);
+        },
+      },
+      work,
+    );
+
+  app.shortcut<MessageShortcut>(SHORTCUTS.logToCrm, (args) => accepted(SHORTCUTS.logToCrm, args, () => logToCrm(args)));
+  app.shortcut<MessageShortcut>(SHORTCUTS.createDealFromMessage, (args) => accepted(SHORTCUTS.createDealFromMessage, args, () => createDeal(args)));
+
+  const logToCrm = async ({ shortcut, client, context, respond }: ShortcutArgs) => {
     try {
       await actorOf(deps, shortcut, client, context);
     } catch (err) {
@@ -42,10 +62,9 @@ export function registerShortcuts(app: App, deps: SlackDeps): void {
         }),
       }),
     });
-  });
+  };
 
-  app.shortcut<MessageShortcut>(SHORTCUTS.createDealFromMessage, async ({ ack, shortcut, client, context, respond }) => {
-    await ack();
+  const createDeal = async ({ shortcut, client, context, respond }: ShortcutArgs) => {
     let actor;
     try {
       actor = await actorOf(deps, shortcut, client, context);
@@ -69,7 +88,7 @@ export function registerShortcuts(app: App, deps: SlackDeps): void {
         }),
       }),
     });
-  });
+  };
 }
 
 function firstLine(text: string): string {

@@ -21,6 +21,7 @@ import { answerModal, ANSWER_MODAL_TEXT } from '../../blocks/answer-modal.js';
 import { noticeModal } from '../../blocks/notice.js';
 import { replyBlocks } from '../../blocks/reply.js';
 import { BLOCKS, VIEWS } from '../../ids.js';
+import { isReplay } from '../../inbox.js';
 import { actorOf, errorText, fieldErrors, knownActorOf, readMeta, replyOptions, type ModalMeta, type SlackDeps } from '../context.js';
 import { blocksOf, date, selected, text, user } from './read.js';
 
@@ -86,9 +87,29 @@ export function registerViews(app: App, deps: SlackDeps): void {
     callbackId: string,
     work: (a: ViewArgs, actor: Actor, meta: ModalMeta, lookups: Lookups) => Promise<Errors | (() => Promise<void>)>,
     check: (a: ViewArgs) => Errors | undefined = () => undefined,
-  ) =>
+  ) => {
     app.view<ViewSubmitAction>(callbackId, async (args) => {
       const a = args as ViewArgs;
+      const firstBlock = blocksOf(a.view)[0];
+      await deps.inbox.handle(
+        {
+          kind: 'submission',
+          // Slack's view id: the same submission delivered again is not run twice.
+          key: `slack:submission:${a.view.team_id ?? a.body.team?.id ?? ''}:${a.view.id}`,
+          body: a.body,
+          context: a.context,
+          ack: () => a.ack(),
+          // Busy: the form stays open with the words on its first field, so nothing typed is lost.
+          refuse: (text) =>
+            a.ack(firstBlock ? { response_action: 'errors', errors: { [firstBlock]: text } } : { response_action: 'update', view: noticeModal(text) }),
+        },
+        () => (isReplay(a.context) ? afterAckPhase(a, undefined, readMeta(a.view.private_metadata)) : handleSubmission(a)),
+        { acknowledges: true },
+      );
+    });
+
+    /** The submission as it arrives: checked, and saved before `ack` when nothing needs Slack. */
+    const handleSubmission = async (a: ViewArgs) => {
       const meta = readMeta(a.view.private_metadata);
       const checked = check(a);
       if (checked) {
@@ -127,6 +148,11 @@ export function registerViews(app: App, deps: SlackDeps): void {
       }
       // Needs Slack: acknowledge first, then look up, write and answer.
       await a.ack();
+      await afterAckPhase(a, actor, meta);
+    };
+
+    /** After the acknowledgement (or when finishing a submission after a restart): answers come by message. */
+    const afterAckPhase = async (a: ViewArgs, actor: Actor | undefined, meta: ModalMeta) => {
       try {
         const result = await work(a, actor ?? (await actorOf(deps, a.body, a.client, a.context)), meta, afterAck(a.client));
         if (typeof result === 'function') await result();
@@ -134,7 +160,8 @@ export function registerViews(app: App, deps: SlackDeps): void {
       } catch (err) {
         await tell(a, meta, errorText(err, deps.log));
       }
-    });
+    };
+  };
 
   /** An answer after the modal closed: where the modal came from (its response URL), or a DM. */
   const tell = async (a: ViewArgs, meta: ModalMeta, message: string) => {
