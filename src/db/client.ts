@@ -117,6 +117,16 @@ function fairAndIsolated(factory: PrismaBetterSqlite3): PrismaBetterSqlite3 {
 /** SQLite waits this long for a competing writer (a job worker, say) before SQLITE_BUSY. */
 const SQLITE_BUSY_TIMEOUT_MS = 5000;
 
+/**
+ * `PRAGMA synchronous` in WAL mode. FULL syncs the WAL at every commit, so a committed write
+ * survives a power cut; NORMAL syncs at checkpoints only: a process crash (SIGKILL, OOM) still
+ * loses nothing, the file is never corrupted, but a power cut or kernel panic can undo the
+ * commits since the last checkpoint. NORMAL, because FULL cost more than the 1 ms per write at
+ * p50 that it was allowed (bench/sqlite-sync.ts; figures and reasoning in docs/database.md,
+ * "Power cuts").
+ */
+export const SQLITE_SYNCHRONOUS: 'FULL' | 'NORMAL' = 'NORMAL';
+
 export async function openDatabase(urlOrTarget: string | DatabaseTarget): Promise<DbHandle> {
   const target = typeof urlOrTarget === 'string' ? parseDatabaseUrl(urlOrTarget) : urlOrTarget;
   let db: Db;
@@ -125,9 +135,9 @@ export async function openDatabase(urlOrTarget: string | DatabaseTarget): Promis
     db = new SqliteClient({
       adapter: fairAndIsolated(new PrismaBetterSqlite3({ url: target.sqlitePath, timeout: SQLITE_BUSY_TIMEOUT_MS })),
     });
-    // WAL lets readers run beside one writer; NORMAL sync is safe with WAL.
+    // WAL lets readers run beside one writer (other processes on the file included).
     await db.$queryRawUnsafe('PRAGMA journal_mode = WAL');
-    await db.$queryRawUnsafe('PRAGMA synchronous = NORMAL');
+    await db.$queryRawUnsafe(`PRAGMA synchronous = ${SQLITE_SYNCHRONOUS}`);
     await db.$queryRawUnsafe(`PRAGMA busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
     await db.$queryRawUnsafe('PRAGMA foreign_keys = ON');
     // Planner statistics, so SQLite picks the right one of the Deal indexes; bounded (SQLite's
