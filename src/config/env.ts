@@ -4,6 +4,9 @@
  */
 import { z } from 'zod';
 
+/** Where Slack's Web API lives (SLACK_API_URL changes it for a local stub). */
+export const DEFAULT_SLACK_API_URL = 'https://slack.com/api/';
+
 const optionalSecret = z
   .string()
   .trim()
@@ -45,14 +48,21 @@ export const envSchema = z.object({
   CRM_DELIVERY_LEASE_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),
   /** Encrypts tokens stored in the database (Slack OAuth installs): 32 bytes as hex or base64. */
   CRM_ENCRYPTION_KEY: optionalSecret,
-  // Slack: single workspace (bot token + signing secret) or OAuth distribution (client id,
-  // secret, state secret + signing secret); Socket Mode when an app-level token is set.
+  // Slack: single workspace (bot token + signing secret), Socket Mode (app-level token + bot
+  // token, no signing secret) or OAuth distribution (client id, secret, state secret + signing secret).
   SLACK_BOT_TOKEN: optionalSecret,
   SLACK_SIGNING_SECRET: optionalSecret,
   SLACK_APP_TOKEN: optionalSecret,
   SLACK_CLIENT_ID: optionalSecret,
   SLACK_CLIENT_SECRET: optionalSecret,
   SLACK_STATE_SECRET: optionalSecret,
+  /** Slack's Web API base URL; only a local stub (tests, offline demos) changes it. */
+  SLACK_API_URL: z
+    .string()
+    .trim()
+    .url('must be a URL such as https://slack.com/api/')
+    .transform((v) => (v.endsWith('/') ? v : `${v}/`))
+    .default(DEFAULT_SLACK_API_URL),
   // Teams (Bot Framework).
   MICROSOFT_APP_ID: optionalSecret,
   MICROSOFT_APP_PASSWORD: optionalSecret,
@@ -87,10 +97,27 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   return result.data;
 }
 
+/** Socket Mode: the app-level token and the bot token; Slack's requests arrive over a WebSocket, so no signing secret. */
+export const slackSocketMode = (env: Env) => Boolean(env.SLACK_APP_TOKEN && env.SLACK_BOT_TOKEN);
 export const slackSingleWorkspace = (env: Env) => Boolean(env.SLACK_BOT_TOKEN && env.SLACK_SIGNING_SECRET);
 export const slackOAuth = (env: Env) =>
   Boolean(env.SLACK_CLIENT_ID && env.SLACK_CLIENT_SECRET && env.SLACK_SIGNING_SECRET);
-export const slackConfigured = (env: Env) => slackSingleWorkspace(env) || slackOAuth(env);
+export const slackConfigured = (env: Env) => slackSocketMode(env) || slackSingleWorkspace(env) || slackOAuth(env);
+/**
+ * What is missing when Slack is only half configured (so `npm start` opens the console instead
+ * of serving Slack), in one line; undefined when nothing Slack-related is set or Slack is configured.
+ */
+export function slackMissing(env: Env): string | undefined {
+  if (slackConfigured(env)) return undefined;
+  if (env.SLACK_APP_TOKEN) return 'SLACK_APP_TOKEN is set but not SLACK_BOT_TOKEN: Socket Mode needs both.';
+  if (env.SLACK_BOT_TOKEN) {
+    return 'SLACK_BOT_TOKEN is set but neither SLACK_SIGNING_SECRET (HTTP) nor SLACK_APP_TOKEN (Socket Mode).';
+  }
+  if (env.SLACK_CLIENT_ID || env.SLACK_CLIENT_SECRET) {
+    return 'Slack OAuth needs SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_SIGNING_SECRET (and SLACK_STATE_SECRET, CRM_ENCRYPTION_KEY).';
+  }
+  return undefined;
+}
 /** Teams needs an app id and its secret, except with a managed identity (no secret). */
 export const teamsConfigured = (env: Env) =>
   Boolean(env.MICROSOFT_APP_ID && (env.MICROSOFT_APP_PASSWORD || env.MICROSOFT_APP_TYPE === 'UserAssignedMSI'));

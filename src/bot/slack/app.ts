@@ -16,6 +16,7 @@ import { SlackIdentity } from './identity.js';
 import { registerListeners } from './listeners/index.js';
 import { dedupeEvents } from './dedupe.js';
 import { createSlackReceiver } from './receiver.js';
+import type { SlackAuth } from './startup.js';
 
 type ExpressReceiverT = ExpressReceiver;
 type AppT = App;
@@ -34,6 +35,8 @@ export interface SlackSurface {
   receiver?: ExpressReceiverT;
   mode: 'single' | 'oauth' | 'socket';
   identity: SlackIdentity;
+  /** The bot token's workspace (auth.test's team_id), single workspace and Socket Mode; undefined with OAuth. */
+  readonly homeTeamId?: string;
 }
 
 export class SlackConfigError extends Error {
@@ -43,12 +46,19 @@ export class SlackConfigError extends Error {
 export interface SlackSurfaceOptions {
   /** Slack's Web API base URL; only benchmarks and local stubs change it. */
   slackApiUrl?: string;
+  /**
+   * auth.test's answer, checked before start (main.ts, verifySlackBotToken): the home team is
+   * known before the first request, and Bolt does not call auth.test again.
+   */
+  auth?: SlackAuth;
 }
 
 export function createSlackSurface(env: Env, crm: Crm, log: Logger, options: SlackSurfaceOptions = {}): SlackSurface {
   const clientOptions = options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : undefined;
   const logger = boltLogger(log.child({ surface: 'slack' }));
   const identity = new SlackIdentity(crm, log, { currency: env.CRM_CURRENCY, timeZone: env.CRM_TIMEZONE });
+  const homeTeamId: string | undefined = options.auth?.teamId;
+  const botIds = options.auth ? { botId: options.auth.botId, botUserId: options.auth.botUserId } : {};
   let app: AppT;
   let receiver: ExpressReceiverT | undefined;
   let mode: SlackSurface['mode'];
@@ -56,7 +66,9 @@ export function createSlackSurface(env: Env, crm: Crm, log: Logger, options: Sla
   if (env.SLACK_APP_TOKEN) {
     if (!env.SLACK_BOT_TOKEN) throw new SlackConfigError('Socket Mode (SLACK_APP_TOKEN) also needs SLACK_BOT_TOKEN.');
     mode = 'socket';
-    app = new App({ token: env.SLACK_BOT_TOKEN, appToken: env.SLACK_APP_TOKEN, socketMode: true, logger, clientOptions });
+    // The Socket Mode client opens its connection (apps.connections.open) through installerOptions' client options.
+    const installerOptions = clientOptions ? { clientOptions: { ...clientOptions } } : undefined;
+    app = new App({ token: env.SLACK_BOT_TOKEN, appToken: env.SLACK_APP_TOKEN, socketMode: true, logger, clientOptions, installerOptions, ...botIds });
   } else if (env.SLACK_CLIENT_ID && env.SLACK_CLIENT_SECRET) {
     const missing = [
       !env.SLACK_SIGNING_SECRET && 'SLACK_SIGNING_SECRET',
@@ -80,7 +92,7 @@ export function createSlackSurface(env: Env, crm: Crm, log: Logger, options: Sla
   } else if (env.SLACK_BOT_TOKEN && env.SLACK_SIGNING_SECRET) {
     mode = 'single';
     receiver = createSlackReceiver(log, { signingSecret: env.SLACK_SIGNING_SECRET, endpoints: SLACK_PATHS.events, logger });
-    app = new App({ token: env.SLACK_BOT_TOKEN, receiver, logger, clientOptions });
+    app = new App({ token: env.SLACK_BOT_TOKEN, receiver, logger, clientOptions, ...botIds });
   } else {
     throw new SlackConfigError(
       'Slack needs SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET, or SLACK_CLIENT_ID + SLACK_CLIENT_SECRET + SLACK_STATE_SECRET + SLACK_SIGNING_SECRET.',
@@ -93,7 +105,15 @@ export function createSlackSurface(env: Env, crm: Crm, log: Logger, options: Sla
   app.error(async (err) => {
     log.error({ err }, 'slack listener failed');
   });
-  return { app, receiver, mode, identity };
+  return {
+    app,
+    receiver,
+    mode,
+    identity,
+    get homeTeamId() {
+      return mode === 'oauth' ? undefined : homeTeamId;
+    },
+  };
 }
 
 /** Bolt's logger interface over pino. */
