@@ -6,7 +6,7 @@
  * data/crm.db, with demo data on first run.
  */
 import path from 'node:path';
-import { EnvError, loadEnv, slackConfigured, teamsConfigured, type Env } from './config/env.js';
+import { EnvError, loadEnv, slackConfigured, slackMissing, slackSocketMode, teamsConfigured, type Env } from './config/env.js';
 import { openDatabase } from './db/client.js';
 import { migrateDatabase } from './db/migrate.js';
 import { parseDatabaseUrl, redactUrl } from './db/provider.js';
@@ -15,8 +15,10 @@ import { createLogger } from './log.js';
 import { parseEncryptionKey, SecretBox } from './domain/shared/secret-box.js';
 import type { Crm, RunReport } from './domain/index.js';
 import type { Logger } from './log.js';
+import type { SlackAuth } from './bot/slack/startup.js';
 import { startScheduler } from './jobs/scheduler.js';
 import { JOB_SCHEDULES } from './jobs/schedules.js';
+import { handleStopSignals, type Shutdown } from './shutdown.js';
 // Surfaces (Bolt, botbuilder, the console, the LLM client) load only in the modes that use them,
 // so `npm run jobs` stays small.
 
@@ -29,7 +31,26 @@ const USAGE = `Usage: npm start [-- --console] [-- --no-demo] [-- --no-jobs]
   --jobs      run only the scheduler, no chat surface (\`npm run jobs\`): for a separate process
               beside several bot replicas (any number may run: each delivery still posts once)
   --once      with --jobs: deliver what is due now, print what happened, and exit
+Ctrl-C or SIGTERM stops any mode within 10 s (a second signal stops it at once).
 Configuration is read from the environment: see README.md, "Configuration".`;
+
+/** Each stop step's budget; the whole stop is bounded by STOP_DEADLINE_MS (shutdown.ts). */
+const STOP_STEP_MS = {
+  /** Running jobs get SCHEDULER_STOP_GRACE_MS to finish, then their workers are terminated. */
+  scheduler: 5_000,
+  socketMode: 2_000,
+  /** In-flight requests get HTTP_CLOSE_GRACE_MS, then their connections are dropped. */
+  httpServer: 4_000,
+  /** Slack requests already acknowledged get SLACK_INBOX_DRAIN_MS; what is left stays pending for the next start. */
+  slackInbox: 4_000,
+  database: 3_000,
+} as const;
+const SLACK_INBOX_DRAIN_MS = 3_000;
+
+/** `npm run jobs -- --once` stopped by a signal: how long its run may still take to finish. */
+const ONCE_STOP_GRACE_MS = 5_000;
+const ONCE_CUT_SHORT =
+  'Stopped before the run finished (exit code 1): what it had not delivered is delivered by the next run, once this run\'s hold on it ends (CRM_DELIVERY_LEASE_SECONDS).';
 
 async function main(): Promise<void> {
   const args = new Set(process.argv.slice(2));
@@ -42,8 +63,15 @@ async function main(): Promise<void> {
   const interactive = Boolean(process.stdin.isTTY);
   // On a pipe, keep standard output for command results only.
   const info = (line: string) => (interactive ? process.stdout : process.stderr).write(`${line}\n`);
+  // From here on, SIGINT/SIGTERM stop whatever runs (and force the exit 10 s later).
+  const shutdown = handleStopSignals({ say: info, warn: (detail, msg) => log.warn(detail, msg) });
 
   const secretBox = encryptionKey(env);
+  const serving = (slackConfigured(env) || teamsConfigured(env)) && !args.has('--console') && !args.has('--jobs');
+  // Slack first, before the database is touched: one auth.test, so a wrong or revoked token or no
+  // way to Slack stops the start here with one line. Its team is the surface's home team.
+  const slackAuth = serving ? await checkSlackToken(env) : undefined;
+  if (shutdown.signal.aborted) return;
   const target = parseDatabaseUrl(env.DATABASE_URL);
   info(
     target.provider === 'sqlite'
@@ -52,18 +80,25 @@ async function main(): Promise<void> {
   );
   const { applied } = await migrateDatabase(target);
   if (applied.length) info(`Applied ${applied.length} migration(s): ${applied.join(', ')}`);
+  // A signal while migrating lets the migration finish, then stops before anything else starts.
+  if (shutdown.signal.aborted) return;
 
   if (args.has('--jobs')) {
-    await runJobs(env, log, info, args.has('--once'));
+    await runJobs(env, log, info, args.has('--once'), shutdown);
     return;
   }
 
   const handle = await openDatabase(target);
+  const closeDb = () => shutdown.step('the database', () => handle.close(), STOP_STEP_MS.database);
   const { createAssistantFromEnv } = await import('./llm/index.js');
   const crm = createCrm(handle.db, undefined, { secretBox, assistant: createAssistantFromEnv(env, log) });
-  if ((slackConfigured(env) || teamsConfigured(env)) && !args.has('--console')) {
+  if (serving) {
     const jobs = env.CRM_SCHEDULER === 'on' && !args.has('--no-jobs');
-    await serveChat(env, crm, log, info, () => handle.close(), jobs);
+    try {
+      await serveChat(env, crm, log, info, jobs, shutdown, slackAuth);
+    } finally {
+      await closeDb();
+    }
     return;
   }
   try {
@@ -86,37 +121,79 @@ async function main(): Promise<void> {
       output: process.stdout,
       interactive,
       color: interactive && !process.env.NO_COLOR,
+      signal: shutdown.signal,
     });
   } finally {
-    await handle.close();
+    await closeDb();
   }
 }
 
-/** Runs the chat surfaces (and, with `jobs`, the scheduler) until SIGINT/SIGTERM. */
-async function serveChat(env: Env, crm: Crm, log: Logger, info: (l: string) => void, closeDb: () => Promise<void>, jobs: boolean) {
+/**
+ * Runs the chat surfaces (and, with `jobs`, the scheduler) until SIGINT/SIGTERM, then stops them,
+ * each step bounded in time. The caller closes the database.
+ */
+async function serveChat(
+  env: Env,
+  crm: Crm,
+  log: Logger,
+  info: (l: string) => void,
+  jobs: boolean,
+  shutdown: Shutdown,
+  auth: SlackAuth | undefined,
+) {
   const { createSlackSurface, SLACK_PATHS } = await import('./bot/slack/app.js');
+  const { withinStartup } = await import('./bot/slack/startup.js');
   const { startHttpServer } = await import('./bot/http.js');
-  const slack = slackConfigured(env) ? createSlackSurface(env, crm, log) : undefined;
+  const slack = slackConfigured(env) ? createSlackSurface(env, crm, log, { slackApiUrl: env.SLACK_API_URL, auth }) : undefined;
   // botbuilder loads only when Teams is configured.
   const teams = teamsConfigured(env) ? (await import('./bot/teams/index.js')).createTeamsSurface(env, crm, log) : undefined;
-  if (slack?.mode === 'socket') {
-    await slack.app.start();
-    info('Slack: connected in Socket Mode.');
+  const socket = slack?.mode === 'socket' ? slack : undefined;
+  if (socket) {
+    try {
+      await withinStartup(socket.app.start(), 'Socket Mode (SLACK_APP_TOKEN) could not connect');
+    } catch (err) {
+      // Stop the client's own reconnecting before giving up.
+      await shutdown.step('Socket Mode', () => socket.app.stop(), STOP_STEP_MS.socketMode);
+      throw err instanceof Error && err.name === 'SlackStartError' ? err : socketModeError(err);
+    }
+    info(`Slack: connected in Socket Mode${auth ? ` for workspace ${auth.teamId}` : ''}.`);
   }
-  const server = await startHttpServer({ port: env.PORT, slack: slack?.mode === 'socket' ? undefined : slack, teams, log });
-  if (slack && slack.mode !== 'socket') {
-    info(`Slack: listening on port ${env.PORT}; request URL https://<your host>${SLACK_PATHS.events}`);
+  const server = await startHttpServer({ port: env.PORT, slack: socket ? undefined : slack, teams, log });
+  if (slack && !socket) {
+    const workspace = auth ? ` for workspace ${auth.teamId}` : '';
+    info(`Slack: listening on port ${env.PORT}${workspace}; request URL https://<your host>${SLACK_PATHS.events}`);
     if (slack.mode === 'oauth') info(`Slack: install the app at https://<your host>${SLACK_PATHS.install}`);
   }
   if (teams) info(`Teams: messaging endpoint https://<your host>${teams.path} (port ${env.PORT})`);
-  const scheduler = jobs ? await startScheduler(log) : undefined;
+  const scheduler = jobs && !shutdown.signal.aborted ? await startScheduler(log) : undefined;
+  shutdown.busyWith('serving');
   info(scheduler ? 'Scheduler: digests and nudges are on (npm start -- --no-jobs to leave them to `npm run jobs`).' : 'Scheduler: off.');
-  await untilSignal();
-  info('Stopping…');
-  await scheduler?.stop();
-  if (slack?.mode === 'socket') await slack.app.stop();
-  await server.close();
-  await closeDb();
+  await shutdown.requested;
+  // New work stops first (no new requests, no new job runs), then what is in flight finishes or is cut.
+  await Promise.all([
+    scheduler && shutdown.step('the scheduler', () => scheduler.stop(), STOP_STEP_MS.scheduler),
+    socket && shutdown.step('Socket Mode', () => socket.app.stop(), STOP_STEP_MS.socketMode),
+    shutdown.step('the HTTP server', () => server.close(), STOP_STEP_MS.httpServer),
+    slack && shutdown.step('acknowledged Slack requests', () => slack.inbox.drain(SLACK_INBOX_DRAIN_MS), STOP_STEP_MS.slackInbox),
+  ]);
+}
+
+/**
+ * auth.test for the bot token, in the modes that run on it (single workspace, Socket Mode; with
+ * OAuth each install brings its own token). Rejects with the one line to print.
+ */
+async function checkSlackToken(env: Env): Promise<SlackAuth | undefined> {
+  const onBotToken = slackSocketMode(env) || (slackConfigured(env) && !(env.SLACK_CLIENT_ID && env.SLACK_CLIENT_SECRET));
+  if (!onBotToken || !env.SLACK_BOT_TOKEN) return undefined;
+  const { verifySlackBotToken } = await import('./bot/slack/startup.js');
+  return verifySlackBotToken(env.SLACK_BOT_TOKEN, { slackApiUrl: env.SLACK_API_URL });
+}
+
+/** Socket Mode's start errors (apps.connections.open's, mostly) as one line. */
+function socketModeError(err: unknown): EnvError {
+  const code = (err as { data?: { error?: unknown } } | undefined)?.data?.error;
+  const why = typeof code === 'string' ? code : err instanceof Error ? err.message : String(err);
+  return new EnvError(`Slack: Socket Mode could not connect: ${why}${code === 'invalid_auth' || code === 'not_authed' ? ' (check SLACK_APP_TOKEN, the app-level token xapp-… with connections:write)' : ''}`);
 }
 
 /**
@@ -124,7 +201,7 @@ async function serveChat(env: Env, crm: Crm, log: Logger, info: (l: string) => v
  * one process (or a few: the run ledger keeps each delivery to one post) runs the jobs. With
  * --once, delivers what is due now in this process and exits.
  */
-async function runJobs(env: Env, log: Logger, info: (l: string) => void, once: boolean): Promise<void> {
+async function runJobs(env: Env, log: Logger, info: (l: string) => void, once: boolean, shutdown: Shutdown): Promise<void> {
   const { openJobRuntime } = await import('./jobs/runtime.js');
   const runtime = await openJobRuntime(env, log);
   const platforms = runtime.runner.platforms;
@@ -134,31 +211,34 @@ async function runJobs(env: Env, log: Logger, info: (l: string) => void, once: b
   }
   if (once) {
     try {
-      const report = await runtime.runner.runDue();
-      info(`Digests: ${describeRun(report.digests)}. Nudges: ${describeRun(report.nudges)}.`);
+      shutdown.busyWith('delivering what is due');
+      const run = runtime.runner.runDue();
+      // A signal gives the run in progress ONCE_STOP_GRACE_MS to finish; then it is left unfinished.
+      const cut = shutdown.requested.then(() => new Promise<'cut'>((r) => setTimeout(() => r('cut'), ONCE_STOP_GRACE_MS).unref()));
+      const outcome = await Promise.race([run, cut]);
+      if (outcome === 'cut') {
+        run.catch(() => {}); // it fails once the database closes; nothing more to report
+        info(ONCE_CUT_SHORT);
+        process.exitCode = 1;
+      } else {
+        info(`Digests: ${describeRun(outcome.digests)}. Nudges: ${describeRun(outcome.nudges)}.`);
+      }
     } finally {
-      await runtime.close();
+      await shutdown.step('the database', () => runtime.close(), STOP_STEP_MS.database);
     }
     return;
   }
   await runtime.close();
+  if (shutdown.signal.aborted) return;
   const scheduler = await startScheduler(log);
+  shutdown.busyWith('running the scheduler');
   info(`Scheduler: running ${JOB_SCHEDULES.map((j) => j.name).join(', ')} for ${platforms.join(', ')} (Ctrl-C to stop).`);
-  await untilSignal();
-  info('Stopping…');
-  await scheduler.stop();
+  await shutdown.requested;
+  await shutdown.step('the scheduler', () => scheduler.stop(), STOP_STEP_MS.scheduler);
 }
 
 function describeRun(r: RunReport): string {
   return `${r.due} due, ${r.sent} sent, ${r.skipped} skipped, ${r.retrying} to retry, ${r.failed} failed, ${r.busy} held by another run`;
-}
-
-function untilSignal(): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
 }
 
 function encryptionKey(env: Env): SecretBox | undefined {
@@ -178,10 +258,13 @@ function banner(env: Env, handle: string): string {
     'Try:  /deal new Acme renewal 25k close next friday   then   /deal list',
   ];
   if (connected.length === 0) {
+    const missing = slackMissing(env);
     lines.push(
       '',
+      ...(missing ? [`Slack is not started: ${missing}`] : []),
       'Not connected to Slack or Teams. For Slack: create a Slack app from manifest.yml, then start with',
-      'SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET set (docs/slack.md walks through it; SLACK_APP_TOKEN for Socket Mode).',
+      'SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET set, or for Socket Mode SLACK_APP_TOKEN and SLACK_BOT_TOKEN',
+      '(no signing secret needed there; docs/slack.md walks through both).',
       'For Teams: MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD (docs/teams.md).',
     );
   } else {
@@ -190,12 +273,19 @@ function banner(env: Env, handle: string): string {
   return lines.join('\n');
 }
 
-main().catch((err: unknown) => {
-  if (err instanceof EnvError || (err instanceof Error && (err.name === 'SlackConfigError' || err.name === 'TeamsConfigError'))) {
-    console.error(err.message);
-  } else {
-    console.error('Could not start:', err instanceof Error ? err.message : err);
-    if (process.env.LOG_LEVEL === 'debug') console.error(err);
-  }
-  process.exitCode = 1;
-});
+/** Errors whose message is the whole story, printed as it is (no "Could not start:", no stack). */
+const ONE_LINE_ERRORS = new Set(['SlackConfigError', 'SlackStartError', 'TeamsConfigError']);
+
+// When main is done, so is the process: a client still retrying in the background (Slack's Web
+// API client retries for minutes) or a socket that has not noticed yet must not keep it running.
+main()
+  .then(() => process.exit(process.exitCode ?? 0))
+  .catch((err: unknown) => {
+    if (err instanceof EnvError || (err instanceof Error && ONE_LINE_ERRORS.has(err.name))) {
+      console.error(err.message);
+    } else {
+      console.error('Could not start:', err instanceof Error ? err.message : err);
+      if (process.env.LOG_LEVEL === 'debug') console.error(err);
+    }
+    process.exit(1);
+  });

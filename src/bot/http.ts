@@ -15,6 +15,9 @@ export const TEAMS_BODY_LIMIT = '1mb';
 /** How deeply an activity's JSON may nest: real activities stay under 20 levels; deeper is an attack on recursion. */
 export const TEAMS_MAX_JSON_DEPTH = 64;
 
+/** At stop, how long a request in flight may take to answer before its connection is dropped. */
+export const HTTP_CLOSE_GRACE_MS = 3_000;
+
 export interface HttpServer {
   url: string;
   close(): Promise<void>;
@@ -47,7 +50,18 @@ export async function startHttpServer(opts: {
   opts.log.info({ port }, 'http server listening');
   return {
     url,
-    close: () => new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve()))),
+    // Stops accepting and drops idle keep-alive sockets; a request in flight (or half-sent) would
+    // hold close() until its client gives up, so it gets HTTP_CLOSE_GRACE_MS, then is dropped.
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        const force = setTimeout(() => server.closeAllConnections(), HTTP_CLOSE_GRACE_MS);
+        server.close((err) => {
+          clearTimeout(force);
+          if (err) reject(err);
+          else resolve();
+        });
+        server.closeIdleConnections();
+      }),
   };
 }
 

@@ -23,7 +23,7 @@ export async function openJobRuntime(env: Env, log: Logger): Promise<JobRuntime 
   const handle = await openDatabase(env.DATABASE_URL);
   try {
     const crm = createCrm(handle.db, undefined, { secretBox: secretBox(env), deliveryLeaseMs: env.CRM_DELIVERY_LEASE_SECONDS * 1000 });
-    const notifier = createNotifier(env, crm, log);
+    const notifier = createNotifier(env, crm, log, { slackApiUrl: env.SLACK_API_URL });
     const runner = createDeliveryRunner(crm, notifier, {
       platforms: notifier.platforms,
       concurrency: env.CRM_DELIVERY_CONCURRENCY,

@@ -37,14 +37,44 @@ export function breeOptions(log: Logger, overrides: { worker?: { env?: NodeJS.Pr
   };
 }
 
+/**
+ * At stop, how long a job that is running may take to finish before its worker is terminated.
+ * A terminated run loses nothing: its open transaction rolls back, and what it held in the
+ * delivery ledger is taken over by the next run once the lease (CRM_DELIVERY_LEASE_SECONDS) ends.
+ */
+export const SCHEDULER_STOP_GRACE_MS = 3_000;
+
 export interface Scheduler {
   bree: Bree;
-  stop(): Promise<void>;
+  /** Stops the timers, lets running jobs finish for up to `graceMs`, then terminates their workers. */
+  stop(graceMs?: number): Promise<void>;
 }
 
 export async function startScheduler(log: Logger): Promise<Scheduler> {
   const bree = new Bree(breeOptions(log));
   await bree.start();
   log.info({ jobs: JOB_SCHEDULES.map((j) => j.name) }, 'scheduler started');
-  return { bree, stop: () => bree.stop() };
+  return { bree, stop: (graceMs = SCHEDULER_STOP_GRACE_MS) => stopBree(bree, log, graceMs) };
+}
+
+/**
+ * Bree's own stop() asks each worker to cancel and then waits for it without limit: our workers
+ * run a job to its end, which can take minutes when Slack is slow or rate-limits. So: wait a
+ * grace period, then terminate whatever still runs.
+ */
+async function stopBree(bree: Bree, log: Logger, graceMs: number): Promise<void> {
+  const stopped = bree.stop();
+  let timer: NodeJS.Timeout | undefined;
+  const graceOver = new Promise<'grace over'>((resolve) => {
+    timer = setTimeout(() => resolve('grace over'), graceMs);
+  });
+  const outcome = await Promise.race([stopped, graceOver]);
+  clearTimeout(timer);
+  if (outcome !== 'grace over') return;
+  const running = [...bree.workers.entries()];
+  log.warn({ jobs: running.map(([name]) => name), graceMs }, 'jobs still running at stop: terminating their workers');
+  // A terminated worker exits with code 1, which Bree reports as a failed job: here it is expected.
+  bree.config.errorHandler = (err: unknown, meta: unknown) => log.debug({ err, meta }, 'job worker terminated at stop');
+  await Promise.all(running.map(([, worker]) => worker.terminate()));
+  await stopped;
 }

@@ -19,12 +19,14 @@ export interface ConsoleOptions {
   output: Writable;
   interactive: boolean;
   color: boolean;
+  /** Aborted on SIGINT/SIGTERM: the console stops reading (after the command in progress) and returns. */
+  signal?: AbortSignal;
 }
 
 const CONSOLE_HELP = `Console commands (besides /deal …):
   /as @handle   act as another person (they join the workspace on first use)
   /whoami       who you are acting as
-  /quit         leave (Ctrl-D works too)
+  /quit         leave (Ctrl-D or Ctrl-C work too)
 Lines starting with # are ignored, so scripts can carry comments.`;
 
 export async function runConsole(opts: ConsoleOptions): Promise<void> {
@@ -38,9 +40,26 @@ export async function runConsole(opts: ConsoleOptions): Promise<void> {
     prompt: 'deal> ',
     historySize: 200,
   });
+  // Stop reading on a signal; Ctrl-C at the prompt (a terminal in raw mode sends no SIGINT) leaves too.
+  let stopped = false;
+  const stop = () => {
+    stopped = true;
+    rl.close();
+  };
+  if (opts.signal?.aborted) {
+    rl.close();
+    return;
+  }
+  opts.signal?.addEventListener('abort', stop, { once: true });
+  rl.on('SIGINT', () => {
+    if (opts.interactive) write('');
+    stop();
+  });
   let deliveries = 0;
   if (opts.interactive) rl.prompt();
   for await (const raw of rl) {
+    // Lines already read when the stop came are dropped: a stop ends after the command in progress.
+    if (stopped) break;
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) {
       if (opts.interactive) rl.prompt();
@@ -77,5 +96,6 @@ export async function runConsole(opts: ConsoleOptions): Promise<void> {
       rl.prompt();
     }
   }
+  opts.signal?.removeEventListener('abort', stop);
   rl.close();
 }
