@@ -5,6 +5,7 @@
 import { DomainError, DomainErrorCode, type Crm } from '../../domain/index.js';
 import type { Actor } from '../../domain/context.js';
 import type { DealDetailView, DealListView, DealView } from '../../domain/deals/deal.view.js';
+import type { DealChange } from '../../domain/deals/deal.service.js';
 import type { DealQueueView, PipelineSummaryView } from '../../domain/reports/report.view.js';
 import { parseAssistantAction } from '../../domain/assistant/assistant.schema.js';
 import type { DraftView, SummaryView } from '../../domain/assistant/assistant.view.js';
@@ -78,10 +79,20 @@ export async function executeCommand(ctx: CommandContext, text: string): Promise
     if (!parsed.ok) {
       return { kind: 'error', message: withPrefix(parsed.error.message, prefix), hint: withPrefix(parsed.error.usage, prefix) };
     }
-    return await run(ctx, parsed.intent, prefix);
+    const reply = await run(ctx, parsed.intent, prefix);
+    return parsed.notes ? withNotes(reply, parsed.notes) : reply;
   } catch (err) {
     return errorReply(err, ctx.log, prefix);
   }
+}
+
+/**
+ * How the grammar read the person's words (an ambiguous amount, a date in the past), shown before
+ * the reply's own hint. Kept out of error replies: nothing was done.
+ */
+function withNotes(reply: Reply, notes: readonly string[]): Reply {
+  if (reply.kind !== 'deal' && reply.kind !== 'digest' && reply.kind !== 'list') return reply;
+  return { ...reply, hint: [...notes, reply.hint].filter((n): n is string => !!n).join('\n') };
 }
 
 export async function parseContext(ctx: Pick<CommandContext, 'crm' | 'actor'>): Promise<ParseContext> {
@@ -150,16 +161,25 @@ async function run(ctx: CommandContext, intent: Intent, prefix: string): Promise
       return found.total === 0 ? noMatch : { kind: 'list', list: found };
     }
     case 'stage': {
-      const deal = await crm.deals.moveStage(actor, intent.ref, intent.stage);
-      return { kind: 'deal', headline: `${deal.ref} is now in ${deal.stage.name}.`, deal, hint: nextActionHint(deal, prefix) };
+      const change = await crm.deals.moveStageChange(actor, intent.ref, intent.stage);
+      const { deal } = change;
+      const headline =
+        deal.status === 'lost'
+          ? lostHeadline(change)
+          : change.changed
+            ? closedNote(`${deal.ref} is now in ${deal.stage.name}.`, change)
+            : `${deal.ref} is already in ${deal.stage.name}. Nothing changed.`;
+      return { kind: 'deal', headline, deal, hint: nextActionHint(deal, prefix) };
     }
     case 'won': {
-      const deal = await crm.deals.markWon(actor, intent.ref);
-      return { kind: 'deal', headline: `${deal.ref} is won. Nice work!`, deal };
+      const change = await crm.deals.markWonFrom(actor, intent.ref, undefined);
+      const { deal } = change;
+      const headline = change.changed ? closedNote(`${deal.ref} is won. Nice work!`, change) : `${deal.ref} is already won. Nothing changed.`;
+      return { kind: 'deal', headline, deal };
     }
     case 'lost': {
-      const deal = await crm.deals.markLost(actor, intent.ref, intent.reason);
-      return { kind: 'deal', headline: `${deal.ref} is marked lost.`, deal };
+      const change = await crm.deals.markLostFrom(actor, intent.ref, intent.reason, undefined);
+      return { kind: 'deal', headline: lostHeadline(change), deal: change.deal };
     }
     case 'next': {
       const deal = await crm.deals.setNextAction(actor, intent.ref, { action: intent.action, due: intent.due });
@@ -382,6 +402,24 @@ async function contactFor(ctx: CommandContext, query: string, prefix: string): P
 }
 
 /** The house rule: every open deal has a next action. Say so when one is missing. */
+/** Closing a deal clears its next action (a closed deal has none): the answer says which one. */
+function closedNote(headline: string, { deal, before, changed }: DealChange): string {
+  const cleared = changed && deal.status !== 'open' ? before.nextAction : null;
+  return cleared ? `${headline} Its next action (“${cleared.text}”) is cleared.` : headline;
+}
+
+/** A deal marked lost, lost already (nothing changed), or lost already with its reason replaced. */
+function lostHeadline(change: DealChange): string {
+  const { deal, before, changed } = change;
+  if (!changed) {
+    return deal.status === 'lost'
+      ? `${deal.ref} is already lost (“${deal.lostReason ?? ''}”). Nothing changed.`
+      : `${deal.ref} changed meanwhile and is in ${deal.stage.name}. Nothing changed.`;
+  }
+  if (before.status === 'lost') return `${deal.ref} was already lost; its lost reason is now “${deal.lostReason ?? ''}”.`;
+  return closedNote(`${deal.ref} is marked lost.`, change);
+}
+
 function nextActionHint(deal: DealView, prefix: string): string | undefined {
   if (deal.status !== 'open' || deal.nextAction) return undefined;
   return `${deal.ref} has no next action yet: \`${prefix} next ${deal.ref} <action> by <date>\``;

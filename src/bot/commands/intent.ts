@@ -107,6 +107,11 @@ export interface ParseContext {
    * stage from a word of the title. Defaults to the default pipeline's stages.
    */
   stages?: readonly string[];
+  /**
+   * The workspace's decimal mark, for amounts such as `1.500` that read either way. Absent: derived
+   * from `defaultCurrency` (`,` for EUR, `.` for USD; see `decimalSeparatorFor` in amount.ts).
+   */
+  decimalSeparator?: '.' | ',';
 }
 
 export interface ParseError {
@@ -116,7 +121,11 @@ export interface ParseError {
   usage: string;
 }
 
-export type ParseResult = { ok: true; intent: Intent } | { ok: false; error: ParseError };
+/**
+ * `notes`: things the answer should tell the person about how their words were read (an amount
+ * read one way of two, a date in the past). Each is one friendly sentence.
+ */
+export type ParseResult = { ok: true; intent: Intent; notes?: string[] } | { ok: false; error: ParseError };
 
 /** A deal reference as shown to people: D-42. */
 export const DEAL_REF_PATTERN = /^d-?(\d{1,9})$/i;

@@ -35,8 +35,15 @@
  *   is answered with "Did you mean …?" when the rest of the text fits that command; otherwise the
  *   text is a search.
  */
-import { matchAmountBefore, readAmount } from './amount.js';
-import { parseDateOnly, safeTimeZone, type DateContext } from './dates.js';
+import { matchAmountBefore, readAmount, type DecimalSeparator } from './amount.js';
+import {
+  DATE_EXAMPLES,
+  looksLikeDateAttempt,
+  parseDateOnly,
+  pastDateNote,
+  safeTimeZone,
+  type DateContext,
+} from './dates.js';
 import {
   ACTIVITY_TYPES,
   DEAL_REF_PATTERN,
@@ -210,8 +217,9 @@ function joinedText(tokens: readonly Token[], from: number, to: number): string 
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
-function ok(intent: Intent): ParseResult {
-  return { ok: true, intent };
+function ok(intent: Intent, notes: readonly (string | undefined)[] = []): ParseResult {
+  const said = notes.filter((n): n is string => n !== undefined && n !== '');
+  return said.length > 0 ? { ok: true, intent, notes: said } : { ok: true, intent };
 }
 
 function fail(message: string, usage: string): ParseResult {
@@ -297,6 +305,8 @@ interface State {
   ctx: ParseContext;
   dateCtx: DateContext;
   stages: string[];
+  /** The workspace's decimal mark, when the context gives one. */
+  decimalSeparator?: DecimalSeparator;
 }
 
 function parse(text: string, ctx: ParseContext): ParseResult {
@@ -319,6 +329,7 @@ function parse(text: string, ctx: ParseContext): ParseResult {
     dateCtx: { now, timeZone: typeof ctx?.timeZone === 'string' ? ctx.timeZone : 'UTC' },
     stages: normaliseStages(ctx?.stages),
   };
+  if (ctx?.decimalSeparator === '.' || ctx?.decimalSeparator === ',') state.decimalSeparator = ctx.decimalSeparator;
 
   if (tokens.length === 0) return ok({ kind: 'help' });
   const first = word(tokens[0]);
@@ -371,7 +382,11 @@ function parse(text: string, ctx: ParseContext): ParseResult {
           );
         }
         const rest = clip(rawText(s, tokens, 1, tokens.length).replace(/\s+/g, ' '), 60);
-        return fail(`Did you mean \`/deal ${nearMiss} ${rest}\`?`, USAGE[nearMiss]);
+        const typed = clip(rawText(s, tokens, 0, tokens.length).replace(/\s+/g, ' '), 60);
+        return fail(
+          `Did you mean \`/deal ${nearMiss} ${rest}\`? To search for "${typed}", use \`/deal show ${typed}\`.`,
+          USAGE[nearMiss],
+        );
       }
       return parseShow(state, 0);
     }
@@ -515,6 +530,16 @@ function parseNext(state: State): ParseResult {
       break;
     }
   }
+  if (due === undefined) {
+    // The last `by` followed by words meant as a date that are not one: refused, not kept in the
+    // action (`by someday`); `by email` is part of the action.
+    for (let i = tokens.length - 1; i >= 2; i--) {
+      if (word(tokens[i]) !== 'by') continue;
+      const after = rawText(s, tokens, i + 1, tokens.length);
+      if (after !== '' && looksLikeDateAttempt(after)) return fail(notADate('by', after, 'due date', 'next'), USAGE.next);
+      break;
+    }
+  }
   const action = rawText(s, tokens, 2, end);
   if (action === '') {
     return fail(
@@ -528,7 +553,8 @@ function parseNext(state: State): ParseResult {
       USAGE.next,
     );
   }
-  return ok(due === undefined ? { kind: 'next', ref: r.ref, action } : { kind: 'next', ref: r.ref, action, due });
+  if (due === undefined) return ok({ kind: 'next', ref: r.ref, action });
+  return ok({ kind: 'next', ref: r.ref, action, due }, [pastDateNote(due, 'due date', state.dateCtx)]);
 }
 
 function parseLog(state: State): ParseResult {
@@ -705,12 +731,13 @@ function parseDigest(state: State): ParseResult {
     const text = rawText(state.s, tokens, 2, tokens.length);
     if (/^(off|none)$/i.test(text)) return ok({ kind: 'digest', action: 'threshold', amount: null });
     const currency = typeof state.ctx?.defaultCurrency === 'string' ? state.ctx.defaultCurrency : '';
-    const reading = text ? readAmount(text, currency) : { kind: 'none' as const };
+    const reading = text ? readAmount(text, currency, amountOptions(state)) : { kind: 'none' as const };
     if (reading.kind === 'invalid') return fail(reading.reason, usage);
     if (reading.kind !== 'money') {
-      return fail('Give an amount, e.g. `/deal digest threshold 50k`, or `off`.', usage);
+      const unread = text === '' ? '' : `I can't read "${clip(text, 40)}" as an amount. `;
+      return fail(`${unread}Give an amount, e.g. \`/deal digest threshold 50k\`, or \`off\`.`, usage);
     }
-    return ok({ kind: 'digest', action: 'threshold', amount: reading.money });
+    return ok({ kind: 'digest', action: 'threshold', amount: reading.money }, [reading.note]);
   }
   if (sub !== 'here') {
     return fail(`I don't know \`/deal digest ${clip(tokens[1]?.text ?? '', 30)}\`. Use here, off, preview, stale or threshold.`, usage);
@@ -830,6 +857,7 @@ function parseNew(state: State): ParseResult {
 
   let amount: Money | undefined;
   let amountText = '';
+  let amountNote: string | undefined;
   let stage: string | undefined;
   let owner: PersonRef | undefined;
   let ownerText = '';
@@ -859,13 +887,16 @@ function parseNew(state: State): ParseResult {
     }
 
     // An amount: 25k, $1.2M, 25,000 EUR, EUR 25000.
-    const match = matchAmountBefore(words, end, defaultCurrency);
-    if (match) {
+    const match = matchAmountBefore(words, end, defaultCurrency, amountOptions(state));
+    // `… 0 NEW`: a stage after a number is a stage, not an unknown currency.
+    const stageInstead = match?.reading.kind === 'invalid' && matchStage([last.text], stages) !== undefined;
+    if (match && !stageInstead) {
       const typed = joinedText(tokens, end - match.length, end);
       if (match.reading.kind === 'invalid') return fail(match.reading.reason, USAGE.new);
       if (amount) return twice('amounts', typed, amountText);
       amount = match.reading.money;
       amountText = typed;
+      amountNote = match.reading.note;
       end -= match.length;
       continue;
     }
@@ -899,6 +930,16 @@ function parseNew(state: State): ParseResult {
     break;
   }
 
+  // `close <words>` left in the title: words meant as a date that are not one are refused, never
+  // kept in the title (`close someday`, `close 2026-02-30`); `close the deal` is just words.
+  for (let i = end - 1; i >= 1; i--) {
+    if (word(tokens[i]) !== 'close') continue;
+    const after = rawText(s, tokens, i + 1, end);
+    if (after === '' || looksLikeDateAttempt(after)) {
+      return fail(notADate('close', after, 'close date', 'new'), USAGE.new);
+    }
+  }
+
   const title = joinedText(tokens, 0, end);
   if (title === '') {
     return fail(
@@ -914,63 +955,153 @@ function parseNew(state: State): ParseResult {
   if (stage !== undefined) intent.stage = stage;
   if (owner) intent.owner = owner;
   if (closeDate !== undefined) intent.closeDate = closeDate;
-  return ok(intent);
+  return ok(intent, [amountNote, closeDate === undefined ? undefined : pastDateNote(closeDate, 'close date', state.dateCtx)]);
+}
+
+function amountOptions(state: State): { decimalSeparator?: DecimalSeparator } {
+  return state.decimalSeparator === undefined ? {} : { decimalSeparator: state.decimalSeparator };
+}
+
+/**
+ * "I can't read "someday" as a close date …": names the words, shows dates that work, and says how
+ * to keep the keyword in the text.
+ */
+function notADate(keyword: 'close' | 'by', after: string, what: string, command: 'new' | 'next'): string {
+  const shown = clip(after.replace(/\s+/g, ' '), 40);
+  const quoteHint =
+    command === 'new'
+      ? `If "close${shown ? ` ${shown}` : ''}" is part of the title, put the title in "quotes".`
+      : `If "by${shown ? ` ${shown}` : ''}" is part of the action, put it in "quotes".`;
+  const head = shown === '' ? `\`${keyword}\` needs a ${what} after it.` : `I can't read "${shown}" as a ${what}.`;
+  return `${head} Try ${keyword} + a date: ${DATE_EXAMPLES}. ${quoteHint}`;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Near misses
 
-/** Keywords of four letters or more, with how many typos still count as a near miss. */
-const NEAR_MISS: readonly { keyword: Exclude<Keyword, 'show'>; maxDistance: number }[] = (
-  ['help', 'list', 'stage', 'lost', 'next', 'assign', 'report', 'draft', 'summary', 'digest', 'nudges', 'settings'] as const
-).map((keyword) => ({ keyword, maxDistance: keyword.length >= 5 ? 2 : 1 }));
+/** Every word that starts a command (aliases included), and the keyword a typo of it suggests. */
+const COMMAND_WORDS: Readonly<Record<string, Keyword>> = {
+  help: 'help',
+  new: 'new',
+  list: 'list',
+  show: 'show',
+  stage: 'stage',
+  won: 'won',
+  lost: 'lost',
+  next: 'next',
+  log: 'log',
+  assign: 'assign',
+  report: 'report',
+  draft: 'draft',
+  summary: 'summary',
+  summarize: 'summary',
+  summarise: 'summary',
+  digest: 'digest',
+  nudges: 'nudges',
+  nudge: 'nudges',
+  settings: 'settings',
+  setting: 'settings',
+};
+
+/** How many typos a word of this length may have and still be recognised: 1 up to 4 letters, else 2. */
+export function typoBudget(word: string): number {
+  return word.length <= 4 ? 1 : 2;
+}
+
+/**
+ * The candidate `typed` is most likely a typo of (within {@link typoBudget} edits), or undefined.
+ * The one suggestion rule for command words and the words inside commands (activity types,
+ * digest and settings words, list scopes).
+ */
+export function nearestWord(typed: string, candidates: readonly string[]): string | undefined {
+  const t = typed.toLowerCase();
+  let best: { word: string; distance: number } | undefined;
+  for (const c of candidates) {
+    const budget = typoBudget(c);
+    if (Math.abs(c.length - t.length) > budget) continue;
+    const distance = editDistance(t, c);
+    if (distance === 0) return c;
+    if (distance <= budget && (!best || distance < best.distance)) best = { word: c, distance };
+  }
+  return best?.word;
+}
+
+/**
+ * A typo that is the keyword's own letters mistyped mechanically: swapped (`nwe`), one dropped
+ * (`wn`) or one doubled (`wonn`), rather than another word (`now`, `few`, `news`).
+ */
+function mechanicalTypo(typed: string, keyword: string): boolean {
+  const sorted = (w: string) => [...w].sort().join('');
+  if (typed.length === keyword.length) return sorted(typed) === sorted(keyword);
+  if (typed.length === keyword.length - 1) return [...keyword].some((_, i) => keyword.slice(0, i) + keyword.slice(i + 1) === typed);
+  if (typed.length === keyword.length + 1) {
+    return [...typed].some((ch, i) => (typed[i - 1] === ch || typed[i + 1] === ch) && typed.slice(0, i) + typed.slice(i + 1) === keyword);
+  }
+  return false;
+}
 
 /**
  * A keyword the first word is probably a typo of, but only when the rest of the text fits that
- * command (so `/deal State Farm` is still a search, while `/deal stgae D-4 won` is a typo).
+ * command (so `/deal State Farm` and `/deal few deals` are still searches, while
+ * `/deal stgae D-4 won`, `/deal wn D-4` and `/deal nwe Acme 25k` are typos).
  */
-function findNearMiss(state: State): Exclude<Keyword, 'show'> | undefined {
+function findNearMiss(state: State): Keyword | undefined {
   const { tokens, stages } = state;
   const first = word(tokens[0]);
-  if (first === undefined || first.length < 3 || first.length > 12) return undefined;
+  if (first === undefined || first.length < 2 || first.length > 12) return undefined;
   const rest = tokens.slice(1);
   const restWords = rest.map((t) => t.text.toLowerCase());
   const secondIsRef = rest[0] !== undefined && !rest[0].quoted && parseDealRef(rest[0].text) !== undefined;
+  const defaultCurrency = typeof state.ctx?.defaultCurrency === 'string' ? state.ctx.defaultCurrency : 'USD';
 
-  let best: { keyword: Exclude<Keyword, 'show'>; distance: number } | undefined;
-  for (const { keyword, maxDistance } of NEAR_MISS) {
-    if (Math.abs(keyword.length - first.length) > maxDistance) continue;
-    const distance = editDistance(first, keyword);
-    if (distance === 0 || distance > maxDistance) continue;
-    let fits: boolean;
+  /** 0: does not fit; 1: fits; 2: fits precisely (wins a tie). */
+  const fit = (keyword: Keyword, typed: string): number => {
     switch (keyword) {
       case 'help':
-        fits =
-          rest.length === 0 ||
-          (rest.length === 1 && (KEYWORDS as readonly string[]).includes(restWords[0] ?? ''));
-        break;
+        return rest.length === 0 || (rest.length === 1 && COMMAND_WORDS[restWords[0] ?? ''] !== undefined) ? 1 : 0;
+      case 'new': {
+        if (rest.length === 0) return 0;
+        const hasOption = rest.some(
+          (t) => !t.quoted && (looksLikeMention(t.text) || readAmount(t.text, defaultCurrency, { requireMoneyMarker: true }).kind !== 'none'),
+        ) || restWords.includes('close') || stages.includes(restWords[restWords.length - 1] ?? '');
+        return hasOption ? 2 : mechanicalTypo(typed, 'new') ? 1 : 0;
+      }
       case 'list':
-        fits =
-          rest.length === 0 ||
+        return rest.length === 0 ||
           (rest.length === 1 && ['mine', 'my', 'all'].includes(restWords[0] ?? '')) ||
-          matchStage(restWords, stages) !== undefined;
-        break;
+          matchStage(restWords, stages) !== undefined
+          ? 1
+          : 0;
       case 'report':
-        fits = rest.length === 0;
-        break;
+        return rest.length === 0 ? 1 : 0;
       case 'digest':
-        fits = rest.length === 0 || DIGEST_WORDS.includes(restWords[0] ?? '');
-        break;
+        return rest.length === 0 || DIGEST_WORDS.includes(restWords[0] ?? '') ? 1 : 0;
       case 'nudges':
-        fits = rest.length === 0 || NUDGE_WORDS.includes(restWords[0] ?? '');
-        break;
+        return rest.length === 0 || NUDGE_WORDS.includes(restWords[0] ?? '') ? 1 : 0;
       case 'settings':
-        fits = rest.length === 0 || SETTING_WORDS[restWords[0] ?? ''] !== undefined;
-        break;
+        return rest.length === 0 || SETTING_WORDS[restWords[0] ?? ''] !== undefined ? 1 : 0;
+      case 'won':
+      case 'show':
+        return secondIsRef && rest.length === 1 ? 2 : 0;
+      case 'log':
+        return secondIsRef ? ((ACTIVITY_TYPES as readonly string[]).includes(restWords[1] ?? '') ? 2 : 1) : 0;
+      case 'draft':
+      case 'summary':
+        return secondIsRef && rest.length <= 2 ? 2 : secondIsRef ? 1 : 0;
       default:
-        fits = secondIsRef;
+        return secondIsRef ? 1 : 0;
     }
-    if (fits && (!best || distance < best.distance)) best = { keyword, distance };
+  };
+
+  let best: { keyword: Keyword; distance: number; fit: number } | undefined;
+  for (const [commandWord, keyword] of Object.entries(COMMAND_WORDS)) {
+    const budget = typoBudget(commandWord);
+    if (Math.abs(commandWord.length - first.length) > budget) continue;
+    const distance = editDistance(first, commandWord);
+    if (distance === 0 || distance > budget) continue;
+    const f = fit(keyword, first);
+    if (f === 0) continue;
+    if (!best || distance < best.distance || (distance === best.distance && f > best.fit)) best = { keyword, distance, fit: f };
   }
   return best?.keyword;
 }

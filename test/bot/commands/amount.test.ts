@@ -8,6 +8,7 @@ import {
   minorDigits,
   parseAmount,
   readAmount,
+  decimalSeparatorFor,
 } from '../../../src/bot/commands/amount.js';
 import type { Money } from '../../../src/bot/commands/intent.js';
 
@@ -61,6 +62,11 @@ describe('parseAmount', () => {
     ['C$25k', 'USD', money(2_500_000n, 'CAD')],
     ['US$5', 'CAD', money(500n, 'USD')],
     ['₹1.5k', 'USD', money(150_000n, 'INR')],
+    // A decimal comma where only a decimal mark makes sense.
+    ['1,5', 'USD', money(150n, 'USD')],
+    ['12,34', 'USD', money(1_234n, 'USD')],
+    // Lower-case codes that are not English words.
+    ['eur 500', 'USD', money(50_000n, 'EUR')],
   ])('%s (default %s)', (text, currency, expected) => {
     expect(parseAmount(text, currency)).toEqual(expected);
   });
@@ -81,7 +87,6 @@ describe('parseAmount', () => {
     ['1000000000000000.99', 'USD', 'more than 10^15 major units'],
     ['2000000bn', 'USD', 'more than 10^15 major units'],
     ['XYZ 500', 'USD', 'unknown currency code'],
-    ['eur 500', 'USD', 'lower-case code'],
     ['25k EUR USD', 'USD', 'three words'],
     ['EUR', 'USD', 'no number'],
     ['$', 'USD', 'no number'],
@@ -90,12 +95,18 @@ describe('parseAmount', () => {
     ['abc', 'USD', 'a word'],
     ['25kk', 'USD', 'double suffix'],
     ['25x', 'USD', 'unknown suffix'],
-    ['1,5', 'USD', 'not a thousands group'],
-    ['12,34', 'USD', 'not a thousands group'],
-    ['1,2345', 'USD', 'not a thousands group'],
+    ['1,2345', 'USD', 'a decimal comma with too many decimals'],
     ['1.2.3', 'USD', 'two decimal points'],
     ['$25k€', 'USD', 'two symbols'],
     ['EUR $25', 'USD', 'code and symbol'],
+    ['all 500', 'USD', 'a lower-case code that is an English word'],
+    ['try 5k', 'USD', 'a lower-case code that is an English word'],
+    ['1.000,000.00', 'USD', 'the decimal mark twice'],
+    ['1,00,000', 'USD', 'groups of two'],
+    ['1 00 000 EUR', 'USD', 'groups of two'],
+    ['3 500k', 'USD', 'space-grouped with a suffix'],
+    ['1..5', 'USD', 'two marks in a row'],
+    ['25.', 'USD', 'a trailing mark'],
     ['１２３', 'USD', 'non-ASCII digits'],
     ['Infinity', 'USD', 'not a number'],
     ['1e6', 'USD', 'exponent notation'],
@@ -245,4 +256,137 @@ describe('formatMoney', () => {
       expect(parseAmount(formatted, 'USD')).toEqual(m);
     },
   );
+});
+
+/** Every way of writing money the grammar reads, with the workspace currency it is typed in. */
+describe('the forms people type (issue 12)', () => {
+  it.each<[string, string, Money]>([
+    // Spaces of any width as thousands separators.
+    ['1 000 000 EUR', 'USD', money(100_000_000n, 'EUR')],
+    ['1\u2009000\u2009000 EUR', 'USD', money(100_000_000n, 'EUR')],
+    ['1\u202f000 EUR', 'USD', money(100_000n, 'EUR')],
+    ['1\u00a0000\u00a0000 EUR', 'USD', money(100_000_000n, 'EUR')],
+    ['EUR 1 000 000', 'USD', money(100_000_000n, 'EUR')],
+    ['€1 000 000', 'USD', money(100_000_000n, 'EUR')],
+    ['1 000 000 €', 'USD', money(100_000_000n, 'EUR')],
+    ['1 000,50 EUR', 'USD', money(100_050n, 'EUR')],
+    // European marks.
+    ['1.000.000 EUR', 'USD', money(100_000_000n, 'EUR')],
+    ['25.000,00 EUR', 'USD', money(2_500_000n, 'EUR')],
+    ['25.000,5 EUR', 'EUR', money(2_500_050n, 'EUR')],
+    ['1.234.567,89 EUR', 'USD', money(123_456_789n, 'EUR')],
+    ["1'000'000 CHF", 'USD', money(100_000_000n, 'CHF')],
+    ['1,000,000.50 USD', 'EUR', money(100_000_050n, 'USD')],
+    // Codes in any case, attached or spaced.
+    ['25k eur', 'USD', money(2_500_000n, 'EUR')],
+    ['25K EUR', 'USD', money(2_500_000n, 'EUR')],
+    ['eur 25k', 'USD', money(2_500_000n, 'EUR')],
+    ['USD25k', 'EUR', money(2_500_000n, 'USD')],
+    ['usd25k', 'EUR', money(2_500_000n, 'USD')],
+    ['EUR25', 'USD', money(2_500n, 'EUR')],
+    ['25EUR', 'USD', money(2_500n, 'EUR')],
+    ['2.5bnUSD', 'EUR', money(250_000_000_000n, 'USD')],
+    // A suffix or a symbol as its own word.
+    ['$25 k', 'USD', money(2_500_000n, 'USD')],
+    ['25 k', 'USD', money(2_500_000n, 'USD')],
+    ['25 k EUR', 'USD', money(2_500_000n, 'EUR')],
+    ['€ 25', 'USD', money(2_500n, 'EUR')],
+    ['25 €', 'USD', money(2_500n, 'EUR')],
+    // A decimal comma before a suffix.
+    ['1,5k', 'USD', money(150_000n, 'USD')],
+    ['1,5k', 'EUR', money(150_000n, 'EUR')],
+    ['2,75m EUR', 'USD', money(275_000_000n, 'EUR')],
+    // Ambiguous forms follow the workspace: EUR writes a decimal comma, USD a decimal point.
+    ['1.500 EUR', 'EUR', money(150_000n, 'EUR')],
+    ['1.500 EUR', 'USD', money(150n, 'EUR')],
+    ['1,500 EUR', 'EUR', money(150n, 'EUR')],
+    ['1,500 EUR', 'USD', money(150_000n, 'EUR')],
+    ['25,000', 'USD', money(2_500_000n, 'USD')],
+    ['25.000', 'EUR', money(2_500_000n, 'EUR')],
+    ['1.500k', 'USD', money(150_000n, 'USD')],
+    // Only one reading is possible: no ambiguity.
+    ['0.500 EUR', 'EUR', money(50n, 'EUR')],
+    ['1234.567 KWD', 'EUR', money(1_234_567n, 'KWD')],
+    ['1.000.000', 'USD', money(100_000_000n, 'USD')],
+  ])('%s (workspace %s)', (text, currency, expected) => {
+    const reading = readAmount(text, currency);
+    expect(reading.kind === 'money' ? reading.money : reading).toEqual(expected);
+  });
+
+  it.each<[string, string, string]>([
+    ['1.500 EUR', 'USD', 'I read 1.500 EUR as €1.50 (the dot as a decimal mark). If you meant €1,500, write 1500 EUR.'],
+    ['1.500 EUR', 'EUR', 'I read 1.500 EUR as €1,500 (the dot as a thousands separator). If you meant €1.50, write 1.5 EUR.'],
+    ['1,500 EUR', 'EUR', 'I read 1,500 EUR as €1.50 (the comma as a decimal mark). If you meant €1,500, write 1500 EUR.'],
+    ['25.000', 'EUR', 'I read 25.000 as €25,000 (the dot as a thousands separator). If you meant €25, write 25 EUR.'],
+  ])('an ambiguous %s (workspace %s) says how it was read', (text, currency, note) => {
+    expect(readAmount(text, currency)).toMatchObject({ kind: 'money', note });
+  });
+
+  it.each<[string, string]>([
+    ['25,000', 'USD'],
+    ['1,500 EUR', 'USD'],
+    ['63.568k', 'USD'],
+    ['1,5k', 'EUR'],
+    ['1 000 000 EUR', 'USD'],
+    ['25.000,00 EUR', 'USD'],
+  ])('%s (workspace %s) is plain: no note', (text, currency) => {
+    const reading = readAmount(text, currency);
+    expect(reading.kind).toBe('money');
+    expect(reading.kind === 'money' ? reading.note : 'x').toBeUndefined();
+  });
+
+  it('an explicit decimal separator wins over the one derived from the currency', () => {
+    expect(parseAmount('1.500 EUR', 'EUR', { decimalSeparator: '.' })).toEqual(money(150n, 'EUR'));
+    expect(parseAmount('1.500 EUR', 'USD', { decimalSeparator: ',' })).toEqual(money(150_000n, 'EUR'));
+  });
+
+  it.each<[string, string]>([
+    ['EUR', ','],
+    ['eur', ','],
+    ['BRL', ','],
+    ['SEK', ','],
+    ['USD', '.'],
+    ['GBP', '.'],
+    ['JPY', '.'],
+    ['CHF', '.'],
+    ['NOPE', '.'],
+  ])('the decimal mark of a %s workspace is %s', (currency, mark) => {
+    expect(decimalSeparatorFor(currency)).toBe(mark);
+  });
+
+  it.each<[string, string, readonly string[]]>([
+    ['500 ABC', 'ABC', ['500 ABC', 'quotes']],
+    ['1 BTC', 'BTC', ['1 BTC']],
+    ['2.5 ETH', 'ETH', ['2.5 ETH']],
+    ['25,000 XYZ', 'XYZ', ['25,000 XYZ']],
+  ])('%s is refused, naming %s', (text, code, words) => {
+    const reading = readAmount(text, 'USD', { requireMoneyMarker: true });
+    expect(reading.kind).toBe('invalid');
+    const reason = reading.kind === 'invalid' ? reading.reason : '';
+    expect(reason).toContain(`${code} isn't a currency I know`);
+    for (const w of words) expect(reason).toContain(w);
+  });
+
+  it.each<[string, string]>([
+    ['$1.234', "too many decimal places: USD allows 2 decimal places. If you meant $1,234, write 1234 USD."],
+    ['1,234 EUR', 'too many decimal places: EUR allows 2 decimal places. If you meant €1,234, write 1234 EUR.'],
+  ])('%s with the locale reading impossible is refused, showing the other reading', (text, reason) => {
+    const reading = readAmount(text, text.includes('EUR') ? 'EUR' : 'USD');
+    expect(reading.kind === 'invalid' ? reading.reason : reading).toContain(reason);
+  });
+
+  it.each(['2026 RFP', '3 pcs', 'Q3 ABC', 'v2 SOW'])('%s in free text is not money and not an error', (text) => {
+    expect(readAmount(text, 'USD', { requireMoneyMarker: true })).toEqual({ kind: 'none' });
+  });
+
+  it.each<[string[], Money, number]>([
+    [['Acme', '1', '000', '000', 'EUR'], money(100_000_000n, 'EUR'), 4],
+    [['Room', '2', '1', '000', 'EUR'], money(100_000n, 'EUR'), 3],
+    [['Phase', '3', '250,000', 'EUR'], money(25_000_000n, 'EUR'), 2],
+    [['Acme', '$25', 'k'], money(2_500_000n, 'USD'), 2],
+    [['Acme', '25k', 'eur'], money(2_500_000n, 'EUR'), 2],
+  ])('%j: the longest run of words that is an amount', (words, expected, length) => {
+    const match = matchAmountBefore(words, words.length, 'USD');
+    expect(match).toEqual({ reading: { kind: 'money', money: expected }, length });
+  });
 });
