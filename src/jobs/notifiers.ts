@@ -4,12 +4,16 @@
  */
 import { slackConfigured, teamsConfigured, type Env } from '../config/env.js';
 import type { Crm } from '../domain/index.js';
+import { sendTimeoutMs } from '../domain/digests/delivery.runner.js';
 import { DeliveryError, type Destination, type Notification, type Notifier, type SentMessage } from '../domain/ports.js';
 import type { Logger } from '../log.js';
 import { SlackNotifier } from '../bot/slack/notifier.js';
 import { createTeamsNotifier } from '../bot/teams/index.js';
 
 export type Platform = Destination['platform'];
+
+/** One Slack Web API request's timeout for a delivery, before the lease caps it (see sendTimeoutMs). */
+export const SLACK_DELIVERY_TIMEOUT_MS = 30_000;
 
 export class RoutingNotifier implements Notifier {
   constructor(private readonly byPlatform: Partial<Record<Platform, Notifier>>) {}
@@ -40,6 +44,8 @@ export function createNotifier(env: Env, crm: Crm, log: Logger, overrides: { sla
       crm,
       botToken: oauth ? undefined : env.SLACK_BOT_TOKEN,
       slackApiUrl: overrides.slackApiUrl,
+      // A post starts right after its claim is renewed and must end well within the lease.
+      timeoutMs: sendTimeoutMs(env.CRM_DELIVERY_LEASE_SECONDS * 1000, SLACK_DELIVERY_TIMEOUT_MS),
       log: log.child({ notifier: 'slack' }),
     });
   }

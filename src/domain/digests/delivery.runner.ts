@@ -8,6 +8,13 @@
  * - The ledger's unique key (kind, subject, local date) admits one claim per delivery; a claim
  *   whose run died is taken over after the lease. A crash before the send (building, or before
  *   the ledger says `sending`) therefore posts once, after the lease.
+ * - Throttling and slow runs: no wait (a Retry-After, a backoff, the pacer's turn) is longer than
+ *   a quarter of the lease (MAX_PAUSE_SHARE_OF_LEASE); a longer one hands the delivery back to
+ *   the ledger (`retry` at `nextAttemptAt`) instead of holding the claim through it. And every
+ *   post is preceded by `ledger.sending`, a conditional update on this run's claim token that
+ *   renews the lease: a run whose claim was taken over while it waited finds out there and does
+ *   not post; a run that renewed posts within the send timeout (sendTimeoutMs, also a quarter
+ *   of the lease per request), long before anyone may take the claim over.
  * - A crash or a 5xx between the platform accepting the message and the ledger saying `sent`
  *   leaves the outcome unknown (`sendingAt` is set). The next attempt asks the notifier whether
  *   a message with this delivery's key was posted (Slack: message metadata) and posts only if
@@ -22,7 +29,7 @@ import { DeliveryError, isDeliveryError, type Clock, type Destination, type Noti
 import { digestSubject, type DigestMemo, type DigestService } from './digest.service.js';
 import { FINAL_STATUSES, type Claim, type DeliveryKind, type DeliveryLedgerStore, type DeliveryStatus, type LedgerKey } from './ledger.js';
 import type { NudgeService } from './nudge.service.js';
-import { DeliveryPacer, mapLimit, realSleep, type Sleep } from './pacer.js';
+import { DeliveryPacer, mapLimit, PacerDeferral, realSleep, type Sleep } from './pacer.js';
 import { digestDueDate, localTime, nudgeDueDate, type DigestDays } from './schedule.js';
 
 /** The little a runner logs; pino's logger fits. */
@@ -34,6 +41,25 @@ export interface RunLog {
 
 const quiet: RunLog = { info: () => {}, warn: () => {}, error: () => {} };
 
+/**
+ * The longest a run waits while holding a claim, as a share of the lease: the claim is renewed
+ * right before each post, so a wait this short never lets the lease run out under the run.
+ */
+export const MAX_PAUSE_SHARE_OF_LEASE = 0.25;
+/** The longest one platform request of a send may take, as a share of the lease (see sendTimeoutMs). */
+export const SEND_TIMEOUT_SHARE_OF_LEASE = 0.25;
+
+/**
+ * The timeout for each platform request of a delivery (a send is at most two: a channel check
+ * and the post), so that a post started under a just-renewed claim ends well within the lease.
+ */
+export function sendTimeoutMs(leaseMs: number, platformTimeoutMs: number): number {
+  return Math.min(platformTimeoutMs, Math.floor(leaseMs * SEND_TIMEOUT_SHARE_OF_LEASE));
+}
+
+/** What the ledger says about a delivery handed back because its wait was too long. */
+const RATE_LIMITED = 'rate_limited';
+
 export interface DeliveryRunnerOptions {
   /** The platforms this process can deliver to; subscriptions and members of others are left alone. */
   platforms: readonly Destination['platform'][];
@@ -43,7 +69,10 @@ export interface DeliveryRunnerOptions {
   attemptsPerRun?: number;
   /** Runs (claims) per delivery before it is given up as failed. Default 5. */
   maxClaims?: number;
-  /** The longest Retry-After waited for within a run; a longer one is retried by a later run. Default 60 s. */
+  /**
+   * The longest wait within a run (a Retry-After, a backoff, the pacer's turn); a longer one is
+   * retried by a later run. Default 60 s, and never more than a quarter of the ledger's lease.
+   */
   maxWaitMs?: number;
   /** Waits between attempts when the platform gave no Retry-After. Default 2 s, then 10 s. */
   backoffMs?: readonly number[];
@@ -67,6 +96,9 @@ export interface RunReport {
 
 type Outcome = 'sent' | 'skipped' | 'retrying' | 'failed' | 'busy';
 
+/** One try at posting: the claim was lost before it, or the platform answered. */
+type Attempt = { kind: 'lost' } | { kind: 'sent'; sent: SentMessage; startedAt: Date } | { kind: 'error'; err: unknown; startedAt: Date };
+
 interface Delivery {
   workspaceId: string;
   key: LedgerKey;
@@ -86,6 +118,8 @@ export class DeliveryRunner {
   private readonly log: RunLog;
   private readonly sleep: Sleep;
   private readonly pacer: DeliveryPacer;
+  /** The longest wait while holding a claim: maxWaitMs, capped at a share of the lease. */
+  private readonly maxPauseMs: number;
 
   constructor(
     private readonly deps: { db: Db; clock: Clock },
@@ -107,6 +141,7 @@ export class DeliveryRunner {
     this.log = options.log ?? quiet;
     this.sleep = options.sleep ?? realSleep;
     this.pacer = new DeliveryPacer(deps.clock, this.sleep, this.opts.perConversationMs);
+    this.maxPauseMs = Math.min(this.opts.maxWaitMs, Math.floor(ledger.leaseMs * MAX_PAUSE_SHARE_OF_LEASE));
   }
 
   /** The platforms this runner delivers to. */
@@ -313,25 +348,52 @@ export class DeliveryRunner {
       if (claim.uncertainSince) {
         const found = await this.findSent(dest, notification.key, claim.uncertainSince);
         if (found) {
-          await this.ledger.sent(claim, found);
+          if (!(await this.ledger.sent(claim, found))) return 'busy';
           this.log.info({ key: claim.key }, 'an earlier attempt had been delivered');
           return 'sent';
         }
       }
-      const startedAt = this.deps.clock.now();
-      if (!(await this.ledger.sending(claim, startedAt, { conversationId: dest.conversationId, ...period }))) return 'busy';
-      let error: DeliveryError;
+      let outcome: Attempt;
       try {
-        const sent = await this.pacer.run(dest, () => this.notifier.send(dest, notification));
-        if (!(await this.ledger.sent(claim, sent))) this.log.warn({ key: claim.key }, 'sent, but the claim had been taken over');
-        return 'sent';
+        // The pacer's wait comes first; then, right before the post, the claim is checked and
+        // renewed in one conditional update. A claim lost while waiting is never posted under.
+        outcome = await this.pacer.run(
+          dest,
+          async (): Promise<Attempt> => {
+            const startedAt = this.deps.clock.now();
+            if (!(await this.ledger.sending(claim, startedAt, { conversationId: dest.conversationId, ...period }))) return { kind: 'lost' };
+            try {
+              return { kind: 'sent', sent: await this.notifier.send(dest, notification), startedAt };
+            } catch (err) {
+              return { kind: 'error', err, startedAt };
+            }
+          },
+          this.maxPauseMs,
+        );
       } catch (err) {
-        error = isDeliveryError(err)
-          ? err
-          : new DeliveryError('unexpected', { retryable: true, maybeDelivered: true, message: err instanceof Error ? err.message : String(err), cause: err });
+        if (!(err instanceof PacerDeferral)) throw err;
+        // This workspace is paused (a Retry-After) for longer than a claim may wait: hand it back.
+        const retryAt = new Date(err.readyAt);
+        await this.ledger.requeue(claim, RATE_LIMITED, retryAt);
+        this.log.info({ key: claim.key, retryAt }, 'delivery handed back until the platform’s Retry-After has passed');
+        return 'retrying';
       }
+      if (outcome.kind === 'lost') {
+        this.log.warn({ key: claim.key }, 'claim taken over by another run while waiting; not sending');
+        return 'busy';
+      }
+      if (outcome.kind === 'sent') {
+        const tookMs = this.deps.clock.now().getTime() - outcome.startedAt.getTime();
+        if (tookMs >= this.ledger.leaseMs) this.log.warn({ key: claim.key, tookMs }, 'a send took longer than the lease');
+        if (!(await this.ledger.sent(claim, outcome.sent))) this.log.warn({ key: claim.key }, 'sent, but the claim had been taken over');
+        return 'sent';
+      }
+      const { err, startedAt } = outcome;
+      const error = isDeliveryError(err)
+        ? err
+        : new DeliveryError('unexpected', { retryable: true, maybeDelivered: true, message: err instanceof Error ? err.message : String(err), cause: err });
       if (error.maybeDelivered) claim.uncertainSince ??= startedAt;
-      if (error.code === 'rate_limited' && error.retryAfterMs) this.pacer.pause(dest.workspaceId, error.retryAfterMs);
+      if (error.code === RATE_LIMITED && error.retryAfterMs) this.pacer.pause(dest.workspaceId, error.retryAfterMs);
       const now = this.deps.clock.now();
       if (!error.retryable) {
         await this.ledger.failed(claim, error.code, { maybeDelivered: error.maybeDelivered, now });
@@ -339,7 +401,9 @@ export class DeliveryRunner {
         return 'failed';
       }
       const wait = error.retryAfterMs ?? this.opts.backoffMs[Math.min(attempt - 1, this.opts.backoffMs.length - 1)] ?? 1000;
-      if (attempt >= this.opts.attemptsPerRun || wait > this.opts.maxWaitMs) {
+      if (attempt >= this.opts.attemptsPerRun || wait > this.maxPauseMs) {
+        // Never wait out more than a share of the lease while holding the claim: a later run
+        // (this process's or another's) takes it from nextAttemptAt.
         await this.ledger.failed(claim, error.code, { nextAttemptAt: new Date(now.getTime() + wait), maybeDelivered: error.maybeDelivered, now });
         this.log.warn({ key: claim.key, code: error.code, retryInMs: wait }, 'delivery will be retried by a later run');
         return 'retrying';

@@ -12,8 +12,13 @@
  *   claimed or sending with `claimedAt` older than the lease: a crashed or killed run) or whose
  *   retry time has come. Takeover is a compare-and-set on the previous `claimToken`, so of two
  *   runs taking over the same row only one wins.
+ *   The compare-and-set also names the `claimedAt` it read, so a holder that renewed its claim
+ *   in between (see `sending`) keeps it.
  * - Every later write is conditional on the caller's token: a run that lost its claim (it was
- *   too slow and someone took over) finds out and stops.
+ *   too slow and someone took over) finds out and stops. `sending` is that check made right
+ *   before each post, and it renews the lease (`claimedAt` = now): a post only goes out under a
+ *   claim renewed just before it, which nobody can take over for a whole lease. `sent` after a
+ *   takeover matches no row, so it never marks another run's claim.
  * - `sendingAt` marks a send whose outcome is unknown (set before the send, cleared when the
  *   platform answered either way). A run that finds it set asks the notifier whether that send
  *   got through (`Notifier.findSent`) before sending again.
@@ -86,7 +91,8 @@ export class DeliveryLedgerStore {
         }
         if (!this.claimable(row, now)) return null;
         const { count } = await tx.deliveryLedger.updateMany({
-          where: { id: row.id, claimToken: row.claimToken, status: row.status },
+          // Also on claimedAt: a holder that renewed its claim since our read keeps it.
+          where: { id: row.id, claimToken: row.claimToken, status: row.status, claimedAt: row.claimedAt },
           data: { status: 'claimed', claimToken: token, claimedAt: now, attempts: { increment: 1 }, nextAttemptAt: null },
         });
         if (count !== 1) return null;
@@ -114,7 +120,9 @@ export class DeliveryLedgerStore {
 
   /**
    * Records that a send is about to start (its outcome is unknown until `sent` or a definite
-   * failure) and renews the lease. False when the claim was lost.
+   * failure) and renews the lease: call it right before each post, after any wait. One conditional
+   * update on the caller's token that moves `claimedAt` to `now`; false when the claim was lost
+   * (taken over by another run), and then the caller must not post.
    */
   async sending(claim: Claim, now: Date, details: { conversationId: string; periodStart?: Date; periodEnd?: Date }): Promise<boolean> {
     return this.update(claim, {
@@ -127,6 +135,10 @@ export class DeliveryLedgerStore {
     });
   }
 
+  /**
+   * The platform took the message. Only the run holding the claim can record it: after a takeover
+   * the token no longer matches and nothing changes (false), whatever the slower run posted.
+   */
   async sent(claim: Claim, details: { messageId: string; conversationId?: string }): Promise<boolean> {
     return this.update(claim, {
       status: 'sent',
@@ -152,6 +164,20 @@ export class DeliveryLedgerStore {
       nextAttemptAt: opts.nextAttemptAt ?? null,
       detail: error.slice(0, 500),
       sendingAt: opts.maybeDelivered ? (claim.uncertainSince ?? opts.now) : claim.uncertainSince,
+    });
+  }
+
+  /**
+   * Hands a delivery back without having tried it (the platform asked this process to wait longer
+   * than it may hold a claim): `retry` from `nextAttemptAt`, for any run. Not counted as an attempt.
+   */
+  async requeue(claim: Claim, reason: string, nextAttemptAt: Date): Promise<boolean> {
+    return this.update(claim, {
+      status: 'retry',
+      nextAttemptAt,
+      detail: reason.slice(0, 500),
+      sendingAt: claim.uncertainSince,
+      attempts: { decrement: 1 },
     });
   }
 

@@ -11,6 +11,17 @@ export type Sleep = (ms: number) => Promise<void>;
 
 export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * Thrown by `DeliveryPacer.run` instead of waiting longer than its caller allows: the send did
+ * not happen, and may be tried from `readyAt` (epoch ms) on.
+ */
+export class PacerDeferral extends Error {
+  override readonly name = 'PacerDeferral';
+  constructor(readonly readyAt: number) {
+    super(`the conversation's next turn is at ${new Date(readyAt).toISOString()}`);
+  }
+}
+
 export class DeliveryPacer {
   private readonly last = new Map<string, number>();
   private readonly queues = new Map<string, Promise<void>>();
@@ -22,8 +33,12 @@ export class DeliveryPacer {
     private readonly perConversationMs = 1000,
   ) {}
 
-  /** Waits for this conversation's turn, then runs `send`. Sends to one conversation never overlap. */
-  async run<T>(dest: Destination, send: () => Promise<T>): Promise<T> {
+  /**
+   * Waits for this conversation's turn, then runs `send`. Sends to one conversation never overlap.
+   * When the turn (after the sends queued before this one) is more than `maxWaitMs` away, throws
+   * PacerDeferral without running `send`.
+   */
+  async run<T>(dest: Destination, send: () => Promise<T>, maxWaitMs = Infinity): Promise<T> {
     const key = `${dest.platform}:${dest.workspaceId}:${dest.conversationId}`;
     const before = this.queues.get(key) ?? Promise.resolve();
     let done!: () => void;
@@ -35,6 +50,7 @@ export class DeliveryPacer {
       const now = this.clock.now().getTime();
       const lastAt = this.last.get(key);
       const readyAt = Math.max(lastAt === undefined ? 0 : lastAt + this.perConversationMs, this.pausedUntil.get(dest.workspaceId) ?? 0);
+      if (readyAt - now > maxWaitMs) throw new PacerDeferral(readyAt);
       if (readyAt > now) await this.sleep(readyAt - now);
       this.last.set(key, this.clock.now().getTime());
       return await send();
