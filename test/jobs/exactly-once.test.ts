@@ -6,7 +6,7 @@
 import nock from 'nock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type DbHandle } from '../../src/db/client.js';
-import { createCrm, type Crm } from '../../src/domain/index.js';
+import { createCrm, type Crm, type CrmOptions } from '../../src/domain/index.js';
 import { digestSubject } from '../../src/domain/digests/digest.service.js';
 import { createTestDb, type TestDb } from '../helpers/db.js';
 import { recordPosts, slackRunner } from '../helpers/digests.js';
@@ -60,10 +60,10 @@ async function onlyChannel(channel: string, fn: () => Promise<void>): Promise<vo
 }
 
 /** A restarted process: its own database connection and domain, on the same clock. */
-async function secondProcess(): Promise<Crm> {
+async function secondProcess(options: CrmOptions = {}): Promise<Crm> {
   const handle = await openDatabase(t.url);
   extra.push(handle);
-  return createCrm(handle.db, t.clock);
+  return createCrm(handle.db, t.clock, options);
 }
 
 describe('digests', () => {
@@ -190,6 +190,68 @@ describe('digests', () => {
       expect(slack.posts).toHaveLength(1);
       expect(await ledger('C0SALES')).toMatchObject({ status: 'sent', attempts: 2 });
     });
+  });
+
+  it('a Retry-After longer than the lease is not waited out: the throttled digest and the next one are handed back, then posted once', async () => {
+    // The shortest lease the environment allows (CRM_DELIVERY_LEASE_SECONDS=30): no wait over 7.5 s.
+    const crm = createCrm(t.handle.db, t.clock, { deliveryLeaseMs: 30_000 });
+    let throttled = false;
+    const slack = recordPosts((_n, body) => {
+      if (throttled || body.channel !== 'C0SALES') return undefined;
+      throttled = true;
+      return { status: 429, body: { ok: false, error: 'ratelimited' }, headers: { 'Retry-After': '45' } };
+    });
+    const { runner, waits } = slackRunner(crm, t.clock, { concurrency: 1 });
+    expect(await runner.runDigests()).toMatchObject({ due: 2, retrying: 2, sent: 0 });
+    expect(waits).toEqual([]); // nothing waited while holding a claim
+    expect(slack.calls()).toBe(1); // C0EXEC was not even tried while the workspace is throttled
+    const retryAt = new Date(t.clock.now().getTime() + 45_000);
+    expect(await ledger('C0SALES')).toMatchObject({ status: 'retry', nextAttemptAt: retryAt, detail: 'rate_limited', attempts: 1, sendingAt: null });
+    expect(await ledger('C0EXEC')).toMatchObject({ status: 'retry', nextAttemptAt: retryAt, detail: 'rate_limited', attempts: 0 });
+
+    t.clock.advance(30_000);
+    expect(await runner.runDigests()).toMatchObject({ due: 0 }); // not before the Retry-After
+    t.clock.advance(15_000);
+    expect(await runner.runDigests()).toMatchObject({ due: 2, sent: 2 });
+    expect(slack.posts.map((p) => p.channel).sort()).toEqual(['C0EXEC', 'C0SALES']);
+    expect(await ledger('C0EXEC')).toMatchObject({ status: 'sent', attempts: 1 });
+  });
+
+  it('a run whose claim was taken over while it waited does not post, and cannot mark the new holder’s row', async () => {
+    await onlyChannel('C0SALES', async () => {
+      const crm = createCrm(t.handle.db, t.clock, { deliveryLeaseMs: 30_000 });
+      const slack = recordPosts((n) => (n === 0 ? { status: 429, body: { ok: false }, headers: { 'Retry-After': '5' } } : undefined));
+      nock('https://slack.com').persist().post('/api/conversations.history').reply(200, { ok: true, messages: [] });
+      const second = slackRunner(await secondProcess({ deliveryLeaseMs: 30_000 }), t.clock).runner;
+      let secondReport: unknown;
+      const first = slackRunner(crm, t.clock, {
+        // The first run waits the 5 s asked for, but stalls far longer (a paused machine):
+        // meanwhile its lease runs out and the second scheduler takes the digest over.
+        sleep: async (ms) => {
+          t.clock.advance(ms + 30_000);
+          secondReport = await second.runDigests();
+        },
+      }).runner;
+      expect(await first.runDigests()).toMatchObject({ due: 1, busy: 1, sent: 0 });
+      expect(secondReport).toMatchObject({ due: 1, sent: 1 });
+      expect(slack.posts).toHaveLength(1);
+      expect(await ledger('C0SALES')).toMatchObject({ status: 'sent', attempts: 2, messageId: slack.posts[0]!.ts });
+    });
+  });
+
+  it('after a takeover, the slower run’s "sent" changes nothing', async () => {
+    const store = createCrm(t.handle.db, t.clock, { deliveryLeaseMs: 30_000 }).deliveryLedger;
+    const key = { kind: 'digest' as const, subject: digestSubject({ workspaceId: w.workspaceId, conversationId: 'C0SALES' }), localDate: '2026-11-24' };
+    const slow = (await store.claim(w.workspaceId, key, t.clock.now()))!;
+    expect(await store.sending(slow, t.clock.now(), { conversationId: 'C0SALES' })).toBe(true);
+    t.clock.advance(30_000);
+    const taker = (await store.claim(w.workspaceId, key, t.clock.now()))!;
+    expect(taker).toMatchObject({ takenOver: true });
+    expect(await store.sent(slow, { messageId: '1790000000.000001' })).toBe(false);
+    expect(await store.sending(slow, t.clock.now(), { conversationId: 'C0SALES' })).toBe(false);
+    expect(await ledger('C0SALES')).toMatchObject({ status: 'claimed', claimToken: taker.token, messageId: null });
+    expect(await store.sent(taker, { messageId: '1790000000.000002' })).toBe(true);
+    expect(await ledger('C0SALES')).toMatchObject({ status: 'sent', messageId: '1790000000.000002' });
   });
 
   it('a 5xx is retried after checking that the failed attempt did not get through', async () => {
