@@ -186,7 +186,7 @@ function busyError(target: DatabaseTarget, pending: string[], boundMs: number): 
     : 'the migrations could not be checked';
   const others =
     target.provider === 'sqlite'
-      ? 'stop the other processes using it (the bot, npm run jobs, a console), run `npm run migrate`, then start them again'
+      ? 'stop the other processes using it (the bot, npm run jobs, consoles), then run `npm run migrate` or start again'
       : 'wait for the migration running elsewhere to finish, then start again';
   return new DatabaseBusyError(
     `${where} stayed busy for ${Math.round(boundMs / 1000)} s, so ${what}: ${others}.`,
