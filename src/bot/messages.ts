@@ -27,7 +27,13 @@ export function errorReply(err: unknown, log: Logger, prefix = '/deal'): ErrorRe
           ? { ...base, hint: `Find a deal's reference with \`${prefix} <words from its title>\`.` }
           : base;
       case DomainErrorCode.LostReasonRequired:
-        return { ...base, hint: `\`${prefix} lost <ref> <reason>\`, e.g. \`${prefix} lost D-7 went with a competitor\`` };
+        // The deal being changed, never a fixed example that may be another deal.
+        return {
+          ...base,
+          hint: err.details.existingRef
+            ? `\`${prefix} lost ${err.details.existingRef} <reason>\`, e.g. \`${prefix} lost ${err.details.existingRef} went with a competitor\``
+            : `\`${prefix} lost <ref> <reason>\``,
+        };
       case DomainErrorCode.UnknownMember:
         return { ...base, hint: 'Mention someone who has used the CRM, or leave the owner out to own it yourself.' };
       case DomainErrorCode.Duplicate:

@@ -135,7 +135,10 @@ describe('limits are counted after cleaning and stated as applied', () => {
     await expect(t.crm.activities.log(w.alice, { deal: deal.ref, type: 'note', body: 'b'.repeat(4001) })).rejects.toMatchObject({
       message: 'Text: at most 4,000 characters',
     });
-    await expect(t.crm.deals.markLost(w.alice, deal.ref, 'r'.repeat(501))).rejects.toMatchObject({ code: DomainErrorCode.LostReasonRequired });
+    await expect(t.crm.deals.markLost(w.alice, deal.ref, 'r'.repeat(501))).rejects.toMatchObject({
+      code: DomainErrorCode.InvalidInput,
+      message: 'Lost reason: at most 500 characters',
+    });
   });
 });
 

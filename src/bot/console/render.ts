@@ -1,5 +1,5 @@
 /** Renders replies as plain text for the terminal console. Pure: view model in, text out. */
-import type { DealView, DealDetailView, DealListView } from '../../domain/deals/deal.view.js';
+import { fieldLabel, type DealView, type DealDetailView, type DealListView } from '../../domain/deals/deal.view.js';
 import type { DealQueueView } from '../../domain/reports/report.view.js';
 import type { CitationView, SummaryPoint } from '../../domain/assistant/assistant.view.js';
 import { todayIn } from '../../domain/shared/dates.js';
@@ -85,7 +85,7 @@ export function renderReply(reply: Reply, ctx: RenderContext): string {
               : e.type === 'created'
                 ? `created in ${e.to}`
                 : e.field
-                  ? `${e.field}: ${e.from ?? '—'} → ${e.to ?? '—'}`
+                  ? `${fieldLabel(e.field)}: ${e.from ?? '—'} → ${e.to ?? '—'}`
                   : e.type;
           lines.push(dim(`    ${[when, e.actor, what].filter(Boolean).join(' ')}`));
         }

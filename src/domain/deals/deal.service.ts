@@ -11,7 +11,7 @@ import type { IdentityService } from '../identity/identity.service.js';
 import type { PipelineService, StageInfo } from '../pipeline/pipeline.service.js';
 import { DAY_MS, fromDateOnly, toDateOnly } from '../shared/dates.js';
 import { formatMoney } from '../shared/money.js';
-import { likeContains, searchKey } from '../shared/text.js';
+import { cleanLine, likeContains, searchKey } from '../shared/text.js';
 import { parseInput } from '../shared/validate.js';
 import {
   createDealSchema,
@@ -58,6 +58,8 @@ type EventInput = { kind: string; field?: string; from?: string | null; to?: str
 export interface DealChange {
   deal: DealView;
   changed: boolean;
+  /** The deal as it stood before: what an answer compares with (a next action that closing cleared, a lost reason replaced). */
+  before: DealView;
 }
 
 export interface CreateDealResult {
@@ -126,8 +128,9 @@ export class DealService {
             ownerId,
             companyId: company?.id ?? null,
             expectedCloseDate: data.closeDate ? fromDateOnly(data.closeDate) : null,
-            nextAction: data.nextAction ?? null,
-            nextActionDueAt: data.nextActionDue ? fromDateOnly(data.nextActionDue) : null,
+            // A closed deal has no next action (see stageChange).
+            nextAction: closed ? null : (data.nextAction ?? null),
+            nextActionDueAt: !closed && data.nextActionDue ? fromDateOnly(data.nextActionDue) : null,
             lastActivityAt: now,
             stageChangedAt: now,
             closedAt: closed ? now : null,
@@ -322,9 +325,15 @@ export class DealService {
    * deal back to an open stage reopens it.
    */
   async moveStage(actor: Actor, ref: string, stageName: string, opts: { lostReason?: string } = {}): Promise<DealView> {
+    return (await this.moveStageChange(actor, ref, stageName, opts)).deal;
+  }
+
+  /** `moveStage`, saying whether anything changed and how the deal stood before. */
+  async moveStageChange(actor: Actor, ref: string, stageName: string, opts: { lostReason?: string } = {}): Promise<DealChange> {
     const stage = await this.pipelines.resolveStage(actor.workspaceId, stageName);
-    const reason = stage.kind === 'lost' ? this.requireLostReason(opts.lostReason) : undefined;
-    return (await this.writeChange(actor, ref, async (_tx, deal, now, stages) => this.stageChange(deal, stage, now, stages, reason))).deal;
+    return this.writeChange(actor, ref, async (_tx, deal, now, stages) =>
+      stage.kind === 'lost' ? this.lostChange(deal, stage, now, stages, opts.lostReason) : this.stageChange(deal, stage, now, stages),
+    );
   }
 
   /** Moves an open deal to the next open stage of its pipeline. */
@@ -372,19 +381,66 @@ export class DealService {
   }
 
   async markLost(actor: Actor, ref: string, reason: string | undefined): Promise<DealView> {
-    const { stages } = await this.pipelines.defaultPipeline(actor.workspaceId);
-    const lost = stages.find((s) => s.kind === 'lost');
-    if (!lost) throw new DomainError(DomainErrorCode.UnknownStage, 'This pipeline has no lost stage.');
-    return this.moveStage(actor, ref, lost.key, { lostReason: reason });
+    return (await this.markLostFrom(actor, ref, reason, undefined)).deal;
   }
 
   /**
-   * The update and timeline entries of moving `deal` to `stage`, none when it is already there
-   * (with the same lost reason). Guarded by the stage the deal was read in, so that of two
-   * concurrent moves from the same stage only the first writes.
+   * Loses the deal, with a reason. Already lost: nothing changes (`changed` false, no second
+   * timeline entry), whatever `from` says, unless a different reason is given: then only the
+   * reason is replaced (a `lost_reason` entry, not a second loss). With `from` (the stage the
+   * person was shown), a deal that has moved on since is left as it is.
+   */
+  async markLostFrom(actor: Actor, ref: string, reason: string | undefined, from: string | undefined): Promise<DealChange> {
+    const { stages } = await this.pipelines.defaultPipeline(actor.workspaceId);
+    const lost = stages.find((s) => s.kind === 'lost');
+    if (!lost) throw new DomainError(DomainErrorCode.UnknownStage, 'This pipeline has no lost stage.');
+    return this.writeChange(actor, ref, async (_tx, deal, now, all) => {
+      if (deal.stageId !== lost.id && from !== undefined && !isStage(all, deal.stageId, from)) return NO_CHANGE;
+      return this.lostChange(deal, lost, now, all, reason);
+    });
+  }
+
+  /** Moving `deal` to the lost stage `lost`: a reason is needed, unless it is lost already (see markLostFrom). */
+  private lostChange(deal: DealRow, lost: StageInfo, now: Date, stages: StageInfo[], reason: string | undefined): Change {
+    if (deal.stageId === lost.id) {
+      const replaced = reason === undefined ? '' : this.lostReason(reason, deal);
+      if (replaced === '' || replaced === deal.lostReason) return NO_CHANGE;
+      return {
+        update: { lostReason: replaced },
+        events: [{ kind: 'lost_reason', field: 'lostReason', from: deal.lostReason, to: replaced }],
+        guard: { stageId: deal.stageId },
+      };
+    }
+    const parsed = reason === undefined ? '' : this.lostReason(reason, deal);
+    if (parsed === '') {
+      throw new DomainError(DomainErrorCode.LostReasonRequired, `Say why ${dealRef(deal.number)} was lost, e.g. “went with a competitor”.`, {
+        field: 'lostReason',
+        existingRef: dealRef(deal.number),
+      });
+    }
+    return this.stageChange(deal, lost, now, stages, parsed);
+  }
+
+  /** A lost reason as stored (cleaned), '' when nothing is left of it; refused when too long. */
+  private lostReason(reason: string, deal: DealRow): string {
+    const cleaned = cleanLine(reason);
+    if (cleaned === '') return '';
+    const parsed = lostReasonSchema.safeParse(cleaned);
+    if (parsed.success) return parsed.data;
+    throw new DomainError(DomainErrorCode.InvalidInput, `Lost reason: ${parsed.error.issues[0]?.message ?? 'not valid'}`, {
+      field: 'lostReason',
+      existingRef: dealRef(deal.number),
+    });
+  }
+
+  /**
+   * The update and timeline entries of moving `deal` to `stage`, none when it is already there.
+   * Closing (won or lost) clears the next action: a closed deal has none, and the timeline keeps
+   * what it was. Guarded by the stage the deal was read in, so that of two concurrent moves from
+   * the same stage only the first writes.
    */
   private stageChange(deal: DealRow, stage: StageInfo, now: Date, stages: StageInfo[], reason?: string): Change {
-    if (deal.stageId === stage.id && (stage.kind !== 'lost' || deal.lostReason === reason)) return NO_CHANGE;
+    if (deal.stageId === stage.id) return NO_CHANGE;
     const from = stages.find((s) => s.id === deal.stageId);
     const closing = stage.kind !== 'open';
     const update: Prisma.DealUncheckedUpdateInput = {
@@ -399,6 +455,10 @@ export class DealService {
     if (stage.kind === 'won') events.push({ kind: 'won' });
     if (stage.kind === 'lost') events.push({ kind: 'lost', field: 'lostReason', to: reason ?? null });
     if (!closing && deal.status !== 'open') events.push({ kind: 'reopened' });
+    if (closing && deal.nextAction !== null) {
+      Object.assign(update, { nextAction: null, nextActionDueAt: null });
+      events.push({ kind: 'next_action', field: 'nextAction', from: describeNext(deal.nextAction, deal.nextActionDueAt), to: null });
+    }
     return { update, events, guard: { stageId: deal.stageId } };
   }
 
@@ -546,23 +606,24 @@ export class DealService {
   private async writeChange(actor: Actor, ref: string, change: ChangeFn): Promise<DealChange> {
     const { stages } = await this.pipelines.defaultPipeline(actor.workspaceId);
     const now = this.deps.clock.now();
-    const { row, changed } = await inTransaction(this.deps.db, async (tx) => {
+    const { row, changed, was } = await inTransaction(this.deps.db, async (tx) => {
       const deal = await this.loadRow(tx, actor, ref, dealViewInclude);
       const { update, events, guard } = await change(tx, deal, now, stages);
-      if (events.length === 0) return { row: deal, changed: false };
+      if (events.length === 0) return { row: deal, changed: false, was: deal };
       if (guard) {
         const data = { ...update, updatedAt: now } as Prisma.DealUncheckedUpdateManyInput;
         const { count } = await tx.deal.updateMany({ where: { ...guard, id: deal.id, workspaceId: actor.workspaceId }, data });
         const fresh = await tx.deal.findUniqueOrThrow({ where: { id: deal.id }, include: dealViewInclude });
-        if (count === 0) return { row: fresh, changed: false };
+        if (count === 0) return { row: fresh, changed: false, was: fresh };
         await this.record(tx, actor, deal.id, events, now);
-        return { row: fresh, changed: true };
+        return { row: fresh, changed: true, was: deal };
       }
       const updated = await tx.deal.update({ where: { id: deal.id }, data: { ...update, updatedAt: now }, include: dealViewInclude });
       await this.record(tx, actor, deal.id, events, now);
-      return { row: updated, changed: true };
+      return { row: updated, changed: true, was: deal };
     });
-    return { deal: toDealView(row, stageOf(stages, row.stageId), now, actor.timeZone), changed };
+    const viewOf = (r: DealRow) => toDealView(r, stageOf(stages, r.stageId), now, actor.timeZone);
+    return { deal: viewOf(row), changed, before: viewOf(was) };
   }
 
   private async record(tx: Tx, actor: Actor, dealId: string, events: EventInput[], at: Date): Promise<void> {
@@ -613,16 +674,6 @@ export class DealService {
     const m = await this.deps.db.member.findFirst({ where: { id: memberId, workspaceId } });
     if (!m) throw new DomainError(DomainErrorCode.UnknownMember, 'That person is not in this workspace.', { field: 'owner' });
     return m;
-  }
-
-  private requireLostReason(reason: string | undefined): string {
-    const parsed = lostReasonSchema.safeParse(reason ?? '');
-    if (!parsed.success) {
-      throw new DomainError(DomainErrorCode.LostReasonRequired, 'Say why the deal was lost, e.g. “went with a competitor”.', {
-        field: 'lostReason',
-      });
-    }
-    return parsed.data;
   }
 
   private closedError(deal: { number: number; status: string }): DomainError {

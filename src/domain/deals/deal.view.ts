@@ -45,8 +45,9 @@ export interface TimelineEntry {
   at: Date;
   actor: string | null;
   kind: 'event' | 'activity';
-  /** For events: created, stage, owner, amount, next_action, close_date, title, won, lost, archived. For activities: call, email, meeting, note. */
+  /** For events: created, stage, owner, amount, next_action, close_date, title, company, won, lost, lost_reason, reopened, snoozed, archived. For activities: call, email, meeting, note. */
   type: string;
+  /** The column that changed (`nextAction`): show it as `fieldLabel(field)` ("next action"). */
   field: string | null;
   from: string | null;
   to: string | null;
@@ -75,6 +76,25 @@ export interface DealListView {
 
 export const dealRef = (number: number) => `D-${number}`;
 
+/** The words for each field a timeline entry records (the column names stay in the database). */
+export const FIELD_LABELS: Readonly<Record<string, string>> = {
+  title: 'title',
+  amount: 'amount',
+  company: 'company',
+  expectedCloseDate: 'close date',
+  stage: 'stage',
+  owner: 'owner',
+  nextAction: 'next action',
+  lostReason: 'lost reason',
+  snoozedUntil: 'snoozed until',
+};
+
+/** A timeline field in words: its label, or for a field without one, `someField` → `some field`. */
+export function fieldLabel(field: string | null): string | null {
+  if (field === null) return null;
+  return FIELD_LABELS[field] ?? field.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/_/g, ' ').toLowerCase();
+}
+
 export const dealViewInclude = {
   owner: true,
   company: { select: { id: true, name: true } },
@@ -101,9 +121,11 @@ export function toDealView(row: DealRow, stage: StageInfo, now: Date, timeZone: 
     owner: row.owner ? toPersonView(row.owner) : null,
     company: row.company,
     expectedCloseDate: row.expectedCloseDate ? toDateOnly(row.expectedCloseDate) : null,
-    nextAction: row.nextAction
-      ? { text: row.nextAction, due, overdue: due !== null && due < today, dueToday: due === today }
-      : null,
+    // Closing clears it; a deal closed before that did keeps it in its row, never on show.
+    nextAction:
+      row.nextAction && row.status === 'open'
+        ? { text: row.nextAction, due, overdue: due !== null && due < today, dueToday: due === today }
+        : null,
     lastActivityAt: row.lastActivityAt,
     daysSinceActivity: Math.max(0, Math.floor((now.getTime() - row.lastActivityAt.getTime()) / DAY_MS)),
     closedAt: row.closedAt,

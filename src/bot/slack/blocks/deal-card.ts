@@ -1,6 +1,6 @@
 /** One deal as a Slack card: what it is, where it stands, what happens next, and buttons to act. */
 import type { Button, KnownBlock } from '@slack/types';
-import type { DealDetailView, DealView, TimelineEntry } from '../../../domain/deals/deal.view.js';
+import { fieldLabel, type DealDetailView, type DealView, type TimelineEntry } from '../../../domain/deals/deal.view.js';
 import { todayIn } from '../../../domain/shared/dates.js';
 import { dealAssistantButtons, type AssistantButton } from '../../../domain/assistant/assistant.view.js';
 import { ACTIONS } from '../ids.js';
@@ -122,8 +122,8 @@ function timelineLine(e: TimelineEntry, clock: Clock, date: (d: string) => strin
 
 const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
 
-/** `nextAction` → `next action`. */
-const humanise = (field: string) => escapeMrkdwn(field.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase());
+/** `nextAction` → `next action`, `expectedCloseDate` → `close date` (the domain's labels). */
+const humanise = (field: string) => escapeMrkdwn(fieldLabel(field) ?? field);
 
 /** A link only for http(s) URLs; `|` and `>` cannot appear inside Slack's `<url|label>`. */
 function link(url: string, label: string): string {

@@ -5,7 +5,7 @@
  * is an `Action.Execute`, so the card is replaced in place by the bot's answer.
  */
 import type { AssistantButton } from '../../../domain/assistant/assistant.view.js';
-import type { DealDetailView, DealView, TimelineEntry } from '../../../domain/deals/deal.view.js';
+import { fieldLabel, type DealDetailView, type DealView, type TimelineEntry } from '../../../domain/deals/deal.view.js';
 import { ACTIVITY_TYPES } from '../../../domain/activities/activity.schema.js';
 import { todayIn } from '../../../domain/shared/dates.js';
 import { formatDaysAgo, plural } from '../../format.js';
@@ -146,5 +146,5 @@ function timelineLine(e: TimelineEntry, clock: Clock, date: (d: string) => strin
   return `• ${[when, e.actor ? escapeMarkdown(e.actor) : undefined, what].filter(Boolean).join(' · ')}`;
 }
 
-/** `nextAction` → `next action`. */
-const humanise = (field: string) => escapeMarkdown(field.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase());
+/** `nextAction` → `next action`, `expectedCloseDate` → `close date` (the domain's labels). */
+const humanise = (field: string) => escapeMarkdown(fieldLabel(field) ?? field);
