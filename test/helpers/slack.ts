@@ -6,7 +6,7 @@ import { createHmac } from 'node:crypto';
 import nock from 'nock';
 import { loadEnv, type Env } from '../../src/config/env.js';
 import { startHttpServer, type HttpServer } from '../../src/bot/http.js';
-import { createSlackSurface, type SlackSurface } from '../../src/bot/slack/app.js';
+import { createSlackSurface, type SlackSurface, type SlackSurfaceOptions } from '../../src/bot/slack/app.js';
 import type { Crm } from '../../src/domain/index.js';
 import { silentLogger } from '../../src/log.js';
 
@@ -42,14 +42,21 @@ export const nextId = (prefix: string) => `${prefix}${Date.now().toString(36)}${
 /** Numbers the default response URLs of commands, so a capture never takes an older command's answer. */
 let commandSeq = 0;
 
-export async function startSlack(crm: Crm, envOverrides: Record<string, string> = {}): Promise<SlackHarness> {
+/** What auth.test says at start (npm start checks the token before serving): the Acme workspace's bot. */
+export const HOME_AUTH = { teamId: 'T0ACME', botUserId: 'U0BOT', botId: 'B0BOT' } as const;
+
+export async function startSlack(
+  crm: Crm,
+  envOverrides: Record<string, string> = {},
+  options: SlackSurfaceOptions = { auth: HOME_AUTH },
+): Promise<SlackHarness> {
   const env = loadEnv({
     SLACK_BOT_TOKEN: 'xoxb-test-token',
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     CRM_TIMEZONE: 'UTC',
     ...envOverrides,
   });
-  const surface = createSlackSurface(env, crm, silentLogger);
+  const surface = createSlackSurface(env, crm, silentLogger, options);
   const server = await startHttpServer({ port: 0, host: '127.0.0.1', slack: surface, log: silentLogger });
   const post: SlackHarness['post'] = (body, opts = {}) => {
     const ts = opts.timestamp ?? Math.floor(Date.now() / 1000);

@@ -14,6 +14,7 @@ import type { Logger } from '../../log.js';
 import { createInstallationStore } from './installation-store.js';
 import { SlackIdentity } from './identity.js';
 import { registerListeners } from './listeners/index.js';
+import { DEFAULT_INBOX_LIMITS, SlackInbox, type InboxLimits } from './inbox.js';
 import { dedupeEvents } from './dedupe.js';
 import { createSlackReceiver } from './receiver.js';
 import type { SlackAuth } from './startup.js';
@@ -21,7 +22,8 @@ import type { SlackAuth } from './startup.js';
 type ExpressReceiverT = ExpressReceiver;
 type AppT = App;
 
-export const SLACK_SCOPES = ['commands', 'chat:write', 'users:read', 'users:read.email'];
+/** The bot scopes (the same list as manifest.yml): see the manifest for what each is for. */
+export const SLACK_SCOPES = ['commands', 'chat:write', 'users:read', 'users:read.email', 'channels:read', 'groups:read', 'im:read', 'mpim:read'];
 
 export const SLACK_PATHS = {
   events: '/slack/events',
@@ -35,6 +37,8 @@ export interface SlackSurface {
   receiver?: ExpressReceiverT;
   mode: 'single' | 'oauth' | 'socket';
   identity: SlackIdentity;
+  /** Acknowledged requests: recorded, run on a bounded queue, drained on stop, recovered after a crash. */
+  inbox: SlackInbox;
   /** The bot token's workspace (auth.test's team_id), single workspace and Socket Mode; undefined with OAuth. */
   readonly homeTeamId?: string;
 }
@@ -51,14 +55,18 @@ export interface SlackSurfaceOptions {
    * known before the first request, and Bolt does not call auth.test again.
    */
   auth?: SlackAuth;
+  /** Bounds of the work behind acknowledgements (CRM_WORK_CONCURRENCY, CRM_MAX_BACKLOG, …). */
+  inbox?: Partial<InboxLimits>;
 }
 
 export function createSlackSurface(env: Env, crm: Crm, log: Logger, options: SlackSurfaceOptions = {}): SlackSurface {
   const clientOptions = options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : undefined;
   const logger = boltLogger(log.child({ surface: 'slack' }));
-  const identity = new SlackIdentity(crm, log, { currency: env.CRM_CURRENCY, timeZone: env.CRM_TIMEZONE });
-  const homeTeamId: string | undefined = options.auth?.teamId;
+  // The installation's own team, from auth.test (single workspace and Socket Mode): people whose
+  // team differs are from another organisation. With OAuth each request's installation is its home.
+  let homeTeamId: string | undefined = options.auth?.teamId;
   const botIds = options.auth ? { botId: options.auth.botId, botUserId: options.auth.botUserId } : {};
+  const identity = new SlackIdentity(crm, log, { currency: env.CRM_CURRENCY, timeZone: env.CRM_TIMEZONE }, () => homeTeamId);
   let app: AppT;
   let receiver: ExpressReceiverT | undefined;
   let mode: SlackSurface['mode'];
@@ -99,9 +107,21 @@ export function createSlackSurface(env: Env, crm: Crm, log: Logger, options: Sla
     );
   }
 
+  // With OAuth there is no one home team: each request's installation is its own.
+  if (mode === 'oauth') homeTeamId = undefined;
+  if (mode !== 'oauth' && !options.auth) {
+    app.client.auth
+      .test()
+      .then((res) => {
+        homeTeamId = res.team_id;
+      })
+      .catch((err: unknown) => log.warn({ err }, 'Slack auth.test failed; outsiders are told apart by the request’s team until it answers'));
+  }
+
   // First of the global middleware: a retried event stops here, before any other work.
   app.use(dedupeEvents(crm.inbox, log));
-  registerListeners(app, { crm, log, identity, installations: crm.installations });
+  const inbox = new SlackInbox(crm, log, { ...DEFAULT_INBOX_LIMITS, ...options.inbox });
+  registerListeners(app, { crm, log, identity, installations: crm.installations, inbox });
   app.error(async (err) => {
     log.error({ err }, 'slack listener failed');
   });
@@ -110,8 +130,9 @@ export function createSlackSurface(env: Env, crm: Crm, log: Logger, options: Sla
     receiver,
     mode,
     identity,
+    inbox,
     get homeTeamId() {
-      return mode === 'oauth' ? undefined : homeTeamId;
+      return homeTeamId;
     },
   };
 }
