@@ -42,10 +42,10 @@ const STOP_STEP_MS = {
   /** In-flight requests get HTTP_CLOSE_GRACE_MS, then their connections are dropped. */
   httpServer: 4_000,
   /** Slack requests already acknowledged get SLACK_INBOX_DRAIN_MS; what is left stays pending for the next start. */
-  slackInbox: 4_000,
+  slackInbox: 6_500,
   database: 3_000,
 } as const;
-const SLACK_INBOX_DRAIN_MS = 3_000;
+const SLACK_INBOX_DRAIN_MS = 6_000;
 
 /** `npm run jobs -- --once` stopped by a signal: how long its run may still take to finish. */
 const ONCE_STOP_GRACE_MS = 5_000;
@@ -64,7 +64,7 @@ async function main(): Promise<void> {
   // On a pipe, keep standard output for command results only.
   const info = (line: string) => (interactive ? process.stdout : process.stderr).write(`${line}\n`);
   // From here on, SIGINT/SIGTERM stop whatever runs (and force the exit 10 s later).
-  const shutdown = handleStopSignals({ say: info, warn: (detail, msg) => log.warn(detail, msg) });
+  const shutdown = handleStopSignals({ say: info, log });
 
   const secretBox = encryptionKey(env);
   const serving = (slackConfigured(env) || teamsConfigured(env)) && !args.has('--console') && !args.has('--jobs');
@@ -144,7 +144,18 @@ async function serveChat(
   const { createSlackSurface, SLACK_PATHS } = await import('./bot/slack/app.js');
   const { withinStartup } = await import('./bot/slack/startup.js');
   const { startHttpServer } = await import('./bot/http.js');
-  const slack = slackConfigured(env) ? createSlackSurface(env, crm, log, { slackApiUrl: env.SLACK_API_URL, auth }) : undefined;
+  const slack = slackConfigured(env)
+    ? createSlackSurface(env, crm, log, {
+        slackApiUrl: env.SLACK_API_URL,
+        auth,
+        inbox: {
+          concurrency: env.CRM_WORK_CONCURRENCY,
+          maxBacklog: env.CRM_MAX_BACKLOG,
+          maxHeapMb: env.CRM_MAX_HEAP_MB,
+          leaseMs: env.CRM_INBOX_LEASE_SECONDS * 1000,
+        },
+      })
+    : undefined;
   // botbuilder loads only when Teams is configured.
   const teams = teamsConfigured(env) ? (await import('./bot/teams/index.js')).createTeamsSurface(env, crm, log) : undefined;
   const socket = slack?.mode === 'socket' ? slack : undefined;
@@ -165,6 +176,8 @@ async function serveChat(
     if (slack.mode === 'oauth') info(`Slack: install the app at https://<your host>${SLACK_PATHS.install}`);
   }
   if (teams) info(`Teams: messaging endpoint https://<your host>${teams.path} (port ${env.PORT})`);
+  // Requests a stopped or crashed process acknowledged but did not finish: finished or answered now.
+  slack?.inbox.startRecovery(slack.app, slack.app.client);
   const scheduler = jobs && !shutdown.signal.aborted ? await startScheduler(log) : undefined;
   shutdown.busyWith('serving');
   info(scheduler ? 'Scheduler: digests and nudges are on (npm start -- --no-jobs to leave them to `npm run jobs`).' : 'Scheduler: off.');

@@ -46,6 +46,14 @@ export const envSchema = z.object({
   CRM_DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
   /** How long a run holds a digest or nudge before another run may take it over (a crashed run's). */
   CRM_DELIVERY_LEASE_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),
+  /** Slack requests worked on at once in one process (the rest wait, acknowledged, in order). */
+  CRM_WORK_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+  /** Acknowledged Slack requests one process holds; past it new ones get a "busy, try again" answer at once. */
+  CRM_MAX_BACKLOG: z.coerce.number().int().min(1).max(100_000).default(500),
+  /** Heap (MB) past which new Slack requests get the "busy" answer instead of growing memory. */
+  CRM_MAX_HEAP_MB: z.coerce.number().int().min(64).max(65_536).default(1024),
+  /** How long a pending Slack request stays with the process that took it before another process finishes it. */
+  CRM_INBOX_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   /** Encrypts tokens stored in the database (Slack OAuth installs): 32 bytes as hex or base64. */
   CRM_ENCRYPTION_KEY: optionalSecret,
   // Slack: single workspace (bot token + signing secret), Socket Mode (app-level token + bot
