@@ -30,8 +30,11 @@ export interface Shutdown {
 export interface ShutdownOptions {
   /** One line to the person running the process (standard error on a pipe). */
   say(line: string): void;
-  /** Where a step that failed or took too long is reported. */
-  warn(detail: Record<string, unknown>, msg: string): void;
+  /** Where each step's outcome goes: a step that failed or took too long is a warning. */
+  log: {
+    warn(detail: Record<string, unknown>, msg: string): void;
+    debug(detail: Record<string, unknown>, msg: string): void;
+  };
   deadlineMs?: number;
   exit?: (code: number) => never;
 }
@@ -68,15 +71,17 @@ export function handleStopSignals(opts: ShutdownOptions): Shutdown {
     requested,
     async step(name, run, timeoutMs) {
       current = `stopping ${name}`;
+      const started = Date.now();
       let timer: NodeJS.Timeout | undefined;
       const timedOut = new Promise<'timeout'>((resolve) => {
         timer = setTimeout(() => resolve('timeout'), timeoutMs);
       });
       try {
         const outcome = await Promise.race([Promise.resolve().then(run), timedOut]);
-        if (outcome === 'timeout') opts.warn({ step: name, timeoutMs }, 'stop step took too long; going on without it');
+        if (outcome === 'timeout') opts.log.warn({ step: name, timeoutMs }, 'stop step took too long; going on without it');
+        else opts.log.debug({ step: name, ms: Date.now() - started }, 'stopped');
       } catch (err) {
-        opts.warn({ step: name, err }, 'stop step failed; going on');
+        opts.log.warn({ step: name, err }, 'stop step failed; going on');
       } finally {
         clearTimeout(timer);
         current = 'finishing';
