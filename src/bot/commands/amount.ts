@@ -276,6 +276,22 @@ const TRAILING_CODE_RE = new RegExp(`^(.*[\\d](?:${SUFFIX_RE})?)([A-Za-z]{3})$`,
 /** A plain year such as 2026: `2026 RFP` is a title, not 2026 of an unknown currency. */
 const YEAR_RE = /^(19|20)\d\d$/;
 
+/** Codes people use for money that are not ISO 4217 currencies (crypto, mostly). */
+const NOT_CURRENCIES: ReadonlySet<string> = new Set(['BTC', 'XBT', 'ETH', 'LTC', 'XRP', 'SOL', 'ADA', 'DOT', 'BNB', 'DAI', 'XMR', 'TRX']);
+
+/**
+ * Whether `500 ABC` is an amount in an unknown currency (an error naming ABC) rather than words
+ * of a title such as `Phase 3 SOW` or `2026 RFP`: the code is a known non-currency (`1 BTC`), or
+ * the number looks like money (a separator, a suffix, or 100 or more, but not a year).
+ */
+function unknownCurrencyAfter(numberText: string, code: string): boolean {
+  const body = splitBody(numberText);
+  if (!body) return false;
+  if (NOT_CURRENCIES.has(code)) return true;
+  if (body.symbol !== undefined || body.suffix !== undefined || /[.,' \u2019]/.test(body.number)) return true;
+  return !YEAR_RE.test(body.number) && Number(body.number) >= 100;
+}
+
 interface Body {
   negative: boolean;
   symbol?: string;
@@ -338,7 +354,7 @@ function readWords(words: readonly string[], defaultCurrency: string, options: A
         rest = rest.slice(0, -1);
       } else {
         const before = rest.slice(0, -1).join(' ');
-        if (CODE_RE.test(last) && splitBody(before) !== undefined && !YEAR_RE.test(before)) return unknownCode(last, typed);
+        if (CODE_RE.test(last) && unknownCurrencyAfter(before, last)) return unknownCode(last, typed);
         return { kind: 'none' };
       }
     } else {
@@ -490,8 +506,16 @@ export function matchAmountBefore(
   options: Omit<AmountOptions, 'requireMoneyMarker'> = {},
 ): AmountMatch | undefined {
   for (let length = Math.min(end, MAX_AMOUNT_WORDS); length >= 1; length--) {
-    const reading = readWords(words.slice(end - length, end), defaultCurrency, { ...options, requireMoneyMarker: true });
-    if (reading.kind !== 'none') return { reading, length };
+    const span = words.slice(end - length, end);
+    const reading = readWords(span, defaultCurrency, { ...options, requireMoneyMarker: true });
+    if (reading.kind === 'none') continue;
+    // `2026 000 EUR`: zeros that continue a number typed before them are not an amount of zero.
+    const before = words[end - length - 1];
+    if (reading.kind === 'money' && reading.money.minor === 0n && before !== undefined && /\d$/.test(before) && /^000/.test(span[0] ?? '')) {
+      const typed = [before, ...span].join(' ');
+      return { reading: { kind: 'invalid', reason: `I can't read "${typed}" as an amount: group thousands in threes (1 000 000 EUR) or write 1000000 EUR.` }, length };
+    }
+    return { reading, length };
   }
   return undefined;
 }

@@ -3,7 +3,7 @@
  * built from it); `helpText` renders it as markdown-light plain text (backticks only).
  */
 import type { IntentKind } from './intent.js';
-import { DEFAULT_STAGES, USAGE } from './parse.js';
+import { DEFAULT_STAGES, USAGE, nearestWord } from './parse.js';
 
 export interface CommandHelp {
   name: IntentKind;
@@ -16,14 +16,17 @@ export interface CommandHelp {
 }
 
 export const AMOUNT_HELP: readonly string[] = [
-  'Amounts: 25k, $1.2M, 2.5bn, 25,000, €25k, £3.5k, ¥500000, EUR 25000, 25,000 EUR, USD 99.99.',
-  'Without a currency sign or code, the workspace currency is used.',
+  'Amounts: 25k, $1.2M, 2.5bn, 25,000, €25k, £3.5k, ¥500000, EUR 25000, 25,000 EUR, 25k eur, USD25k, $25 k, 1,5k, 1 000 000 EUR, 1.000.000 EUR, 25.000,00 EUR.',
+  'Without a currency sign or code, the workspace currency is used. Codes are ISO codes (USD, EUR, GBP…): `500 ABC` or `1 BTC` is refused.',
+  '1.500 or 1,500 is read the way your workspace writes numbers (EUR workspaces: 1.500 is one thousand five hundred; USD: one and a half), and the answer says how it was read. 1500 or 1.5k is never ambiguous.',
   'A bare number such as 2026 or 25000 is not an amount and stays in the title: write 25k, 25,000 or $25000.',
 ];
 
 export const DATE_HELP: readonly string[] = [
   'Dates are read in your time zone: today, tomorrow, friday, next friday, in 2 weeks, Dec 1, 1 December 2026, 2026-12-01, end of month.',
   '`friday` is the coming Friday (today if it is Friday). `next friday` is the first Friday after today, so typed on a Tuesday it is that same week\'s Friday, and typed on a Friday it is a week later.',
+  'Periods end on their last day: end of week (Friday), end of quarter, end of year, Q1 (the next Q1 to end), Q3 2027, next quarter. Also: in 10 days, in 3 months, 1.12.2026 (day.month.year).',
+  'Words after `close` or `by` that look like a date but are not one (`close someday`, `by 2026-02-30`) are refused, never kept in the title. A date in the past is kept, with a warning.',
 ];
 
 export const REF_HELP: readonly string[] = [
@@ -232,7 +235,10 @@ export function helpText(topic?: string): string {
   const command = COMMANDS.find((c) => c.name === name);
   if (!command) {
     const shown = key.length > 40 ? `${key.slice(0, 39)}…` : key;
-    return `I don't know a command called "${shown}".\n\n${reference()}`;
+    const near = nearestWord(key, [...COMMANDS.map((c) => c.name), ...Object.keys(ALIASES).filter((a) => a !== '?')]);
+    const nearName = near === undefined ? undefined : (ALIASES[near] ?? near);
+    const suggestion = nearName === undefined ? '' : ` Did you mean \`/deal help ${nearName}\`?`;
+    return `I don't know a command called "${shown}".${suggestion}\n\n${reference()}`;
   }
   return [
     `\`${command.usage}\``,

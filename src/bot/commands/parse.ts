@@ -446,7 +446,7 @@ function parseList({ tokens, stages }: State): ParseResult {
   const stage = matchStage(words, stages);
   if (stage !== undefined) return ok({ kind: 'list', scope: { type: 'stage', stage } });
   return fail(
-    `I can't list "${clip(words.join(' '), 40)}". Use mine, all, or a stage: ${stageList(stages)}.`,
+    `I can't list "${clip(words.join(' '), 40)}".${didYouMean(words.join(' '), ['mine', 'all', ...stages])} Use mine, all, or a stage: ${stageList(stages)}.`,
     USAGE.list,
   );
 }
@@ -570,7 +570,7 @@ function parseLog(state: State): ParseResult {
   }
   if (!(ACTIVITY_TYPES as readonly string[]).includes(typeWord)) {
     return fail(
-      `"${clip(state.tokens[2]?.text ?? '', 30)}" isn't an activity type; use one of ${types}.`,
+      `"${clip(state.tokens[2]?.text ?? '', 30)}" isn't an activity type;${didYouMean(typeWord, ACTIVITY_TYPES)} use one of ${types}.`,
       USAGE.log,
     );
   }
@@ -740,7 +740,7 @@ function parseDigest(state: State): ParseResult {
     return ok({ kind: 'digest', action: 'threshold', amount: reading.money }, [reading.note]);
   }
   if (sub !== 'here') {
-    return fail(`I don't know \`/deal digest ${clip(tokens[1]?.text ?? '', 30)}\`. Use here, off, preview, stale or threshold.`, usage);
+    return fail(`I don't know \`/deal digest ${clip(tokens[1]?.text ?? '', 30)}\`.${didYouMean(sub, DIGEST_WORDS)} Use here, off, preview, stale or threshold.`, usage);
   }
   const intent: Extract<Intent, { kind: 'digest'; action: 'here' }> = { kind: 'digest', action: 'here' };
   for (let i = 2; i < tokens.length; ) {
@@ -836,7 +836,7 @@ function parseSettings(state: State): ParseResult {
   for (let i = 1; i < tokens.length; i += 2) {
     const name = word(tokens[i]) ?? '';
     const key = SETTING_WORDS[name];
-    if (!key) return fail(`There is no setting called "${clip(tokens[i]?.text ?? '', 30)}". Settings: guests, shared-channels.`, usage);
+    if (!key) return fail(`There is no setting called "${clip(tokens[i]?.text ?? '', 30)}".${didYouMean(name, ['guests', 'shared-channels'])} Settings: guests, shared-channels.`, usage);
     const value = word(tokens[i + 1]);
     if (value !== 'on' && value !== 'off') return fail(`Say \`on\` or \`off\` after "${name}", e.g. \`/deal settings ${name} on\`.`, usage);
     intent[key] = value === 'on';
@@ -1024,6 +1024,12 @@ export function nearestWord(typed: string, candidates: readonly string[]): strin
     if (distance <= budget && (!best || distance < best.distance)) best = { word: c, distance };
   }
   return best?.word;
+}
+
+/** ` Did you mean `call`?` for a word one or two typos from one of `candidates`, else ''. */
+function didYouMean(typed: string, candidates: readonly string[]): string {
+  const near = nearestWord(typed, candidates);
+  return near === undefined || near === typed.toLowerCase() ? '' : ` Did you mean \`${near}\`?`;
 }
 
 /**

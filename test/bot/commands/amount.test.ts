@@ -375,7 +375,7 @@ describe('the forms people type (issue 12)', () => {
     expect(reading.kind === 'invalid' ? reading.reason : reading).toContain(reason);
   });
 
-  it.each(['2026 RFP', '3 pcs', 'Q3 ABC', 'v2 SOW'])('%s in free text is not money and not an error', (text) => {
+  it.each(['2026 RFP', '3 pcs', 'Q3 ABC', 'v2 SOW', '3 SOW', '10 RFP'])('%s in free text is not money and not an error', (text) => {
     expect(readAmount(text, 'USD', { requireMoneyMarker: true })).toEqual({ kind: 'none' });
   });
 

@@ -11,7 +11,7 @@ const ctx: ParseContext = {
   defaultCurrency: 'USD',
 };
 
-const KINDS = ['help', 'new', 'list', 'show', 'stage', 'won', 'lost', 'next', 'log', 'assign', 'report', 'draft', 'summary', 'digest', 'nudges'];
+const KINDS = ['help', 'new', 'list', 'show', 'stage', 'won', 'lost', 'next', 'log', 'assign', 'report', 'draft', 'summary', 'digest', 'nudges', 'settings'];
 const CATCH_ALL = "Sorry, I couldn't read that command.";
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const REF = /^D-\d+$/;
@@ -391,5 +391,91 @@ describe('round trips', () => {
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Amounts are never made up (issue 12)
+
+/** The digits of an amount without leading or trailing zeros: $25,000.00 → "25", $1,234.56 → "123456". */
+function significantDigits(m: Money): string {
+  return decimal(m.minor, minorDigits(m.currency)).replace('.', '').replace(/^0+/, '').replace(/0+$/, '');
+}
+
+/** Numbers as typed, separators (spaces of any width, dots, commas, apostrophes) removed. */
+function typedNumbers(text: string): string[] {
+  return (text.match(/\d+(?:[\s.,'\u2019]+\d+)*/gu) ?? []).map((n) => n.replace(/\D/g, ''));
+}
+
+/**
+ * Whether a zero was typed as a number of its own: a word whose number is `0`, `000`, `0.00`,
+ * `$0` (but not the `000` that continues `1 000`).
+ */
+function zeroTyped(text: string): boolean {
+  const words = text.split(/\s+/u);
+  return words.some((w, i) => {
+    const number = /\d[\d.,]*/.exec(w)?.[0];
+    if (number === undefined || !/^[0.,]+$/.test(number)) return false;
+    return !(/^000/.test(w) && /\d$/.test(words[i - 1] ?? ''));
+  });
+}
+
+/** Every amount an intent carries. */
+function amountsOf(result: ParseResult): Money[] {
+  if (!result.ok) return [];
+  const intent = result.intent;
+  if (intent.kind === 'new' && intent.amount) return [intent.amount];
+  if (intent.kind === 'digest' && intent.action === 'threshold' && intent.amount) return [intent.amount];
+  return [];
+}
+
+function checkAmountsTyped(text: string, result: ParseResult): void {
+  for (const m of amountsOf(result)) {
+    const digits = significantDigits(m);
+    if (digits === '') {
+      expect(zeroTyped(text), `a zero amount from ${JSON.stringify(text)}`).toBe(true);
+    } else {
+      expect(
+        typedNumbers(text).some((n) => n.includes(digits)),
+        `${m.minor} ${m.currency} (digits ${digits}) is not typed in ${JSON.stringify(text)}`,
+      ).toBe(true);
+    }
+  }
+}
+
+const moneyFragment = fc.oneof(
+  fc.constantFrom(
+    '1 000 000 EUR', '1\u2009000\u2009000 EUR', '1\u202f000', '1\u00a0000 EUR', '1.000.000 EUR', '25.000,00 EUR', '25k eur',
+    'USD25k', 'EUR25', '$25 k', '1,5k', '1.500 EUR', '1,500 EUR', '1.500', '25,000', '000', '000 EUR', '0', '0 EUR', '0,00',
+    '500 ABC', '1 BTC', 'eur', 'usd', 'all', 'k', 'm', 'bn', '€', '$', '£', "1'000", '1', '12', '123', '2026', 'Q1', 'new',
+  ),
+  fc.stringMatching(/^[0-9]{1,4}([ .,'\u2009\u00a0][0-9]{1,4}){0,3}$/),
+  fc.constantFrom(' ', '\u2009', '\u00a0', '\u202f', '"'),
+);
+const moneyText = fc.array(fc.oneof(moneyFragment, fragment), { maxLength: 10 }).map((parts) => parts.join(' '));
+
+describe('amounts come from digits the person typed', () => {
+  it('for any `new` or threshold command, an amount in the intent appears in the input as typed digits, and is zero only when a zero was typed', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('new Acme ', 'new ', 'digest threshold ', 'new "Acme 1" ', ''),
+        fc.oneof(moneyText, fc.string({ maxLength: 60 })),
+        fc.constantFrom(ctx, { ...ctx, defaultCurrency: 'EUR' }, { ...ctx, defaultCurrency: 'JPY' }),
+        (prefix, rest, c) => {
+          const text = prefix + rest;
+          const result = parseCommand(text, c);
+          checkWellFormed(result);
+          checkAmountsTyped(text, result);
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('the zero-amount bug of issue 12 is gone: `1 000 000 EUR` is one million, never €0 and "… 1 000"', () => {
+    for (const space of [' ', '\u2009', '\u00a0', '\u202f']) {
+      const result = parseCommand(`new Acme 1${space}000${space}000 EUR`, ctx);
+      expect(result.ok && result.intent).toEqual({ kind: 'new', title: 'Acme', amount: { minor: 100_000_000n, currency: 'EUR' } });
+    }
   });
 });
