@@ -24,7 +24,11 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 const READY_TIMEOUT_MS = 40_000;
 /** What a busy start may take beyond the lock bound: starting node, reading the file, exiting. */
 const START_OVERHEAD_MS = 15_000;
-const TEST_TIMEOUT_MS = 60_000;
+/**
+ * A limit, not an assertion: about 15 s each on a quiet 2-core machine, but 60 s and 27 s when
+ * other suites kept the load average at 15.
+ */
+const TEST_TIMEOUT_MS = 120_000;
 /** Lines that mean the engine's own failure leaked out (the bug this file guards against). */
 const ENGINE_TRACE = /SocketTimeout|WASM_ERROR|wasm:\/\/|schema-engine\/|\n\s+at /;
 
@@ -227,7 +231,7 @@ describe('processes sharing one SQLite file', () => {
     expect(elapsed).toBeLessThan(MIGRATION_LOCK_TIMEOUT_MS + START_OVERHEAD_MS);
     const problem = busy.err().split('\n').filter((l) => l && !l.startsWith('Database: '));
     expect(problem).toEqual([
-      `Could not start: The SQLite file ${file} stayed busy for ${MIGRATION_LOCK_TIMEOUT_MS / 1000} s, so 1 migration(s) (${newest}) could not be applied: stop the other processes using it (the bot, npm run jobs, a console), run \`npm run migrate\`, then start them again.`,
+      `Could not start: The SQLite file ${file} stayed busy for ${MIGRATION_LOCK_TIMEOUT_MS / 1000} s, so 1 migration(s) (${newest}) could not be applied: stop the other processes using it (the bot, npm run jobs, consoles), then run \`npm run migrate\` or start again.`,
     ]);
     expect(busy.out()).toBe('');
 
