@@ -24,10 +24,7 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 const READY_TIMEOUT_MS = 40_000;
 /** What a busy start may take beyond the lock bound: starting node, reading the file, exiting. */
 const START_OVERHEAD_MS = 15_000;
-/**
- * A limit, not an assertion: about 15 s each on a quiet 2-core machine, but 60 s and 27 s when
- * other suites kept the load average at 15.
- */
+/** A limit, not an assertion: the two tests took 58 s and 27 s while other suites kept the load average at 15. */
 const TEST_TIMEOUT_MS = 120_000;
 /** Lines that mean the engine's own failure leaked out (the bug this file guards against). */
 const ENGINE_TRACE = /SocketTimeout|WASM_ERROR|wasm:\/\/|schema-engine\/|\n\s+at /;
