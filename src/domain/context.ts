@@ -1,5 +1,6 @@
 import pRetry, { AbortError } from 'p-retry';
 import { isSqliteClient, type Db, type Tx } from '../db/client.js';
+import { DomainError, DomainErrorCode } from './errors.js';
 import type { Clock } from './ports.js';
 
 /** What every domain service is built from. */
@@ -83,4 +84,45 @@ function isBusy(err: unknown): boolean {
 /** True when a Prisma error is a unique-constraint violation (a retried delivery, a duplicate). */
 export function isUniqueViolation(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'P2002';
+}
+
+/** What a person is told when a write lost a race on a unique key and nothing could be read back. */
+export const RACE_LOST_MESSAGE = 'Someone else saved the same thing at the same moment, so nothing was changed. Please try again.';
+
+/**
+ * Runs `write`, which a unique key guards. When a concurrent writer took the key first, the
+ * answer is `taken()`: the record the other writer made (an idempotent result), or a
+ * DomainError (Duplicate) that names it. When `taken()` finds nothing either, a Conflict with
+ * `conflict` as its words: never the database's own error. Call it outside the transaction
+ * (on PostgreSQL a failed statement ends the transaction it ran in).
+ */
+export async function onUniqueViolation<T>(
+  write: () => Promise<T>,
+  taken: () => Promise<T | undefined>,
+  conflict: string = RACE_LOST_MESSAGE,
+): Promise<T> {
+  try {
+    return await write();
+  } catch (err) {
+    if (!isUniqueViolation(err)) throw err;
+    let answer: T | undefined;
+    try {
+      answer = await taken();
+    } catch (again) {
+      if (!isUniqueViolation(again)) throw again;
+    }
+    if (answer !== undefined) return answer;
+    throw new DomainError(DomainErrorCode.Conflict, conflict);
+  }
+}
+
+/**
+ * Inside a transaction, waits for and then holds (until it ends) a lock named by `key`, so that
+ * transactions that read something and then write what depends on it (find a company by name,
+ * else create it) run one after another. PostgreSQL: a transaction-scoped advisory lock. SQLite:
+ * nothing to do, `inTransaction` already takes the one write lock before the first read.
+ */
+export async function lockKey(db: Db, tx: Tx, key: string): Promise<void> {
+  if (isSqliteClient(db)) return;
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${key}::text, 0))`;
 }

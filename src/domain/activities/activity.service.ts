@@ -1,5 +1,5 @@
 import type { Activity } from '../../generated/sqlite/client.js';
-import { inTransaction, isUniqueViolation, type Actor, type DomainDeps } from '../context.js';
+import { inTransaction, onUniqueViolation, type Actor, type DomainDeps } from '../context.js';
 import { DomainError, DomainErrorCode } from '../errors.js';
 import type { DealService } from '../deals/deal.service.js';
 import { parseInput } from '../shared/validate.js';
@@ -27,45 +27,46 @@ export class ActivityService {
     }
     const now = this.deps.clock.now();
     const occurredAt = data.occurredAt ?? now;
-    try {
-      const activity = await inTransaction(this.deps.db, async (tx) => {
-        const dealId = data.deal ? await this.deals.resolveId(actor, data.deal, tx) : null;
-        if (data.contactId) {
-          const contact = await tx.contact.findFirst({ where: { id: data.contactId, workspaceId }, select: { id: true } });
-          if (!contact) throw new DomainError(DomainErrorCode.NotFound, 'I can’t find that contact.', { field: 'contactId' });
-        }
-        const created = await tx.activity.create({
-          data: {
-            workspaceId,
-            dealId,
-            contactId: data.contactId ?? null,
-            authorId: actor.memberId,
-            type: data.type,
-            body: data.body,
-            occurredAt,
-            source: data.source,
-            sourceUrl: data.sourceUrl ?? null,
-            idempotencyKey: data.idempotencyKey ?? null,
-            createdAt: now,
-          },
-        });
-        if (dealId) {
-          // Only ever moves forward: logging an old call does not make a deal look fresher.
-          await tx.deal.updateMany({
-            where: { id: dealId, workspaceId, lastActivityAt: { lt: occurredAt } },
-            data: { lastActivityAt: occurredAt },
+    return onUniqueViolation<LogActivityResult>(
+      async () => {
+        const activity = await inTransaction(this.deps.db, async (tx) => {
+          const dealId = data.deal ? await this.deals.resolveId(actor, data.deal, tx) : null;
+          if (data.contactId) {
+            const contact = await tx.contact.findFirst({ where: { id: data.contactId, workspaceId }, select: { id: true } });
+            if (!contact) throw new DomainError(DomainErrorCode.NotFound, 'I can’t find that contact.', { field: 'contactId' });
+          }
+          const created = await tx.activity.create({
+            data: {
+              workspaceId,
+              dealId,
+              contactId: data.contactId ?? null,
+              authorId: actor.memberId,
+              type: data.type,
+              body: data.body,
+              occurredAt,
+              source: data.source,
+              sourceUrl: data.sourceUrl ?? null,
+              idempotencyKey: data.idempotencyKey ?? null,
+              createdAt: now,
+            },
           });
-        }
-        return created;
-      });
-      return { activity, created: true };
-    } catch (err) {
-      if (isUniqueViolation(err) && data.idempotencyKey) {
-        const existing = await this.byKey(workspaceId, data.idempotencyKey);
-        if (existing) return { activity: existing, created: false };
-      }
-      throw err;
-    }
+          if (dealId) {
+            // Only ever moves forward: logging an old call does not make a deal look fresher.
+            await tx.deal.updateMany({
+              where: { id: dealId, workspaceId, lastActivityAt: { lt: occurredAt } },
+              data: { lastActivityAt: occurredAt },
+            });
+          }
+          return created;
+        });
+        return { activity, created: true };
+      },
+      // The same delivery key at once: the activity the other delivery logged.
+      async () => {
+        const existing = data.idempotencyKey ? await this.byKey(workspaceId, data.idempotencyKey) : null;
+        return existing ? { activity: existing, created: false } : undefined;
+      },
+    );
   }
 
   /** A deal's or contact's activities, newest first. */

@@ -1,5 +1,5 @@
 import type { Company } from '../../generated/sqlite/client.js';
-import { inTransaction, isUniqueViolation, type Actor, type DomainDeps, type Tx } from '../context.js';
+import { inTransaction, lockKey, onUniqueViolation, type Actor, type DomainDeps, type Tx } from '../context.js';
 import { DomainError, DomainErrorCode } from '../errors.js';
 import { cleanLine, likeContains, likeStartsWith, searchKey } from '../shared/text.js';
 import { parseInput } from '../shared/validate.js';
@@ -11,22 +11,30 @@ export class CompanyService {
   /** Creates a company; the same domain twice in one workspace is a duplicate. */
   async create(actor: Actor, input: CreateCompanyInput): Promise<Company> {
     const data = parseInput(createCompanySchema, input);
-    try {
-      return await inTransaction(this.deps.db, async (tx) => {
-        if (data.domain) await this.assertNoDomainDuplicate(tx, actor.workspaceId, data.domain);
-        return tx.company.create({
-          data: { workspaceId: actor.workspaceId, name: data.name, nameKey: searchKey(data.name), domain: data.domain ?? null },
-        });
-      });
-    } catch (err) {
-      if (isUniqueViolation(err) && data.domain) await this.assertNoDomainDuplicate(this.deps.db, actor.workspaceId, data.domain);
-      throw err;
-    }
+    return onUniqueViolation(
+      () =>
+        inTransaction(this.deps.db, async (tx) => {
+          if (data.domain) await this.assertNoDomainDuplicate(tx, actor.workspaceId, data.domain);
+          return tx.company.create({
+            data: { workspaceId: actor.workspaceId, name: data.name, nameKey: searchKey(data.name), domain: data.domain ?? null },
+          });
+        }),
+      // Another company took the domain at the same moment: the same Duplicate, naming it.
+      async () => {
+        if (data.domain) await this.assertNoDomainDuplicate(this.deps.db, actor.workspaceId, data.domain);
+        return undefined;
+      },
+    );
   }
 
-  /** The company with this name (case-insensitive), created when there is none. */
+  /**
+   * The company with this name (case-insensitive), created when there is none. Names have no
+   * unique key, so two transactions naming the same new company at once take turns (`lockKey`):
+   * the second finds the first's company instead of making another.
+   */
   async findOrCreateByName(tx: Tx, workspaceId: string, name: string): Promise<Company> {
     const nameKey = searchKey(name);
+    await lockKey(this.deps.db, tx, `company-name:${workspaceId}:${nameKey}`);
     const existing = await tx.company.findFirst({ where: { workspaceId, nameKey }, orderBy: { createdAt: 'asc' } });
     return existing ?? tx.company.create({ data: { workspaceId, name: cleanLine(name), nameKey, domain: null } });
   }

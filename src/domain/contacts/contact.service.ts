@@ -1,5 +1,5 @@
 import type { Contact } from '../../generated/sqlite/client.js';
-import { inTransaction, isUniqueViolation, type Actor, type DomainDeps, type Tx } from '../context.js';
+import { inTransaction, onUniqueViolation, type Actor, type DomainDeps, type Tx } from '../context.js';
 import { DomainError, DomainErrorCode } from '../errors.js';
 import type { CompanyService } from '../companies/company.service.js';
 import { normaliseDomain } from '../companies/company.schema.js';
@@ -28,29 +28,32 @@ export class ContactService {
    */
   async create(actor: Actor, input: CreateContactInput): Promise<ContactView> {
     const data = parseInput(createContactSchema, input);
-    try {
-      const contact = await inTransaction(this.deps.db, async (tx) => {
-        if (data.email) await this.assertNoEmailDuplicate(tx, actor.workspaceId, data.email);
-        const companyId = await this.companyFor(tx, actor, data);
-        return tx.contact.create({
-          data: {
-            workspaceId: actor.workspaceId,
-            name: data.name,
-            nameKey: searchKey(data.name),
-            email: data.email ?? null,
-            phone: data.phone ?? null,
-            title: data.title || null,
-            companyId,
-            ownerId: data.ownerId ?? actor.memberId,
-          },
-          include: { company: { select: { id: true, name: true } } },
-        });
-      });
-      return toContactView(contact);
-    } catch (err) {
-      if (isUniqueViolation(err) && data.email) await this.assertNoEmailDuplicate(this.deps.db, actor.workspaceId, data.email);
-      throw err;
-    }
+    const contact = await onUniqueViolation(
+      () =>
+        inTransaction(this.deps.db, async (tx) => {
+          if (data.email) await this.assertNoEmailDuplicate(tx, actor.workspaceId, data.email);
+          const companyId = await this.companyFor(tx, actor, data);
+          return tx.contact.create({
+            data: {
+              workspaceId: actor.workspaceId,
+              name: data.name,
+              nameKey: searchKey(data.name),
+              email: data.email ?? null,
+              phone: data.phone ?? null,
+              title: data.title || null,
+              companyId,
+              ownerId: data.ownerId ?? actor.memberId,
+            },
+            include: { company: { select: { id: true, name: true } } },
+          });
+        }),
+      // Another contact took the email at the same moment: the same Duplicate, naming it.
+      async () => {
+        if (data.email) await this.assertNoEmailDuplicate(this.deps.db, actor.workspaceId, data.email);
+        return undefined;
+      },
+    );
+    return toContactView(contact);
   }
 
   /** Contacts whose name or email contains the text (literally: `%`, `_` and `\` are characters, not LIKE wildcards). */

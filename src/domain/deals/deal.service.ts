@@ -4,7 +4,8 @@
  */
 import { COUNT_CAP, countUpTo } from '../shared/count.js';
 import type { Prisma } from '../../generated/sqlite/client.js';
-import { inTransaction, isUniqueViolation, type Actor, type DomainDeps, type Tx } from '../context.js';
+import { isSqliteClient } from '../../db/client.js';
+import { inTransaction, onUniqueViolation, type Actor, type DomainDeps, type Tx } from '../context.js';
 import { DomainError, DomainErrorCode } from '../errors.js';
 import type { CompanyService } from '../companies/company.service.js';
 import type { IdentityService } from '../identity/identity.service.js';
@@ -95,64 +96,65 @@ export class DealService {
         ? (await this.identity.resolvePerson(workspaceId, data.owner)).id
         : actor.memberId;
     const now = this.deps.clock.now();
-    try {
-      const row = await inTransaction(this.deps.db, async (tx) => {
-        const ws = await tx.workspace.update({
-          where: { id: workspaceId },
-          data: { nextDealNumber: { increment: 1 } },
-          select: { nextDealNumber: true, defaultCurrency: true },
+    return onUniqueViolation<CreateDealResult>(
+      async () => {
+        const row = await inTransaction(this.deps.db, async (tx) => {
+          const ws = await tx.workspace.update({
+            where: { id: workspaceId },
+            data: { nextDealNumber: { increment: 1 } },
+            select: { nextDealNumber: true, defaultCurrency: true },
+          });
+          const company = data.companyId
+            ? await tx.company.findFirst({ where: { id: data.companyId, workspaceId } })
+            : data.companyName
+              ? await this.companies.findOrCreateByName(tx, workspaceId, data.companyName)
+              : null;
+          if (data.companyId && !company) {
+            throw new DomainError(DomainErrorCode.NotFound, 'I can’t find that company.', { field: 'companyId' });
+          }
+          const contactIds = data.contactIds?.length
+            ? (await tx.contact.findMany({ where: { id: { in: data.contactIds }, workspaceId }, select: { id: true } })).map((c) => c.id)
+            : [];
+          const closed = stage.kind === 'won';
+          const deal = await tx.deal.create({
+            data: {
+              workspaceId,
+              number: ws.nextDealNumber - 1,
+              title: data.title,
+              searchText: searchKey(data.title, company?.name),
+              amountCents: data.amount?.minor ?? null,
+              currency: data.amount?.currency ?? ws.defaultCurrency,
+              pipelineId: pipeline.id,
+              stageId: stage.id,
+              status: stage.kind,
+              ownerId,
+              companyId: company?.id ?? null,
+              expectedCloseDate: data.closeDate ? fromDateOnly(data.closeDate) : null,
+              // A closed deal has no next action (see stageChange).
+              nextAction: closed ? null : (data.nextAction ?? null),
+              nextActionDueAt: !closed && data.nextActionDue ? fromDateOnly(data.nextActionDue) : null,
+              lastActivityAt: now,
+              stageChangedAt: now,
+              closedAt: closed ? now : null,
+              salesCycleDays: closed ? 0 : null,
+              idempotencyKey: data.idempotencyKey ?? null,
+              createdById: actor.memberId,
+              createdAt: now,
+              contacts: { create: contactIds.map((contactId) => ({ contactId })) },
+            },
+            include: dealViewInclude,
+          });
+          await this.record(tx, actor, deal.id, [{ kind: 'created', to: stage.name }], now);
+          return deal;
         });
-        const company = data.companyId
-          ? await tx.company.findFirst({ where: { id: data.companyId, workspaceId } })
-          : data.companyName
-            ? await this.companies.findOrCreateByName(tx, workspaceId, data.companyName)
-            : null;
-        if (data.companyId && !company) {
-          throw new DomainError(DomainErrorCode.NotFound, 'I can’t find that company.', { field: 'companyId' });
-        }
-        const contactIds = data.contactIds?.length
-          ? (await tx.contact.findMany({ where: { id: { in: data.contactIds }, workspaceId }, select: { id: true } })).map((c) => c.id)
-          : [];
-        const closed = stage.kind === 'won';
-        const deal = await tx.deal.create({
-          data: {
-            workspaceId,
-            number: ws.nextDealNumber - 1,
-            title: data.title,
-            searchText: searchKey(data.title, company?.name),
-            amountCents: data.amount?.minor ?? null,
-            currency: data.amount?.currency ?? ws.defaultCurrency,
-            pipelineId: pipeline.id,
-            stageId: stage.id,
-            status: stage.kind,
-            ownerId,
-            companyId: company?.id ?? null,
-            expectedCloseDate: data.closeDate ? fromDateOnly(data.closeDate) : null,
-            // A closed deal has no next action (see stageChange).
-            nextAction: closed ? null : (data.nextAction ?? null),
-            nextActionDueAt: !closed && data.nextActionDue ? fromDateOnly(data.nextActionDue) : null,
-            lastActivityAt: now,
-            stageChangedAt: now,
-            closedAt: closed ? now : null,
-            salesCycleDays: closed ? 0 : null,
-            idempotencyKey: data.idempotencyKey ?? null,
-            createdById: actor.memberId,
-            createdAt: now,
-            contacts: { create: contactIds.map((contactId) => ({ contactId })) },
-          },
-          include: dealViewInclude,
-        });
-        await this.record(tx, actor, deal.id, [{ kind: 'created', to: stage.name }], now);
-        return deal;
-      });
-      return { deal: toDealView(row, stage, now, actor.timeZone), created: true };
-    } catch (err) {
-      if (isUniqueViolation(err) && data.idempotencyKey) {
-        const existing = await this.findByIdempotencyKey(actor, data.idempotencyKey);
-        if (existing) return { deal: existing, created: false };
-      }
-      throw err;
-    }
+        return { deal: toDealView(row, stage, now, actor.timeZone), created: true };
+      },
+      // The same delivery key at once: the deal the other delivery created.
+      async () => {
+        const existing = data.idempotencyKey ? await this.findByIdempotencyKey(actor, data.idempotencyKey) : undefined;
+        return existing && { deal: existing, created: false };
+      },
+    );
   }
 
   /** Whether the actor's workspace has any deal at all (archived ones too). */
@@ -599,14 +601,16 @@ export class DealService {
   }
 
   /**
-   * `write`, saying whether anything was written. A change with a `guard` updates only while the
-   * row still matches it (checked by the UPDATE itself, so a concurrent transaction that got there
-   * first makes this one a no-op instead of a second move).
+   * `write`, saying whether anything was written. Concurrent writes to one deal run one after
+   * another (`lockRow`), so each decides its change from the row as the one before left it. A
+   * change with a `guard` also updates only while the row still matches it (checked by the UPDATE
+   * itself, so a transaction that got there first makes this one a no-op instead of a second move).
    */
   private async writeChange(actor: Actor, ref: string, change: ChangeFn): Promise<DealChange> {
     const { stages } = await this.pipelines.defaultPipeline(actor.workspaceId);
     const now = this.deps.clock.now();
     const { row, changed, was } = await inTransaction(this.deps.db, async (tx) => {
+      await this.lockRow(tx, actor, ref);
       const deal = await this.loadRow(tx, actor, ref, dealViewInclude);
       const { update, events, guard } = await change(tx, deal, now, stages);
       if (events.length === 0) return { row: deal, changed: false, was: deal };
@@ -624,6 +628,26 @@ export class DealService {
     });
     const viewOf = (r: DealRow) => toDealView(r, stageOf(stages, r.stageId), now, actor.timeZone);
     return { deal: viewOf(row), changed, before: viewOf(was) };
+  }
+
+  /**
+   * PostgreSQL: waits for and holds the deal's row until the transaction ends, so that concurrent
+   * writes to one deal run one after another: each reads what the one before it wrote, and a
+   * second "set the same thing" finds nothing left to change and records nothing (without it,
+   * three identical changes at once read the same row and wrote three identical timeline entries).
+   * SQLite: `inTransaction` already runs writers one at a time. A deal that does not exist locks
+   * nothing; `loadRow` then answers NotFound.
+   */
+  private async lockRow(tx: Tx, actor: Actor, ref: string): Promise<void> {
+    if (isSqliteClient(this.deps.db)) return;
+    const text = parseInput(dealRefSchema, ref);
+    const number = parseDealRef(text);
+    const { workspaceId } = actor;
+    if (number !== undefined) {
+      await tx.$queryRaw`SELECT "id" FROM "Deal" WHERE "workspaceId" = ${workspaceId} AND "number" = ${number} FOR UPDATE`;
+    } else {
+      await tx.$queryRaw`SELECT "id" FROM "Deal" WHERE "workspaceId" = ${workspaceId} AND "id" = ${text} FOR UPDATE`;
+    }
   }
 
   private async record(tx: Tx, actor: Actor, dealId: string, events: EventInput[], at: Date): Promise<void> {

@@ -3,7 +3,7 @@
  * for them, and building one. Posting is the delivery runner's (delivery.runner.ts).
  */
 import type { DigestSubscription } from '../../generated/sqlite/client.js';
-import { inTransaction, type Actor, type DomainDeps } from '../context.js';
+import { inTransaction, onUniqueViolation, type Actor, type DomainDeps } from '../context.js';
 import { DomainError, DomainErrorCode } from '../errors.js';
 import type { DealView } from '../deals/deal.view.js';
 import type { ReportService } from '../reports/report.service.js';
@@ -48,7 +48,11 @@ export class DigestService {
     private readonly ledger: DeliveryLedgerStore,
   ) {}
 
-  /** Subscribes a conversation (or changes its settings): only what is given changes. */
+  /**
+   * Subscribes a conversation (or changes its settings): only what is given changes. Two people
+   * subscribing one conversation at once: one creates it, the other's settings (if any) are
+   * applied to it, `created` false, and neither sees the conversation's unique key.
+   */
   async subscribe(actor: Actor, input: SubscribeDigestInput): Promise<{ subscription: DigestSubscriptionView; created: boolean }> {
     const data = parseInput(subscribeDigestSchema, input);
     const where = { workspaceId_conversationId: { workspaceId: actor.workspaceId, conversationId: data.conversationId } };
@@ -58,7 +62,7 @@ export class DigestService {
       ...(data.timeZone && { timezone: data.timeZone }),
       ...(data.whenEmpty && { whenEmpty: data.whenEmpty }),
     };
-    const { row, created } = await inTransaction(this.deps.db, async (tx) => {
+    const save = () => inTransaction(this.deps.db, async (tx) => {
       const existing = await tx.digestSubscription.findUnique({ where });
       if (existing) {
         if (existing.platform !== data.platform) {
@@ -79,6 +83,8 @@ export class DigestService {
       });
       return { row, created: true };
     });
+    // Created by someone else since it was read: saved again, now as a change to theirs.
+    const { row, created } = await onUniqueViolation(save, save);
     return { subscription: await this.subscriptionView(row), created };
   }
 
