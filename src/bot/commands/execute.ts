@@ -408,8 +408,8 @@ function closedNote(headline: string, { deal, before, changed }: DealChange): st
   return cleared ? `${headline} Its next action (“${cleared.text}”) is cleared.` : headline;
 }
 
-/** A deal marked lost, lost already (nothing changed), or lost already with its reason replaced. */
-function lostHeadline(change: DealChange): string {
+/** A deal marked lost, lost already (nothing changed), or lost already with its reason replaced (every surface's words). */
+export function lostHeadline(change: DealChange): string {
   const { deal, before, changed } = change;
   if (!changed) {
     return deal.status === 'lost'

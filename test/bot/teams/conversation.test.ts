@@ -164,7 +164,7 @@ describe('card buttons (Action.Execute)', () => {
     const row = await deal('Acme renewal');
     const res = await teams.post(cardAction(VERBS.markLost, { dealId: row.id, reason: '  ' }));
     const text = cardText(res.body.value);
-    expect(text).toMatch(/⚠️ Say why the deal was lost/);
+    expect(text).toMatch(/⚠️ Say why D-1 was lost/);
     expect(text).toContain('D-1  Acme renewal');
     expect((await deal('Acme renewal')).status).toBe('open');
     expect(cardVerbs(res.body.value)).toContain(VERBS.markLost);

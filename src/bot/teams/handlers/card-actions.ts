@@ -8,6 +8,7 @@
  * actions are idempotent by nature.
  */
 import type { TurnContext } from 'botbuilder';
+import { lostHeadline } from '../../commands/execute.js';
 import { z } from 'zod';
 import type { Actor } from '../../../domain/index.js';
 import type { DealView } from '../../../domain/deals/deal.view.js';
@@ -109,25 +110,20 @@ export async function runCardAction(deps: TeamsDeps, context: TurnContext, actor
   try {
     switch (action.verb) {
       case VERBS.advanceStage: {
-        const deal = await crm.deals.get(actor, action.dealId);
-        const { stages } = await crm.pipelines.defaultPipeline(actor.workspaceId);
-        const from = stages.find((s) => s.key === action.stage);
-        if (deal.status === 'open' && from && deal.stage.key !== from.key) {
-          // Someone (or a redelivery of this click) already moved it: show where it is now.
-          return show(deal, `${deal.ref} is already in ${deal.stage.name}.`);
-        }
-        const next = from ? await crm.pipelines.nextOpenStage(actor.workspaceId, from.id) : undefined;
-        // Closed deals and the last open stage: the domain says why not.
-        const moved = deal.status === 'open' && next ? await crm.deals.moveStage(actor, deal.id, next.key) : await crm.deals.advance(actor, deal.id);
-        return show(moved, `${moved.ref} is now in ${moved.stage.name}.`);
+        // Moves only from the stage the card showed, in one guarded write: a redelivery of this
+        // click, or two people at once, move the deal once; the others see where it is now.
+        const change = await crm.deals.advanceFrom(actor, action.dealId, action.stage);
+        const { deal } = change;
+        return show(deal, change.changed ? `${deal.ref} is now in ${deal.stage.name}.` : `${deal.ref} is already in ${deal.stage.name}. Nothing changed.`);
       }
       case VERBS.markWon: {
-        const deal = await crm.deals.markWon(actor, action.dealId);
-        return show(deal, `${deal.ref} is won. Nice work!`);
+        const change = await crm.deals.markWonFrom(actor, action.dealId, undefined);
+        const { deal } = change;
+        return show(deal, change.changed ? `${deal.ref} is won. Nice work!` : `${deal.ref} is already won. Nothing changed.`);
       }
       case VERBS.markLost: {
-        const deal = await crm.deals.markLost(actor, action.dealId, action.reason);
-        return show(deal, `${deal.ref} is marked lost.`);
+        const change = await crm.deals.markLostFrom(actor, action.dealId, action.reason, undefined);
+        return show(change.deal, lostHeadline(change));
       }
       case VERBS.setNextAction: {
         const deal = await crm.deals.setNextAction(actor, action.dealId, { action: action.nextAction ?? '', ...(action.due && { due: action.due }) });

@@ -16,6 +16,7 @@ import type { Actor } from '../../../../domain/index.js';
 import type { DealView } from '../../../../domain/deals/deal.view.js';
 import { titleSchema } from '../../../../domain/deals/deal.schema.js';
 import { readAmount } from '../../../commands/amount.js';
+import { lostHeadline } from '../../../commands/execute.js';
 import { COMPANY_NAME_TOO_LONG, NEW_COMPANY_NAME_MAX, NEW_COMPANY_PREFIX } from '../../blocks/modals.js';
 import { answerModal, ANSWER_MODAL_TEXT } from '../../blocks/answer-modal.js';
 import { noticeModal } from '../../blocks/notice.js';
@@ -289,8 +290,9 @@ export function registerViews(app: App, deps: SlackDeps): void {
   });
 
   submit(VIEWS.lostReason, async (a, actor, meta) => {
-    const deal = await deps.crm.deals.markLost(actor, meta.dealId ?? '', text(a.view, 'reason'));
-    return () => confirm(a, actor, meta, deal, `${deal.ref} is marked lost.`, true);
+    // Lost already (a second submission, or someone was first): nothing changes, and it says so.
+    const change = await deps.crm.deals.markLostFrom(actor, meta.dealId ?? '', text(a.view, 'reason'), undefined);
+    return () => confirm(a, actor, meta, change.deal, lostHeadline(change), true);
   });
 
   submit(
