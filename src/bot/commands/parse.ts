@@ -940,7 +940,7 @@ function parseNew(state: State): ParseResult {
     }
   }
 
-  const title = joinedText(tokens, 0, end);
+  const title = rawText(s, tokens, 0, end).replace(/\s+/g, ' ');
   if (title === '') {
     return fail(
       'Give the deal a title, e.g. `/deal new Acme renewal 25k close next friday`.',

@@ -121,7 +121,10 @@ describe('parseCommand: intents', () => {
     ['new "Acme won" 10k', { kind: 'new', title: 'Acme won', amount: usd(1_000_000n) }],
     ['new "Close Co close next friday"', { kind: 'new', title: 'Close Co close next friday' }],
     ['new “Acme 25k” proposal', { kind: 'new', title: 'Acme 25k', stage: 'proposal' }],
-    ['new Acme "won"', { kind: 'new', title: 'Acme won' }],
+    // Quotes inside a title are kept as typed (they still protect the word); quotes around the
+    // whole title come off.
+    ['new Acme "won"', { kind: 'new', title: 'Acme "won"' }],
+    ['new \'; DROP TABLE "Deal"; --', { kind: 'new', title: '\'; DROP TABLE "Deal"; --' }],
     ['new "Acme', { kind: 'new', title: '"Acme' }],
     ['new O\'Brien & Sons 5k', { kind: 'new', title: "O'Brien & Sons", amount: usd(500_000n) }],
     // Slack HTML escapes are undone; mentions stay intact.
