@@ -123,6 +123,16 @@ export async function onUniqueViolation<T>(
  * nothing to do, `inTransaction` already takes the one write lock before the first read.
  */
 export async function lockKey(db: Db, tx: Tx, key: string): Promise<void> {
-  if (isSqliteClient(db)) return;
+  if (!takesRowLocks(db)) return;
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${key}::text, 0))`;
+}
+
+/**
+ * True on PostgreSQL, where a transaction must lock what it reads to decide a write (`FOR
+ * UPDATE`, `lockKey`); false on SQLite, whose writers already run one at a time. A client made
+ * with `$extends` (a test's failing client) is not the one `openDatabase` registered, so its
+ * provider is read from Prisma's client as well.
+ */
+export function takesRowLocks(db: Db): boolean {
+  return !isSqliteClient(db) && (db as { _activeProvider?: unknown })._activeProvider !== 'sqlite';
 }

@@ -4,8 +4,7 @@
  */
 import { COUNT_CAP, countUpTo } from '../shared/count.js';
 import type { Prisma } from '../../generated/sqlite/client.js';
-import { isSqliteClient } from '../../db/client.js';
-import { inTransaction, onUniqueViolation, type Actor, type DomainDeps, type Tx } from '../context.js';
+import { inTransaction, onUniqueViolation, takesRowLocks, type Actor, type DomainDeps, type Tx } from '../context.js';
 import { DomainError, DomainErrorCode } from '../errors.js';
 import type { CompanyService } from '../companies/company.service.js';
 import type { IdentityService } from '../identity/identity.service.js';
@@ -639,7 +638,7 @@ export class DealService {
    * nothing; `loadRow` then answers NotFound.
    */
   private async lockRow(tx: Tx, actor: Actor, ref: string): Promise<void> {
-    if (isSqliteClient(this.deps.db)) return;
+    if (!takesRowLocks(this.deps.db)) return;
     const text = parseInput(dealRefSchema, ref);
     const number = parseDealRef(text);
     const { workspaceId } = actor;
