@@ -2,6 +2,7 @@
  * The one place that turns errors into the words a person sees. Every surface calls
  * `errorReply`; only the command prefix differs (`/deal` in Slack and the console, `deal` in Teams).
  */
+import { isUniqueViolation, RACE_LOST_MESSAGE } from '../domain/context.js';
 import { isDomainError, DomainErrorCode } from '../domain/errors.js';
 import type { Logger } from '../log.js';
 
@@ -52,6 +53,12 @@ export function errorReply(err: unknown, log: Logger, prefix = '/deal'): ErrorRe
       case DomainErrorCode.AssistantDisabled:
         return { ...base, hint: 'A workspace admin can turn them back on: see docs/assistant.md, "Turning it off".' };
     }
+  }
+  // A unique key another request took at the same moment, where no service said it in words:
+  // the write was rolled back, and trying again reads what the other request saved.
+  if (isUniqueViolation(err)) {
+    log.warn({ err }, 'command lost a race on a unique key');
+    return { kind: 'error', message: RACE_LOST_MESSAGE };
   }
   // Not the person's fault: log everything, tell them little.
   log.error({ err }, 'command failed');

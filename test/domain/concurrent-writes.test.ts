@@ -8,7 +8,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executeCommand, type Reply } from '../../src/bot/commands/execute.js';
-import { DomainErrorCode, isDomainError } from '../../src/domain/index.js';
+import type { Db } from '../../src/db/client.js';
+import { Prisma } from '../../src/generated/sqlite/client.js';
+import { RACE_LOST_MESSAGE } from '../../src/domain/context.js';
+import { createCrm, DomainErrorCode, isDomainError } from '../../src/domain/index.js';
 import { silentLogger } from '../../src/log.js';
 import { createTestDb, type TestDb } from '../helpers/db.js';
 import { seedWorkspace, usd, type TestWorkspace } from '../helpers/fixtures.js';
@@ -195,5 +198,30 @@ describe('a unique key a race runs into is a domain answer', () => {
     );
     onlyDomainErrors(members);
     expect(new Set(members.flatMap((o) => (o.status === 'fulfilled' ? [o.value.id] : []))).size).toBe(1);
+  });
+});
+
+describe('a unique key taken with nothing to read back', () => {
+  /** What the database driver reports when a concurrent writer took the key first. */
+  const taken = () => new Prisma.PrismaClientKnownRequestError('Unique constraint failed', { code: 'P2002', clientVersion: 'test' });
+
+  it('a service answers Conflict in words, not the database error', async () => {
+    // The key was taken and freed again before it could be read back: nothing to name.
+    const racing = t.handle.db.$extends({ query: { contact: { create: () => Promise.reject(taken()) } } }) as unknown as Db;
+    await expect(createCrm(racing, t.clock).contacts.create(w.alice, { name: 'Ghost', email: 'ghost@race.example' })).rejects.toMatchObject({
+      code: DomainErrorCode.Conflict,
+      message: RACE_LOST_MESSAGE,
+    });
+  });
+
+  it('a command the services did not word gets the same answer, not "something went wrong", and nothing changes', async () => {
+    const deal = await newDeal('Raced timeline');
+    const racing = t.handle.db.$extends({ query: { dealEvent: { createMany: () => Promise.reject(taken()) } } }) as unknown as Db;
+    const reply = await executeCommand(
+      { crm: createCrm(racing, t.clock), actor: w.alice, surface: 'console', log: silentLogger },
+      `next ${deal.ref} call Ana`,
+    );
+    expect(reply).toEqual({ kind: 'error', message: RACE_LOST_MESSAGE });
+    expect((await t.crm.deals.get(w.alice, deal.ref)).nextAction).toBeNull();
   });
 });
