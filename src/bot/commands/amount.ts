@@ -108,6 +108,14 @@ const DECIMAL_COMMA_CURRENCIES: ReadonlySet<string> = new Set([
  * BRL, SEK, PLN, … and `.` for USD, GBP, JPY, CHF, INR and the rest. A pure function, so a
  * workspace setting can replace it later without touching the grammar.
  */
+/**
+ * The amount options of a workspace: its decimal mark setting (`/deal settings decimal …`), or
+ * none, so that the default currency decides.
+ */
+export function workspaceAmountOptions(ws: { decimalMark: string | null }): AmountOptions {
+  return ws.decimalMark === 'comma' ? { decimalSeparator: ',' } : ws.decimalMark === 'point' ? { decimalSeparator: '.' } : {};
+}
+
 export function decimalSeparatorFor(currency: string): DecimalSeparator {
   return DECIMAL_COMMA_CURRENCIES.has(currency.trim().toUpperCase()) ? ',' : '.';
 }

@@ -2,6 +2,7 @@
  * Runs a `/deal` command for a person: parse (grammar) → domain → a reply view model that each
  * surface renders its own way. Never throws: every failure becomes an error reply.
  */
+import { workspaceAmountOptions } from './amount.js';
 import { DomainError, DomainErrorCode, type Crm } from '../../domain/index.js';
 import type { Actor } from '../../domain/context.js';
 import type { DealDetailView, DealListView, DealView } from '../../domain/deals/deal.view.js';
@@ -104,6 +105,7 @@ export async function parseContext(ctx: Pick<CommandContext, 'crm' | 'actor'>): 
     now: ctx.crm.clock.now(),
     timeZone: ctx.actor.timeZone,
     defaultCurrency: ws.defaultCurrency,
+    ...workspaceAmountOptions(ws),
     stages: pipeline.stages.flatMap((s) => [s.key, s.name.toLowerCase()]),
   };
 }
@@ -252,7 +254,14 @@ async function settingsReply(ctx: CommandContext, intent: Extract<Intent, { kind
         ? 'the bot may post deal cards and digests in channels shared with other organisations.'
         : 'the bot posts nothing everyone can read in channels shared with other organisations (answers only you see still work).'
     }`,
-    `Change one (workspace admins): \`${prefix} settings guests on\`, \`${prefix} settings shared-channels off\`.`,
+    `• Decimal mark: *${s.decimalMark ?? 'auto'}*: ${
+      s.decimalMark === 'comma'
+        ? '1.500 reads as one thousand five hundred, 1,5 as one and a half.'
+        : s.decimalMark === 'point'
+          ? '1,500 reads as one thousand five hundred, 1.5 as one and a half.'
+          : 'amounts like 1.500 are read the way the workspace’s currency is usually written.'
+    }`,
+    `Change one (workspace admins): \`${prefix} settings guests on\`, \`${prefix} settings shared-channels off\`, \`${prefix} settings decimal comma\`.`,
   ].join('\n');
   return { kind: 'help', text };
 }

@@ -68,7 +68,7 @@ export type Intent =
    * `/deal settings [guests on|off] [shared-channels on|off]`: the workspace's switches for who may
    * use the CRM and where the bot may post; changing them is for workspace admins.
    */
-  | { kind: 'settings'; allowGuests?: boolean; allowSharedChannels?: boolean };
+  | { kind: 'settings'; allowGuests?: boolean; allowSharedChannels?: boolean; decimalMark?: 'comma' | 'point' | null };
 
 /** `/deal digest …`: the channel digest's settings. */
 export type DigestIntent =

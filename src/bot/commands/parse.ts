@@ -75,7 +75,7 @@ export const USAGE: Record<IntentKind, string> = {
   digest:
     '/deal digest [here [at <time>] [weekdays|daily] [all-clear|silent] [<time zone>] | off | preview | stale <days> | threshold <amount>|off]',
   nudges: '/deal nudges [on|off] [at <time>] [quiet <from>-<to>|quiet off]',
-  settings: '/deal settings [guests on|off] [shared-channels on|off]',
+  settings: '/deal settings [guests on|off] [shared-channels on|off] [decimal comma|point|auto]',
 };
 
 /** The stages assumed when the context does not list the workspace's own. */
@@ -833,16 +833,28 @@ function parseSettings(state: State): ParseResult {
   const { tokens } = state;
   const usage = USAGE.settings;
   const intent: Extract<Intent, { kind: 'settings' }> = { kind: 'settings' };
+  const names = ['guests', 'shared-channels', 'decimal'];
   for (let i = 1; i < tokens.length; i += 2) {
     const name = word(tokens[i]) ?? '';
-    const key = SETTING_WORDS[name];
-    if (!key) return fail(`There is no setting called "${clip(tokens[i]?.text ?? '', 30)}".${didYouMean(name, ['guests', 'shared-channels'])} Settings: guests, shared-channels.`, usage);
     const value = word(tokens[i + 1]);
+    if (DECIMAL_WORDS.includes(name)) {
+      // How "1.500" reads: a decimal comma (1.234,56) or point (1,234.56), or back to the currency's way.
+      if (value !== 'comma' && value !== 'point' && value !== 'auto') {
+        return fail(`Say \`comma\`, \`point\` or \`auto\` after "${name}", e.g. \`/deal settings decimal comma\` for 1.234,56.`, usage);
+      }
+      intent.decimalMark = value === 'auto' ? null : value;
+      continue;
+    }
+    const key = SETTING_WORDS[name];
+    if (!key) return fail(`There is no setting called "${clip(tokens[i]?.text ?? '', 30)}".${didYouMean(name, names)} Settings: ${names.join(', ')}.`, usage);
     if (value !== 'on' && value !== 'off') return fail(`Say \`on\` or \`off\` after "${name}", e.g. \`/deal settings ${name} on\`.`, usage);
     intent[key] = value === 'on';
   }
   return ok(intent);
 }
+
+/** The words of `/deal settings decimal comma|point|auto`. */
+const DECIMAL_WORDS = ['decimal', 'decimals', 'decimal-mark', 'numbers'];
 
 // ---------------------------------------------------------------------------------------------
 // new
@@ -1085,7 +1097,7 @@ function findNearMiss(state: State): Keyword | undefined {
       case 'nudges':
         return rest.length === 0 || NUDGE_WORDS.includes(restWords[0] ?? '') ? 1 : 0;
       case 'settings':
-        return rest.length === 0 || SETTING_WORDS[restWords[0] ?? ''] !== undefined ? 1 : 0;
+        return rest.length === 0 || (SETTING_WORDS[restWords[0] ?? ''] !== undefined || DECIMAL_WORDS.includes(restWords[0] ?? '')) ? 1 : 0;
       case 'won':
       case 'show':
         return secondIsRef && rest.length === 1 ? 2 : 0;

@@ -43,11 +43,16 @@ export type EnsureMemberInput = z.input<typeof ensureMemberSchema>;
 export const MEMBER_ACCESS = ['member', 'guest'] as const;
 export type MemberAccess = (typeof MEMBER_ACCESS)[number];
 
+export const DECIMAL_MARKS = ['comma', 'point'] as const;
+export type DecimalMark = (typeof DECIMAL_MARKS)[number];
+
 /** Workspace switches an admin can change (`/deal settings …`). */
 export const workspaceSettingsSchema = z
   .object({
     allowGuests: z.boolean().optional(),
     allowSharedChannels: z.boolean().optional(),
+    /** How "1.500" reads: 'comma' (1.234,56), 'point' (1,234.56), or null: from the default currency. */
+    decimalMark: z.enum(DECIMAL_MARKS).nullable().optional(),
   })
   .strict();
 export type WorkspaceSettingsInput = z.input<typeof workspaceSettingsSchema>;

@@ -14,6 +14,7 @@ import {
   workspaceSettingsSchema,
   type EnsureMemberInput,
   type EnsureWorkspaceInput,
+  type DecimalMark,
   type WorkspaceSettingsInput,
 } from './identity.schema.js';
 
@@ -21,7 +22,15 @@ import {
 export interface WorkspaceSettings {
   allowGuests: boolean;
   allowSharedChannels: boolean;
+  /** Null: read from the default currency. */
+  decimalMark: DecimalMark | null;
 }
+
+const settingsOf = (ws: Workspace): WorkspaceSettings => ({
+  allowGuests: ws.allowGuests,
+  allowSharedChannels: ws.allowSharedChannels,
+  decimalMark: ws.decimalMark === 'comma' || ws.decimalMark === 'point' ? ws.decimalMark : null,
+});
 
 /** A refusal for someone who is not one of the workspace's own members. */
 export function notAMember(reason: RefusalReason): DomainError {
@@ -144,8 +153,7 @@ export class IdentityService {
   }
 
   async settings(workspaceId: string): Promise<WorkspaceSettings> {
-    const ws = await this.getWorkspace(workspaceId);
-    return { allowGuests: ws.allowGuests, allowSharedChannels: ws.allowSharedChannels };
+    return settingsOf(await this.getWorkspace(workspaceId));
   }
 
   /** Changes workspace switches: only a workspace admin (on the platform) may. */
@@ -160,8 +168,7 @@ export class IdentityService {
           'Only a workspace admin or owner can change these settings. Ask one of them to run the command.',
         );
       }
-      const updated = await tx.workspace.update({ where: { id: ws.id }, data });
-      return { allowGuests: updated.allowGuests, allowSharedChannels: updated.allowSharedChannels };
+      return settingsOf(await tx.workspace.update({ where: { id: ws.id }, data }));
     });
   }
 

@@ -249,3 +249,26 @@ describe('channels shared with another organisation', () => {
     expect(await t.handle.db.digestSubscription.count({ where: { conversationId: shared } })).toBe(1);
   });
 });
+
+describe('the workspace decimal mark', () => {
+  it('is the currency’s way until an admin sets it; then 1.500 reads by the setting, and the answer says how', async () => {
+    const before = captureResponseUrl();
+    await slack.command('settings');
+    expect(textOf((await before).blocks)).toMatch(/Decimal mark: \*auto\*/);
+
+    const set = captureResponseUrl();
+    await slack.command('settings decimal comma', { userId: 'U0ADMIN', userName: 'ada' });
+    expect(textOf((await set).blocks)).toMatch(/Decimal mark: \*comma\*/);
+    expect((await acme()).decimalMark).toBe('comma');
+
+    const created = captureResponseUrl();
+    await slack.command('new Decimal mark deal 1.500 USD');
+    expect(textOf((await created).blocks)).toMatch(/1,500/);
+    expect((await t.handle.db.deal.findFirstOrThrow({ where: { title: 'Decimal mark deal' } })).amountCents).toBe(150_000n);
+
+    const back = captureResponseUrl();
+    await slack.command('settings decimal auto', { userId: 'U0ADMIN', userName: 'ada' });
+    await back;
+    expect((await acme()).decimalMark).toBeNull();
+  });
+});

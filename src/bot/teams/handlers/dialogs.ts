@@ -10,7 +10,7 @@ import type { TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import type { Actor } from '../../../domain/index.js';
 import { ACTIVITY_TYPES } from '../../../domain/activities/activity.schema.js';
-import { readAmount } from '../../commands/amount.js';
+import { readAmount, workspaceAmountOptions } from '../../commands/amount.js';
 import { errorReply } from '../../messages.js';
 import { createDealDialog, DEAL_CHOICES, editDealDialog, logMessageDialog, type DialogInfo, type MessageOrigin } from '../cards/forms.js';
 import { replyCard } from '../cards/reply.js';
@@ -104,7 +104,7 @@ export async function submitDialog(deps: TeamsDeps, context: TurnContext, actor:
     switch (form.dialog) {
       case DIALOGS.createDeal: {
         const ws = await crm.identity.getWorkspace(actor.workspaceId);
-        const amount = form.amount ? readAmount(form.amount, ws.defaultCurrency) : undefined;
+        const amount = form.amount ? readAmount(form.amount, ws.defaultCurrency, workspaceAmountOptions(ws)) : undefined;
         if (amount && amount.kind !== 'money') return again(AMOUNT_HELP);
         const { deal, created } = await crm.deals.create(actor, {
           title: form.title ?? '',
@@ -121,7 +121,7 @@ export async function submitDialog(deps: TeamsDeps, context: TurnContext, actor:
       }
       case DIALOGS.editDeal: {
         const ws = await crm.identity.getWorkspace(actor.workspaceId);
-        const amount = form.amount ? readAmount(form.amount, ws.defaultCurrency) : undefined;
+        const amount = form.amount ? readAmount(form.amount, ws.defaultCurrency, workspaceAmountOptions(ws)) : undefined;
         if (amount && amount.kind !== 'money') return again(AMOUNT_HELP);
         const deal = await crm.deals.edit(actor, form.dealId, {
           title: form.title ?? '',

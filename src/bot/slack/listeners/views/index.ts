@@ -15,7 +15,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Actor } from '../../../../domain/index.js';
 import type { DealView } from '../../../../domain/deals/deal.view.js';
 import { titleSchema } from '../../../../domain/deals/deal.schema.js';
-import { readAmount } from '../../../commands/amount.js';
+import { readAmount, workspaceAmountOptions } from '../../../commands/amount.js';
 import { lostHeadline } from '../../../commands/execute.js';
 import { COMPANY_NAME_TOO_LONG, NEW_COMPANY_NAME_MAX, NEW_COMPANY_PREFIX } from '../../blocks/modals.js';
 import { answerModal, ANSWER_MODAL_TEXT } from '../../blocks/answer-modal.js';
@@ -57,7 +57,9 @@ function companyChoice(value: string | undefined): { companyId?: string; company
 /** Field errors a form shows before anything else: the amount must read as money, the company must fit. */
 function formErrors(a: ViewArgs): Errors | undefined {
   const amountText = text(a.view, 'amount');
-  if (amountText && readAmount(amountText, 'USD').kind !== 'money') return fieldError(BLOCKS.amount, AMOUNT_HINT);
+  // Before the workspace is read: readable with either decimal mark is enough here.
+  const readable = (mark: '.' | ',') => readAmount(amountText ?? '', 'USD', { decimalSeparator: mark }).kind === 'money';
+  if (amountText && !readable('.') && !readable(',')) return fieldError(BLOCKS.amount, AMOUNT_HINT);
   if (companyChoice(selected(a.view, 'company')).tooLong) return fieldError(BLOCKS.company, COMPANY_TOO_LONG);
   return undefined;
 }
@@ -214,7 +216,7 @@ export function registerViews(app: App, deps: SlackDeps): void {
     async (a, actor, meta, lookups) => {
       const ws = await deps.crm.identity.getWorkspace(actor.workspaceId);
       const amountText = text(a.view, 'amount');
-      const amount = amountText ? readAmount(amountText, ws.defaultCurrency) : { kind: 'none' as const };
+      const amount = amountText ? readAmount(amountText, ws.defaultCurrency, workspaceAmountOptions(ws)) : { kind: 'none' as const };
       if (amount.kind === 'invalid' || (amountText && amount.kind === 'none')) return fieldError(BLOCKS.amount, AMOUNT_HINT);
       const ownerUser = user(a.view, 'owner');
       const { tooLong, ...company } = companyChoice(selected(a.view, 'company'));
@@ -244,7 +246,9 @@ export function registerViews(app: App, deps: SlackDeps): void {
           idempotencyKey: `slack:msg:${meta.channelId}:${meta.messageTs}:${deal.id}`,
         });
       }
-      return () => confirm(a, actor, meta, deal, created ? `Created ${deal.ref}.` : `${deal.ref} was already created.`, false);
+      // An amount such as 1.500 says how it was read.
+      const note = amount.kind === 'money' && amount.note ? ` ${amount.note}` : '';
+      return () => confirm(a, actor, meta, deal, created ? `Created ${deal.ref}.${note}` : `${deal.ref} was already created.`, false);
     },
     (a): Errors | undefined => {
       const title = titleSchema.safeParse(text(a.view, 'title') ?? '');
@@ -300,7 +304,7 @@ export function registerViews(app: App, deps: SlackDeps): void {
     async (a, actor, meta) => {
       const ws = await deps.crm.identity.getWorkspace(actor.workspaceId);
       const amountText = text(a.view, 'amount');
-      const amount = amountText ? readAmount(amountText, ws.defaultCurrency) : undefined;
+      const amount = amountText ? readAmount(amountText, ws.defaultCurrency, workspaceAmountOptions(ws)) : undefined;
       if (amount && amount.kind !== 'money') return fieldError(BLOCKS.amount, AMOUNT_HINT);
       const { tooLong, ...company } = companyChoice(selected(a.view, 'company'));
       if (tooLong) return fieldError(BLOCKS.company, COMPANY_TOO_LONG);
@@ -314,7 +318,8 @@ export function registerViews(app: App, deps: SlackDeps): void {
             ? { companyName: (await deps.crm.companies.get(actor, company.companyId)).name }
             : {}),
       });
-      return () => confirm(a, actor, meta, deal, `${deal.ref} updated.`, true);
+      const note = amount?.kind === 'money' && amount.note ? ` ${amount.note}` : '';
+      return () => confirm(a, actor, meta, deal, `${deal.ref} updated.${note}`, true);
     },
     formErrors,
   );
