@@ -115,6 +115,20 @@ describe('three simultaneous changes to one deal', () => {
     expect(await eventsOf(deal.id, 'archived')).toHaveLength(1);
   });
 
+  it('different changes and activities at once: each recorded once, none lost', async () => {
+    const deal = await newDeal('Busy deal');
+    await Promise.all([
+      ...[1, 2, 3].map(() => t.crm.deals.setNextAction(w.alice, deal.ref, { action: 'demo' })),
+      ...[1, 2, 3].map(() => t.crm.deals.assign(w.bob, deal.ref, { memberId: w.bob.memberId })),
+      ...[1, 2, 3].map(() => t.crm.deals.moveStage(w.alice, deal.id, 'qualified')),
+      ...[1, 2, 3].map((i) => t.crm.activities.log(w.alice, { deal: deal.ref, type: 'note', body: `note ${i}` })),
+    ]);
+    const kinds = (await eventsOf(deal.id)).map((e) => e.kind).sort();
+    expect(kinds).toEqual(['created', 'next_action', 'owner', 'stage']);
+    expect(await t.crm.activities.list(w.alice, { deal: deal.ref })).toHaveLength(3);
+    expect(await t.crm.deals.get(w.alice, deal.ref)).toMatchObject({ stage: { key: 'qualified' }, owner: { displayName: 'Bob Brown' } });
+  });
+
   it('through the command grammar: three people typing the same next action all get an answer, one entry', async () => {
     const deal = await newDeal('Typed at once');
     const replies = await times(AT_ONCE, (i) =>

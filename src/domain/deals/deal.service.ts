@@ -634,8 +634,9 @@ export class DealService {
    * writes to one deal run one after another: each reads what the one before it wrote, and a
    * second "set the same thing" finds nothing left to change and records nothing (without it,
    * three identical changes at once read the same row and wrote three identical timeline entries).
-   * SQLite: `inTransaction` already runs writers one at a time. A deal that does not exist locks
-   * nothing; `loadRow` then answers NotFound.
+   * NO KEY: activities and timeline entries that other transactions add to the deal (their
+   * foreign-key checks) need not wait. SQLite: `inTransaction` already runs writers one at a
+   * time. A deal that does not exist locks nothing; `loadRow` then answers NotFound.
    */
   private async lockRow(tx: Tx, actor: Actor, ref: string): Promise<void> {
     if (!takesRowLocks(this.deps.db)) return;
@@ -643,9 +644,9 @@ export class DealService {
     const number = parseDealRef(text);
     const { workspaceId } = actor;
     if (number !== undefined) {
-      await tx.$queryRaw`SELECT "id" FROM "Deal" WHERE "workspaceId" = ${workspaceId} AND "number" = ${number} FOR UPDATE`;
+      await tx.$queryRaw`SELECT "id" FROM "Deal" WHERE "workspaceId" = ${workspaceId} AND "number" = ${number} FOR NO KEY UPDATE`;
     } else {
-      await tx.$queryRaw`SELECT "id" FROM "Deal" WHERE "workspaceId" = ${workspaceId} AND "id" = ${text} FOR UPDATE`;
+      await tx.$queryRaw`SELECT "id" FROM "Deal" WHERE "workspaceId" = ${workspaceId} AND "id" = ${text} FOR NO KEY UPDATE`;
     }
   }
 
