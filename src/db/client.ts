@@ -102,7 +102,10 @@ function fairAndIsolated(factory: PrismaBetterSqlite3): PrismaBetterSqlite3 {
         try {
           await finish();
         } finally {
-          if (!ended) (ended = true), release();
+          if (!ended) {
+            ended = true;
+            release();
+          }
         }
       };
       tx.commit = thenRelease(tx.commit.bind(tx));

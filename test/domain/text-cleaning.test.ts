@@ -156,6 +156,7 @@ describe(`control characters through the command (${DB})`, () => {
     expect(await run(`nullbyte${NUL}`)).toMatchObject({ kind: 'deal', deal: { ref } });
     expect(await run(`lost ${ref} too${NUL} "expensive"`)).toMatchObject({ kind: 'deal', deal: { lostReason: 'too "expensive"' } });
     const row = await stored(created.deal.id);
+    // eslint-disable-next-line no-control-regex -- no control character may be left
     expect(`${row.title}${row.lostReason}`).not.toMatch(/[\u0000-\u001f\u202a-\u202e\u2066-\u2069]/);
     const notes = await t.crm.activities.list(w.alice, { deal: ref });
     expect(notes.map((a) => a.body)).toEqual(['said [1m"maybe"']);

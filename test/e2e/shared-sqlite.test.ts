@@ -109,7 +109,11 @@ function run(command: string, args: string[], env: Record<string, string>, stdin
   let err = '';
   const waiters: { pattern: RegExp; resolve(): void }[] = [];
   const check = () => {
-    for (const w of [...waiters]) if (w.pattern.test(err)) waiters.splice(waiters.indexOf(w), 1), w.resolve();
+    for (const w of [...waiters]) {
+      if (!w.pattern.test(err)) continue;
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve();
+    }
   };
   child.stdout!.on('data', (c) => (out += String(c)));
   child.stderr!.on('data', (c) => ((err += String(c)), check()));

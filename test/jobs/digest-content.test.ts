@@ -152,9 +152,9 @@ describe('the posted Slack message', () => {
     expect(text).toMatch(/Chase the signature \(:red_circle: overdue since Fri, Nov 20\)/);
     expect(text).toMatch(/Send the contract \(:alarm_clock: due today\)/);
     expect(text).toMatch(/Since Mon, Nov 23\* \(3 changes\)/);
-    expect(text).toMatch(/Won: \*D-\d+\*  Will win · \$20,000/);
-    expect(text).toMatch(/Lost: \*D-\d+\*  Will lose · \$5,000 \(no budget\)/);
-    expect(text).toMatch(/Moved: \*D-\d+\*  Will move · \$30,000: Qualified → Negotiation/);
+    expect(text).toMatch(/Won: \*D-\d+\* {2}Will win · \$20,000/);
+    expect(text).toMatch(/Lost: \*D-\d+\* {2}Will lose · \$5,000 \(no budget\)/);
+    expect(text).toMatch(/Moved: \*D-\d+\* {2}Will move · \$30,000: Qualified → Negotiation/);
     expect(text).toContain('• New (10%): 3 · $170,000');
     expect(text).toContain('• Negotiation (75%): 1 · $30,000');
     expect(text).toMatch(/Open:\* 6 deals · \$250,000 {2}· {2}\*Weighted forecast:\* \$64,500/);
@@ -163,7 +163,7 @@ describe('the posted Slack message', () => {
 
   it('Monday’s digest had its own changes (the Sunday move), not Tuesday’s', () => {
     const text = textOf(mondayPost.blocks);
-    expect(text).toMatch(/Moved: \*D-\d+\*  Quiet small pilot · \$10,000: Qualified → Proposal/);
+    expect(text).toMatch(/Moved: \*D-\d+\* {2}Quiet small pilot · \$10,000: Qualified → Proposal/);
     expect(text).not.toContain('Will win');
   });
 });

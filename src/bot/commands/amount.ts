@@ -150,7 +150,6 @@ const narrowSymbolCache = new Map<string, string>();
 function narrowSymbol(currency: string): string {
   let symbol = narrowSymbolCache.get(currency);
   if (symbol === undefined) {
-    symbol = '';
     try {
       const parts = new Intl.NumberFormat('en', {
         style: 'currency',

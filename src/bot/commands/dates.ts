@@ -171,8 +171,7 @@ function parseDateOnlyUnsafe(text: string, ctx: DateContext): DateOnly | undefin
 // ---------------------------------------------------------------------------------------------
 // Periods chrono does not read
 
-const UNITS = ['week', 'month', 'quarter', 'year'] as const;
-type Unit = (typeof UNITS)[number];
+type Unit = 'week' | 'month' | 'quarter' | 'year';
 const SHORT_END: Readonly<Record<string, Unit>> = { eow: 'week', eom: 'month', eoq: 'quarter', eoy: 'year' };
 const WEEKDAY_NAMES = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
 

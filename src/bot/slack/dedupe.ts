@@ -8,6 +8,7 @@
  */
 import type { Middleware, AnyMiddlewareArgs } from '@slack/bolt';
 import type { InboxService } from '../../domain/inbox/inbox.service.js';
+import { inBackground } from '../../background.js';
 import type { Logger } from '../../log.js';
 
 export const SLACK_EVENT_KEY_PREFIX = 'slack:event:';
@@ -24,7 +25,7 @@ export function dedupeEvents(inbox: InboxService, log: Logger): Middleware<AnyMi
       return;
     }
     const key = eventInboxKey(eventId);
-    void inbox.pruneIfDue().catch((err: unknown) => log.warn({ err }, 'could not prune the inbox'));
+    inBackground(log, 'pruning the inbox', () => inbox.pruneIfDue());
     if (!(await inbox.claim(key, 'event'))) {
       log.debug({ eventId, retryNum: context.retryNum, retryReason: context.retryReason }, 'slack event already handled: retry dropped');
       return;

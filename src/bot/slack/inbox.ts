@@ -19,6 +19,7 @@ import type { App, Context } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Crm } from '../../domain/index.js';
 import type { AbandonedItem, InboxKind } from '../../domain/inbox/inbox.service.js';
+import { inBackground } from '../../background.js';
 import type { Logger } from '../../log.js';
 
 export interface InboxLimits {
@@ -46,6 +47,8 @@ export const DEFAULT_INBOX_LIMITS: InboxLimits = {
 export const RESPONSE_URL_TTL_MS = 30 * 60_000;
 /** How many times a request is tried after its process died, before it is answered as failed. */
 const MAX_ATTEMPTS = 3;
+/** Pending requests read per query while recovering. */
+const RECOVER_BATCH = 50;
 
 export const INBOX_TEXT = {
   busy: 'I’m busy with a lot of requests right now, so I haven’t done anything with this one. Please try again in a minute.',
@@ -81,6 +84,7 @@ export class SlackInbox {
   /** Keys this process holds (recorded, not finished). */
   private readonly held = new Set<string>();
   private stopping = false;
+  private recovering = false;
   private idle: (() => void)[] = [];
   private timer: NodeJS.Timeout | undefined;
 
@@ -199,25 +203,48 @@ export class SlackInbox {
   /** Looks for requests whose process died, now and every `recoverEveryMs`, until `drain`. */
   startRecovery(app: App, client: WebClient): void {
     const tick = () => {
-      if (this.stopping) return;
-      void this.recover(app, client).catch((err: unknown) => this.log.warn({ err }, 'inbox recovery failed'));
+      // One recovery at a time: the next tick comes after this one's requests have finished.
+      if (this.stopping || this.recovering) return;
+      this.recovering = true;
+      inBackground(this.log, 'inbox recovery', () => this.recover(app, client).finally(() => (this.recovering = false)));
     };
     tick();
     this.timer = setInterval(tick, this.limits.recoverEveryMs);
     this.timer.unref();
   }
 
-  /** Finishes or answers pending requests nobody holds; returns how many it took. */
+  /**
+   * Finishes or answers pending requests nobody holds, batch after batch until none is left or
+   * the backlog is full; they run on the queue beside new requests (`concurrency` at a time).
+   * Resolves when the ones it took have finished; returns how many it took.
+   */
   async recover(app: App, client: WebClient): Promise<number> {
-    const items = await this.crm.inbox.abandoned(this.limits.leaseMs);
-    let taken = 0;
-    for (const item of items) {
-      if (this.stopping || this.refusal()) break;
-      if (!(await this.crm.inbox.takeOver(item.key, this.limits.leaseMs))) continue;
-      taken++;
-      await this.resume(app, client, item);
+    const resumed: Promise<void>[] = [];
+    for (let more = true; more; ) {
+      const items = await this.crm.inbox.abandoned(this.limits.leaseMs, RECOVER_BATCH);
+      more = items.length === RECOVER_BATCH;
+      let tookAny = false;
+      for (const item of items) {
+        if (this.stopping || this.refusal()) {
+          more = false;
+          break;
+        }
+        // Taken by this process already, waiting on the queue longer than the lease.
+        if (this.held.has(item.key)) continue;
+        if (!(await this.crm.inbox.takeOver(item.key, this.limits.leaseMs))) continue;
+        tookAny = true;
+        // Held from now on, so that the backlog's bound counts it before its listener runs.
+        this.held.add(item.key);
+        resumed.push(
+          this.resume(app, client, item)
+            .catch((err: unknown) => this.log.warn({ err, key: item.key }, 'could not finish a pending request'))
+            .finally(() => this.release(item.key)),
+        );
+      }
+      more &&= tookAny;
     }
-    return taken;
+    await Promise.all(resumed);
+    return resumed.length;
   }
 
   private async resume(app: App, client: WebClient, item: AbandonedItem): Promise<void> {

@@ -285,7 +285,7 @@ export class DealService {
 
   async edit(actor: Actor, ref: string, patch: EditDealInput): Promise<DealView> {
     const data = parseInput(editDealSchema, patch);
-    return this.write(actor, ref, async (tx, deal, now) => {
+    return this.write(actor, ref, async (tx, deal) => {
       const update: Prisma.DealUncheckedUpdateInput = {};
       const events: EventInput[] = [];
       if (data.title !== undefined && data.title !== deal.title) {

@@ -30,7 +30,7 @@ import { digestSubject, type DigestMemo, type DigestService } from './digest.ser
 import { FINAL_STATUSES, type Claim, type DeliveryKind, type DeliveryLedgerStore, type DeliveryStatus, type LedgerKey } from './ledger.js';
 import type { NudgeService } from './nudge.service.js';
 import { DeliveryPacer, mapLimit, PacerDeferral, realSleep, type Sleep } from './pacer.js';
-import { digestDueDate, localTime, nudgeDueDate, type DigestDays } from './schedule.js';
+import { digestDueDate, nudgeDueDate, type DigestDays } from './schedule.js';
 
 /** The little a runner logs; pino's logger fits. */
 export interface RunLog {

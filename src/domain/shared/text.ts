@@ -19,8 +19,10 @@ import { z } from 'zod';
 /** Bidirectional embeddings, overrides (U+202A–U+202E) and isolates (U+2066–U+2069). */
 const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/gu;
 /** C0 controls other than the whitespace ones (tab, line feed, vertical tab, form feed, carriage return), DEL, and C1 controls other than NEL. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point: they are removed.
 const CONTROLS = /[\u0000-\u0008\u000E-\u001F\u007F-\u0084\u0086-\u009F]/gu;
 /** Every way of breaking a line: CR LF, CR, vertical tab, form feed, NEL, line and paragraph separators. */
+// eslint-disable-next-line no-control-regex -- vertical tab and form feed are line breaks here.
 const LINE_BREAKS = /\r\n|[\r\u000B\u000C\u0085\u2028\u2029]/gu;
 
 function stripInvisible(text: string): string {

@@ -17,7 +17,7 @@ import type { DealView } from '../../../src/domain/deals/deal.view.js';
 import type { DigestSection, DigestView, NudgeView } from '../../../src/domain/digests/digest.view.js';
 import { createTestDb, type TestDb } from '../../helpers/db.js';
 import { clock, deal, detail, list } from '../slack/blocks/fixtures.js';
-import { captureConnector, cardOf, cardText, CONVERSATIONS, message, mockBotFramework, startTeams, USERS, type TeamsHarness } from './harness.js';
+import { captureConnector, cardOf, cardText, message, mockBotFramework, startTeams, USERS, type TeamsHarness } from './harness.js';
 
 /** The schemas' maxima (src/domain/*\/*.schema.ts). */
 const MAX = { title: 200, company: 200, contactName: 200, email: 320, nextAction: 500, lostReason: 500, body: 4000, url: 2000 } as const;

@@ -4,6 +4,7 @@
  */
 import type { WebClient } from '@slack/web-api';
 import type { Actor, Crm } from '../../../../domain/index.js';
+import { inBackground } from '../../../../background.js';
 import type { Logger } from '../../../../log.js';
 import { appHomeView } from '../../blocks/home.js';
 
@@ -31,10 +32,15 @@ export class HomePublisher {
    */
   refresh(client: WebClient, actor: Actor, slackUserIds: (string | undefined)[]): void {
     for (const userId of new Set(slackUserIds.filter((u): u is string => Boolean(u && /^[UW][A-Z0-9]+$/.test(u))))) {
-      void this.crm.identity
-        .findMember(actor.workspaceId, userId)
-        .then((m) => (m ? this.publish(client, { workspaceId: m.workspaceId, memberId: m.id, timeZone: m.timezone }, userId) : undefined))
-        .catch((err: unknown) => this.log.warn({ err, userId }, 'could not republish the App Home'));
+      inBackground(
+        this.log,
+        'republishing the App Home',
+        async () => {
+          const m = await this.crm.identity.findMember(actor.workspaceId, userId);
+          if (m) await this.publish(client, { workspaceId: m.workspaceId, memberId: m.id, timeZone: m.timezone }, userId);
+        },
+        { userId },
+      );
     }
   }
 }
