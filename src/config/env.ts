@@ -3,6 +3,8 @@
  * ("Configuration"); secrets are read here and nowhere else, and never logged.
  */
 import { z } from 'zod';
+import { databaseUrlProblem } from '../db/provider.js';
+import { isKnownCurrency } from '../domain/shared/money.js';
 
 /** Where Slack's Web API lives (SLACK_API_URL changes it for a local stub). */
 export const DEFAULT_SLACK_API_URL = 'https://slack.com/api/';
@@ -23,15 +25,22 @@ const timeZone = z.string().refine((tz) => {
 }, 'must be an IANA time zone such as Europe/Berlin');
 
 export const envSchema = z.object({
-  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-  DATABASE_URL: z.string().trim().min(1).default('file:./data/crm.db'),
+  /** `file:<path>` (SQLite) or `postgresql://…`; anything else is refused, never taken for a file name. */
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .default('file:./data/crm.db')
+    .superRefine((url, ctx) => {
+      const problem = url === '' ? 'is empty: leave it unset for file:./data/crm.db' : databaseUrlProblem(url);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   CRM_TIMEZONE: timeZone.default(() => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC'),
   CRM_CURRENCY: z
     .string()
     .trim()
     .toUpperCase()
-    .regex(/^[A-Z]{3}$/, 'must be a three-letter ISO 4217 code such as USD')
+    .refine(isKnownCurrency, 'must be an ISO 4217 currency code such as USD, EUR or GBP')
     .default('USD'),
   CRM_DEMO_DATA: z.enum(['auto', 'always', 'never']).default('auto'),
   CRM_CONSOLE_USER: z
@@ -39,6 +48,11 @@ export const envSchema = z.object({
     .trim()
     .regex(/^[a-z0-9._-]{1,40}$/i, 'letters, digits, dot, dash or underscore')
     .optional(),
+  /** Any non-empty value turns the console's colours off (https://no-color.org); a pipe never gets them. */
+  NO_COLOR: z
+    .string()
+    .optional()
+    .transform((v) => v !== undefined && v !== ''),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   /** `npm start` also runs the scheduler (digests, nudges); `off` for bot replicas when `npm run jobs` runs elsewhere. */
   CRM_SCHEDULER: z.enum(['on', 'off']).default('on'),
@@ -93,14 +107,33 @@ export const envSchema = z.object({
 
 export type Env = z.infer<typeof envSchema>;
 
-export class EnvError extends Error {}
+/** Where every setting is described; refusals point there. */
+export const CONFIGURATION_DOCS = 'README.md, "Configuration"';
+
+/** A setting the process cannot start with. `problems`: one `VARIABLE: what is wrong` per bad variable. */
+export class EnvError extends Error {
+  constructor(
+    message: string,
+    readonly problems: readonly string[] = [],
+  ) {
+    super(message);
+  }
+
+  /** The refusal on one line (scripts such as `npm run seed`). */
+  oneLine(): string {
+    return this.problems.length > 0
+      ? `Invalid configuration: ${this.problems.join('; ')} (see ${CONFIGURATION_DOCS}).`
+      : this.message.replace(/\s*\n\s*/g, ' ');
+  }
+}
 
 /** Parses the environment; throws EnvError with one line per bad variable (values never shown). */
 export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const result = envSchema.safeParse(source);
   if (!result.success) {
-    const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new EnvError(`Invalid configuration:\n${lines.join('\n')}\nSee README.md, "Configuration".`);
+    const problems = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    const lines = problems.map((p) => `  ${p}`);
+    throw new EnvError(`Invalid configuration:\n${lines.join('\n')}\nSee ${CONFIGURATION_DOCS}.`, problems);
   }
   return result.data;
 }

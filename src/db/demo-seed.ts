@@ -2,21 +2,54 @@
  * Demo data for the console: a few companies, contacts and deals in several stages, some stale,
  * some overdue, one without a next action. Written through the domain services (the same writes
  * a person makes), with clocks set in the past where a deal needs history.
+ *
+ * Idempotent: what is already there (a company by its domain, a contact by its email, a deal by
+ * its title, a member by its console id) is kept as it is and not added again, so
+ * `CRM_DEMO_DATA=always` and `npm run seed` work on a database that already has the demo data.
  */
 import type { Member } from '../generated/sqlite/client.js';
-import { createCrm, type Crm } from '../domain/index.js';
+import { createCrm, DomainError, DomainErrorCode, type Crm } from '../domain/index.js';
 import { FixedClock } from '../domain/ports.js';
 import { addDays, DAY_MS, todayIn } from '../domain/shared/dates.js';
 
 export interface DemoResult {
+  /** Demo deals added by this run. */
   deals: number;
+  /** Demo deals that were already there (left as they are). */
+  existing: number;
+}
+
+/** The demo's deals, by title: what tells whether one is already there. */
+export const DEMO_DEAL_TITLES = [
+  'Acme platform renewal',
+  'Globex analytics pilot',
+  'Initech seat expansion',
+  'Umbrella Health onboarding',
+  'Stark Logistics fleet tracking',
+  'Acme support add-on',
+  'Globex EU rollout',
+] as const;
+type DemoDealTitle = (typeof DEMO_DEAL_TITLES)[number];
+
+/** What a run did, in words (no final full stop), for the start-up output and `npm run seed`. */
+export function describeDemoResult(r: DemoResult): string {
+  if (r.deals === 0) return `Demo data is already there (${r.existing} demo deals): nothing added`;
+  const kept = r.existing > 0 ? ` (${r.existing} already there, kept as they are)` : '';
+  return `Added demo data: ${r.deals} deals across the pipeline${kept}`;
+}
+
+/** The value a Duplicate refusal names as already there, when it names one. */
+function existingId(err: unknown): string | undefined {
+  if (!(err instanceof DomainError) || err.code !== DomainErrorCode.Duplicate) return undefined;
+  return err.details.existingId;
 }
 
 export async function seedDemo(crm: Crm, you: Member): Promise<DemoResult> {
   const now = crm.clock.now();
   const today = todayIn(you.timezone, now);
   const at = (daysAgo: number) => createCrm(crm.db, new FixedClock(new Date(now.getTime() - daysAgo * DAY_MS)));
-  const member = (handle: string, displayName: string) =>
+  const member = async (handle: string, displayName: string) =>
+    (await crm.identity.findMember(you.workspaceId, `console:${handle}`)) ??
     crm.identity.ensureMember({
       workspaceId: you.workspaceId,
       externalId: `console:${handle}`,
@@ -36,20 +69,37 @@ export async function seedDemo(crm: Crm, you: Member): Promise<DemoResult> {
     ['Umbrella Health', 'umbrella-health.com'],
     ['Stark Logistics', 'starklogistics.com'],
   ] as const) {
-    await crm.companies.create(me, { name, domain });
+    await crm.companies.create(me, { name, domain }).catch((err: unknown) => {
+      if (!existingId(err)) throw err;
+    });
   }
-  const ana = await crm.contacts.create(me, { name: 'Ana Lima', email: 'ana@acme.com', title: 'Head of Operations' });
-  const hank = await crm.contacts.create(mg, { name: 'Hank Scorpio', email: 'hank@globex.com', title: 'CEO' });
-  const bill = await crm.contacts.create(so, { name: 'Bill Lumbergh', email: 'bill@initech.com', title: 'VP Finance' });
-  await crm.contacts.create(mg, { name: 'Alice Chen', email: 'alice@umbrella-health.com', title: 'CTO' });
+  const contact = async (who: typeof me, input: Parameters<Crm['contacts']['create']>[1]) => {
+    try {
+      return { id: (await crm.contacts.create(who, input)).id };
+    } catch (err) {
+      const id = existingId(err);
+      if (!id) throw err;
+      return { id };
+    }
+  };
+  const ana = await contact(me, { name: 'Ana Lima', email: 'ana@acme.com', title: 'Head of Operations' });
+  const hank = await contact(mg, { name: 'Hank Scorpio', email: 'hank@globex.com', title: 'CEO' });
+  const bill = await contact(so, { name: 'Bill Lumbergh', email: 'bill@initech.com', title: 'VP Finance' });
+  await contact(mg, { name: 'Alice Chen', email: 'alice@umbrella-health.com', title: 'CTO' });
 
   const usd = (major: number) => ({ minor: BigInt(major) * 100n, currency: 'USD' });
+  let existing = 0;
   const deal = async (
     daysAgo: number,
     who: typeof me,
-    input: Parameters<Crm['deals']['create']>[1],
+    input: Parameters<Crm['deals']['create']>[1] & { title: DemoDealTitle },
     then?: (c: Crm, ref: string) => Promise<unknown>,
   ) => {
+    const found = await crm.deals.find(me, input.title);
+    if (found.items.some((d) => d.title === input.title)) {
+      existing += 1;
+      return undefined;
+    }
     const c = at(daysAgo);
     const { deal } = await c.deals.create(who, input);
     if (then) await then(c, deal.ref);
@@ -80,5 +130,5 @@ export async function seedDemo(crm: Crm, you: Member): Promise<DemoResult> {
       await at(12).deals.markLost(mg, ref, 'Chose an in-house build');
     }),
   ];
-  return { deals: refs.length };
+  return { deals: refs.filter((r) => r !== undefined).length, existing };
 }
