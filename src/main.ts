@@ -47,6 +47,9 @@ const STOP_STEP_MS = {
 } as const;
 const SLACK_INBOX_DRAIN_MS = 6_000;
 
+/** A piped console session in which any command's answer was an error. */
+const CONSOLE_FAILED_EXIT_CODE = 1;
+
 /** `npm run jobs -- --once` stopped by a signal: how long its run may still take to finish. */
 const ONCE_STOP_GRACE_MS = 5_000;
 const ONCE_CUT_SHORT =
@@ -104,25 +107,31 @@ async function main(): Promise<void> {
   try {
     const { ensureConsoleIdentity } = await import('./bot/console/identity.js');
     const { runConsole } = await import('./bot/console/console.js');
-    const { seedDemo } = await import('./db/demo-seed.js');
+    const { describeDemoResult, seedDemo } = await import('./db/demo-seed.js');
     const you = await ensureConsoleIdentity(crm, env);
     const empty = !(await crm.deals.any(await crm.identity.actorFor(you)));
     const wantDemo = env.CRM_DEMO_DATA === 'always' || (env.CRM_DEMO_DATA === 'auto' && empty);
     if (wantDemo && !args.has('--no-demo')) {
-      const { deals } = await seedDemo(crm, you);
-      info(`Added demo data: ${deals} deals across the pipeline (CRM_DEMO_DATA=never to skip).`);
+      // Idempotent: with CRM_DEMO_DATA=always, what is already there is kept and said so.
+      info(`${describeDemoResult(await seedDemo(crm, you))} (CRM_DEMO_DATA=never to skip).`);
     }
     info(banner(env, you.handle));
-    await runConsole({
+    const session = await runConsole({
       crm,
       log,
       member: you,
       input: process.stdin,
       output: process.stdout,
       interactive,
-      color: interactive && !process.env.NO_COLOR,
+      color: interactive && !env.NO_COLOR,
       signal: shutdown.signal,
     });
+    // On a pipe the exit status says whether every command worked (scripts can stop on it).
+    const failed = session.failedLines.length;
+    if (!interactive && failed > 0) {
+      info(`${failed} of ${session.commands} commands failed (line${failed === 1 ? '' : 's'} ${session.failedLines.join(', ')}): exit code ${CONSOLE_FAILED_EXIT_CODE}.`);
+      process.exitCode = CONSOLE_FAILED_EXIT_CODE;
+    }
   } finally {
     await closeDb();
   }
@@ -287,7 +296,7 @@ function banner(env: Env, handle: string): string {
 }
 
 /** Errors whose message is the whole story, printed as it is (no "Could not start:", no stack). */
-const ONE_LINE_ERRORS = new Set(['SlackConfigError', 'SlackStartError', 'TeamsConfigError']);
+const ONE_LINE_ERRORS = new Set(['SlackConfigError', 'SlackStartError', 'TeamsConfigError', 'DatabaseUrlError']);
 
 // When main is done, so is the process: a client still retrying in the background (Slack's Web
 // API client retries for minutes) or a socket that has not noticed yet must not keep it running.

@@ -13,12 +13,39 @@ export async function ensureConsoleIdentity(crm: Crm, env: Env): Promise<Member>
     timezone: env.CRM_TIMEZONE,
   });
   const handle = (env.CRM_CONSOLE_USER ?? safeUsername()).toLowerCase();
+  const you = await consoleMember(crm, { workspaceId: ws.id, timezone: env.CRM_TIMEZONE }, handle);
+  if (you.timezone === env.CRM_TIMEZONE) return you;
+  // CRM_TIMEZONE is the console user's zone: a changed setting moves them; their name stays.
   return crm.identity.ensureMember({
     workspaceId: ws.id,
-    externalId: `console:${handle}`,
+    externalId: you.externalId,
+    handle: you.handle,
+    displayName: you.displayName,
+    timezone: env.CRM_TIMEZONE,
+  });
+}
+
+/** The console id of the person with this handle. */
+export const consoleExternalId = (handle: string) => `console:${handle}`;
+
+/**
+ * The console member with this handle: as they are when they already exist (their name is
+ * theirs: `/as @maria` does not turn "Maria Garcia" into "Maria"), or new, named after the handle.
+ */
+export async function consoleMember(
+  crm: Crm,
+  where: { workspaceId: string; timezone: string },
+  handle: string,
+): Promise<Member> {
+  const externalId = consoleExternalId(handle);
+  const existing = await crm.identity.findMember(where.workspaceId, externalId);
+  if (existing) return existing;
+  return crm.identity.ensureMember({
+    workspaceId: where.workspaceId,
+    externalId,
     handle,
     displayName: handle === 'you' ? 'You' : handle.charAt(0).toUpperCase() + handle.slice(1),
-    timezone: env.CRM_TIMEZONE,
+    timezone: where.timezone,
   });
 }
 

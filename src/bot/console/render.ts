@@ -8,6 +8,17 @@ import type { DigestSubscriptionView, DigestView } from '../../domain/digests/di
 import { formatMoney } from '../../domain/shared/money.js';
 import { formatCount, formatDateOnly, formatDaysAgo, formatPercent, formatTotals } from '../format.js';
 
+/** The console command that shows the next page of the last list. */
+export const MORE_COMMAND = 'more';
+
+/** The command that shows page `page` of what a list showed: `/deal list all page 2`, `/deal show acme page 3`. */
+export function pageCommand(source: DealListView['source'], page: number): string {
+  if ('query' in source) return `/deal show ${source.query} page ${page}`;
+  const scope = source.scope;
+  const what = scope.type === 'stage' ? scope.stage : scope.type;
+  return `/deal list ${what} page ${page}`;
+}
+
 export interface RenderContext {
   now: Date;
   timeZone: string;
@@ -60,9 +71,20 @@ export function renderReply(reply: Reply, ctx: RenderContext): string {
 
   const list = (l: DealListView | DealQueueView, heading = l.heading): string[] => {
     const shown = l.items.length;
-    const head = `${bold(heading)} ${dim(`(${l.total === shown && !l.totalCapped ? shown : `${shown} of ${formatCount(l)}`})`)}`;
+    // A page after the first says which of the deals it shows: "(11–20 of 23)".
+    const before = 'page' in l ? (l.page - 1) * l.pageSize : 0;
+    const count =
+      before > 0 && shown > 0
+        ? `${before + 1}–${before + shown} of ${formatCount(l)}`
+        : l.total === shown && !l.totalCapped
+          ? String(shown)
+          : `${shown} of ${formatCount(l)}`;
+    const head = `${bold(heading)} ${dim(`(${count})`)}`;
     if (shown === 0) return [head, dim('  none')];
-    const more = 'hasMore' in l && l.hasMore ? [dim(`  … ${formatCount(l, shown)} more`)] : [];
+    const more =
+      'hasMore' in l && l.hasMore
+        ? [dim(`  … ${formatCount(l, before + shown)} more: \`${MORE_COMMAND}\` for the next page (or \`${pageCommand(l.source, l.page + 1)}\`)`)]
+        : [];
     return [head, ...l.items.map((d) => `  ${row(d)}`), ...more];
   };
 
