@@ -3,7 +3,8 @@
  * signed like Slack signs them to the server on loopback, with a fixed concurrency, and measures
  * (a) the HTTP acknowledgement and (b) the full answer: the time until the server posts its reply
  * to the request's response URL, which this process serves.
- * Args (JSON in argv[2]): { target, secret, teamId, users[], requests, concurrency, texts[] }
+ * Args (JSON in argv[2]): { target, secret, teamId, users[], requests, concurrency, texts[], awaitAnswer, answerTimeoutMs? }
+ * Prints { ack[], full[], seconds, failures, busy }: `busy` counts acknowledgements that said "busy".
  */
 import { createHmac } from 'node:crypto';
 import http from 'node:http';
@@ -19,6 +20,8 @@ interface Args {
   texts: string[];
   /** false for the bare app, which acknowledges and answers nothing. */
   awaitAnswer: boolean;
+  /** How long to wait for an answer before counting the request as answered then (default 10 s). */
+  answerTimeoutMs?: number;
 }
 
 const args = JSON.parse(process.argv[2]!) as Args;
@@ -37,7 +40,8 @@ const stubUrl = `http://127.0.0.1:${(stub.address() as AddressInfo).port}`;
 // A fresh connection per request: keep-alive sockets closed by the server mid-run would count as failures.
 const agent = new http.Agent({ keepAlive: false, maxSockets: args.concurrency });
 
-function post(body: string): Promise<number> {
+let busy = 0;
+function post(body: string): Promise<{ status: number; refused: boolean }> {
   const ts = Math.floor(Date.now() / 1000);
   const sig = `v0=${createHmac('sha256', args.secret).update(`v0:${ts}:${body}`).digest('hex')}`;
   return new Promise((resolve, reject) => {
@@ -54,8 +58,10 @@ function post(body: string): Promise<number> {
         },
       },
       (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
+        let text = '';
+        res.on('data', (c) => (text += String(c)));
+        // A refusal is acknowledged with the busy answer as its body: nothing more will come.
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, refused: /busy|restarting/.test(text) }));
       },
     );
     req.on('error', reject);
@@ -85,10 +91,11 @@ async function worker(): Promise<void> {
     }).toString();
     const answered = args.awaitAnswer ? new Promise<void>((r) => pending.set(id, r)) : Promise.resolve();
     const t0 = performance.now();
-    const status = await post(body).catch(() => 0);
+    const { status, refused } = await post(body).catch(() => ({ status: 0, refused: false }));
     ack.push(performance.now() - t0);
     if (status !== 200) failures++;
-    await Promise.race([answered, new Promise((r) => setTimeout(r, 10_000))]);
+    if (refused) busy++;
+    if (status === 200 && !refused) await Promise.race([answered, new Promise((r) => setTimeout(r, args.answerTimeoutMs ?? 10_000))]);
     full.push(performance.now() - t0);
   }
 }
@@ -97,4 +104,4 @@ await Promise.all(Array.from({ length: args.concurrency }, worker));
 const seconds = (performance.now() - started) / 1000;
 stub.close();
 agent.destroy();
-process.stdout.write(JSON.stringify({ ack, full, seconds, failures }));
+process.stdout.write(JSON.stringify({ ack, full, seconds, failures, busy }));

@@ -1,12 +1,20 @@
 /**
  * Load benchmark of the Slack surface: signed `/deal` requests from a second process on loopback
- * against the real Bolt receiver over a SQLite database of 100,000 deals; requests per second and
- * p50/p99 latency, beside the same load against a bare Bolt app whose handler only acknowledges.
+ * against the real Bolt receiver over a database of 100,000 deals (SQLite, or PostgreSQL with
+ * --provider postgresql); requests per second and p50/p99 latency, beside the same load against a
+ * bare Bolt app whose handler only acknowledges. Then:
+ * - the inbox's own cost per command: its two writes (`accept` before the ack, `complete` after
+ *   the work), timed one at a time on the same database (absent before the inbox: printed as such);
+ * - a burst: `--burst N` `/deal new …` commands sent at the same moment, each on its own
+ *   connection; every acknowledgement's time, and how many came within Slack's 3 s.
  *
  *   npx tsx bench/slack-load.ts [--requests 2000] [--concurrency 8] [--deals 100000] [--reuse]
+ *                               [--provider sqlite|postgresql] [--burst 400] [--inbox-writes 1000]
+ * PostgreSQL: BENCH_SLACK_PG_URL, default postgresql://postgres@127.0.0.1:5432/test?schema=crm_slack_load
  */
 import { spawn } from 'node:child_process';
 import http from 'node:http';
+import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { App, ExpressReceiver } from '@slack/bolt';
@@ -28,6 +36,12 @@ const opt = (name: string, fallback: number) => {
 const REQUESTS = opt('requests', 2000);
 const CONCURRENCY = opt('concurrency', 8);
 const DEALS = opt('deals', 100_000);
+const BURST = opt('burst', 400);
+const INBOX_WRITES = opt('inbox-writes', 1000);
+const PROVIDER = argv.includes('--provider') ? argv[argv.indexOf('--provider') + 1] : 'sqlite';
+const PG_URL = process.env.BENCH_SLACK_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/test?schema=crm_slack_load';
+/** Slack's limit for an acknowledgement. */
+const ACK_LIMIT_MS = 3000;
 const SECRET = 'bench-signing-secret';
 const here = path.dirname(new URL(import.meta.url).pathname);
 const log = (line: string) => console.log(line);
@@ -45,7 +59,7 @@ async function slackApiStub(): Promise<{ url: string; close(): void }> {
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/`, close: () => server.close() };
 }
 
-function runClient(args: Record<string, unknown>): Promise<{ ack: number[]; full: number[]; seconds: number; failures: number }> {
+function runClient(args: Record<string, unknown>): Promise<{ ack: number[]; full: number[]; seconds: number; failures: number; busy?: number }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'slack-load-client.ts'), JSON.stringify(args)], {
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -66,9 +80,13 @@ const row = (name: string, r: { ack: number[]; full: number[]; seconds: number; 
     full ? pct(r.full, 50).toFixed(2).padStart(8) : '       —'
   } | ${full ? pct(r.full, 99).toFixed(2).padStart(8) : '       —'} | ${String(r.failures).padStart(5)} |`;
 
-const url = `file:${path.join(here, '.data', 'slack-load.db')}`;
+if (PROVIDER !== 'sqlite' && PROVIDER !== 'postgresql') throw new Error('--provider sqlite|postgresql');
+const url = PROVIDER === 'sqlite' ? `file:${path.join(here, '.data', 'slack-load.db')}` : PG_URL;
 const target = parseDatabaseUrl(url);
-log(`slack load bench: node ${process.version}, ${REQUESTS} requests, concurrency ${CONCURRENCY}, ${DEALS.toLocaleString('en-US')} deals (SQLite)`);
+log(
+  `slack load bench: node ${process.version}, ${REQUESTS} requests, concurrency ${CONCURRENCY}, ${DEALS.toLocaleString('en-US')} deals (${PROVIDER}), ` +
+    `burst ${BURST}; 1-min load average ${os.loadavg()[0]!.toFixed(2)}`,
+);
 const { main } = await seed({ target, deals: DEALS, activities: opt('activities', 200_000), reuse: argv.includes('--reuse'), log });
 const handle = await openDatabase(target);
 const crm = createCrm(handle.db, new FixedClock(NOW));
@@ -107,6 +125,36 @@ const crmRun = await runClient({ ...common, target: server.url, awaitAnswer: tru
 const bareRun = await runClient({ ...common, target: bareUrl, awaitAnswer: false });
 const readOnly = await runClient({ ...common, texts: ['D-4242'], target: server.url, awaitAnswer: true });
 
+// The inbox's two writes per command, one at a time (nothing else running): its cost per command.
+const inbox = (crm as { inbox?: { accept?: (k: string, kind: string, p: string) => Promise<boolean>; complete(k: string): Promise<void> } }).inbox;
+const inboxCost: { accept: number[]; complete: number[] } = { accept: [], complete: [] };
+if (inbox?.accept) {
+  const payload = JSON.stringify({ command: '/deal', text: 'new Acme renewal 25k', team_id: ws.externalId, user_id: members[0]!.externalId, response_url: 'https://hooks.slack.com/commands/T/1/x', trigger_id: 'x'.repeat(40) });
+  for (let i = 0; i < INBOX_WRITES + 50; i++) {
+    const key = `bench:inbox:${process.pid}:${Date.now()}:${i}`;
+    const t0 = performance.now();
+    await inbox.accept(key, 'command', payload);
+    const t1 = performance.now();
+    await inbox.complete(key);
+    const t2 = performance.now();
+    if (i >= 50) {
+      inboxCost.accept.push(t1 - t0);
+      inboxCost.complete.push(t2 - t1);
+    }
+  }
+}
+
+// The burst: BURST `/deal new` commands at the same moment, each on its own connection.
+const burstRun = await runClient({
+  ...common,
+  texts: Array.from({ length: 20 }, (_, i) => `new Burst deal ${i} 5k`),
+  target: server.url,
+  requests: BURST,
+  concurrency: BURST,
+  awaitAnswer: true,
+  answerTimeoutMs: 60_000,
+});
+
 log('');
 log(`| ${'app'.padEnd(34)} |  req/s | ack p50 | ack p99 | full p50 | full p99 | fails |`);
 log(`|:${'-'.repeat(34)}-|-------:|--------:|--------:|---------:|---------:|------:|`);
@@ -116,6 +164,25 @@ log(row('CRM, /deal D-4242 only', readOnly, true));
 log('');
 log(`mixed commands: ${texts.map((t) => `"/deal ${t}"`).join(', ')}; "full" = until the answer reaches the response URL`);
 log(`ack p50 ratio CRM/bare: ${(pct(crmRun.ack, 50) / pct(bareRun.ack, 50)).toFixed(2)}x`);
+log('');
+if (inbox?.accept) {
+  const ms = (xs: number[]) => `p50 ${pct(xs, 50).toFixed(3)} ms, p99 ${pct(xs, 99).toFixed(3)} ms`;
+  log(`inbox writes per command (${INBOX_WRITES}, one at a time): accept ${ms(inboxCost.accept)}; complete ${ms(inboxCost.complete)}`);
+} else {
+  log('inbox writes per command: none (no inbox in this build)');
+}
+const under = burstRun.ack.filter((a) => a < ACK_LIMIT_MS).length;
+const acked = burstRun.ack.length - burstRun.failures;
+log(
+  `burst of ${BURST} simultaneous "/deal new": ${acked} acknowledged (HTTP 200), ${burstRun.failures} not; ` +
+    `ack p50 ${pct(burstRun.ack, 50).toFixed(0)} ms, p99 ${pct(burstRun.ack, 99).toFixed(0)} ms, max ${Math.max(...burstRun.ack).toFixed(0)} ms; ` +
+    `${under} of ${BURST} under ${ACK_LIMIT_MS / 1000} s; answers p50 ${pct(burstRun.full, 50).toFixed(0)} ms, max ${Math.max(...burstRun.full).toFixed(0)} ms; ` +
+    `busy answers ${burstRun.busy ?? 0}`,
+);
+log(`1-min load average after: ${os.loadavg()[0]!.toFixed(2)}`);
+
+// The burst's deals go again, so that the next run with --reuse finds the seed as it was.
+await handle.db.deal.deleteMany({ where: { workspaceId: main.workspaceId, title: { startsWith: 'Burst deal' } } });
 
 await server.close();
 await new Promise((r) => bareServer.close(r));
