@@ -1,7 +1,10 @@
 /**
- * Runs once per `npm test`: migrates a template SQLite database that every test file copies
- * (migrating is the slow part), or checks the PostgreSQL server named by TEST_DATABASE_URL.
+ * Runs once per `npm test`: builds the app (dist/, which the end-to-end tests spawn: built once
+ * here, not by each file at the same time), migrates a template SQLite database that every test
+ * file copies (migrating is the slow part), or checks the PostgreSQL server named by
+ * TEST_DATABASE_URL.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,6 +19,7 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject): Promise<() => void> {
+  execFileSync('npm', ['run', 'build', '--silent'], { cwd: path.resolve(import.meta.dirname, '..'), stdio: 'inherit' });
   const dir = mkdtempSync(path.join(os.tmpdir(), 'crm-test-'));
   const template = path.join(dir, 'template.db');
   await migrateDatabase(`file:${template}`);

@@ -5,13 +5,12 @@
  * read transaction. And the two ends of the migration step: a pending migration is applied when
  * the file is free, and a file that stays busy ends the start with one line, within the bound.
  */
-import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { readMigrations, providerSchemaPath } from '../../src/db/datamodel.js';
@@ -34,8 +33,7 @@ let slackStub: http.Server;
 let slackApiUrl: string;
 
 beforeAll(async () => {
-  // What `npm start` runs first; the app under test is dist/, not the sources.
-  await promisify(execFile)('npm', ['run', 'build', '--silent'], { cwd: ROOT });
+  // The app under test is dist/, built once for the whole run by test/global-setup.ts.
   dir = mkdtempSync(path.join(os.tmpdir(), 'crm-shared-sqlite-'));
   // Slack's Web API as far as a start needs it (auth.test); every other method says ok.
   slackStub = http.createServer((req, res) => {

@@ -4,13 +4,12 @@
  * rejects, or no Slack at all, stops the start with one line; SIGINT/SIGTERM end every mode within
  * 10 s with exit code 0 and a database that opens again with what was written.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openDatabase } from '../../src/db/client.js';
@@ -36,8 +35,7 @@ const launched = new Set<number>();
 let dir: string;
 
 beforeAll(async () => {
-  // What `npm start` runs first; the app under test is dist/, not the sources.
-  await promisify(execFile)('npm', ['run', 'build', '--silent'], { cwd: ROOT });
+  // The app under test is dist/, built once for the whole run by test/global-setup.ts.
   stub = await startSlackApiStub();
   dir = mkdtempSync(path.join(os.tmpdir(), 'crm-start-stop-'));
 }, 120_000);
