@@ -1,6 +1,7 @@
 /**
  * Start-up settings and the piped console, as a person running the BUILT app sees them (`node
- * dist/main.js`, what `npm start` runs, and `npm start --silent` / `npm run seed` themselves):
+ * dist/main.js`, what `npm start` runs, built by the suite's global setup; and `npm start --silent`
+ * and `npm run seed` themselves):
  * a refused setting names its variable and exits 1 before anything is created; demo data can be
  * asked for again; a piped session's exit status says whether every command worked; the
  * PostgreSQL console ends at once after `/quit` or the end of its input (measured).
@@ -92,12 +93,15 @@ function freshDatabase(name: string): string {
 const STACK_LINE = /\n\s+at /;
 const lines = (text: string) => text.split('\n').filter((l) => l.trim() !== '');
 
-/** `npm start --silent` with two piped commands, one of which fails (it also builds dist/). */
+/**
+ * `npm start --silent` with two piped commands, one of which fails. `--ignore-scripts` leaves out
+ * only the `prestart` build: the suite's global setup has built dist/ already.
+ */
 let npmStart: { code: number | null; stdout: string; stderr: string };
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'crm-settings-'));
-  const r = run('npm', ['start', '--silent'], { DATABASE_URL: `file:${freshDatabase('npm-start')}` });
+  const r = run('npm', ['start', '--silent', '--ignore-scripts'], { DATABASE_URL: `file:${freshDatabase('npm-start')}` });
   r.child.stdin!.end('/deal list all\n/deal won D-999\n');
   const { code } = await r.exited;
   npmStart = { code, stdout: r.out(), stderr: r.err() };
