@@ -15,6 +15,7 @@
  *   end within minutes, so a week is generous.
  */
 import { z } from 'zod';
+import { firstInLine } from '../../db/client.js';
 import { isUniqueViolation, singleWrite, type DomainDeps } from '../context.js';
 import { parseInput } from '../shared/validate.js';
 
@@ -75,11 +76,14 @@ export class InboxService {
     const data = parseInput(acceptSchema, { key, kind, payload });
     const now = this.deps.clock.now();
     try {
-      await singleWrite(this.deps.db, (db) =>
-        db.inboxItem.create({
-          data: { key: data.key, kind: data.kind, status: 'pending', receivedAt: now, claimedAt: now, payload: data.payload },
-          select: { id: true },
-        }),
+      // The acknowledgement waits on this write: on SQLite it goes before the work's queries.
+      await firstInLine(() =>
+        singleWrite(this.deps.db, (db) =>
+          db.inboxItem.create({
+            data: { key: data.key, kind: data.kind, status: 'pending', receivedAt: now, claimedAt: now, payload: data.payload },
+            select: { id: true },
+          }),
+        ),
       );
       return true;
     } catch (err) {
