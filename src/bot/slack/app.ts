@@ -122,6 +122,10 @@ export function createSlackSurface(env: Env, crm: Crm, log: Logger, options: Sla
   app.use(dedupeEvents(crm.inbox, log));
   const inbox = new SlackInbox(crm, log, { ...DEFAULT_INBOX_LIMITS, ...options.inbox });
   registerListeners(app, { crm, log, identity, installations: crm.installations, inbox });
+  if (mode === 'oauth' && crm.installations) {
+    const store = createInstallationStore(crm.installations);
+    inbox.botTokenFor = async (teamId) => (await store.fetchInstallation({ teamId, enterpriseId: undefined, isEnterpriseInstall: false })).bot?.token;
+  }
   app.error(async (err) => {
     log.error({ err }, 'slack listener failed');
   });

@@ -84,6 +84,8 @@ export class SlackInbox {
   /** Keys this process holds (recorded, not finished). */
   private readonly held = new Set<string>();
   private stopping = false;
+  /** OAuth: a workspace's bot token, for the DMs recovery sends (single workspace: the client has it). */
+  botTokenFor?: (teamId: string) => Promise<string | undefined>;
   private recovering = false;
   private idle: (() => void)[] = [];
   private timer: NodeJS.Timeout | undefined;
@@ -272,7 +274,10 @@ export class SlackInbox {
     const at = item.receivedAt.toISOString().slice(11, 16);
     const text = why === 'expired' ? INBOX_TEXT.expired(what, at) : INBOX_TEXT.failed(what);
     try {
-      if (user) await client.chat.postMessage({ channel: user, text });
+      // With OAuth each workspace has its own bot token; the recovery's client has none.
+      const teamId = (body.team_id as string | undefined) ?? (body.team as { id?: string } | undefined)?.id;
+      const token = teamId && this.botTokenFor ? await this.botTokenFor(teamId) : undefined;
+      if (user) await client.chat.postMessage({ channel: user, text, ...(token && { token }) });
     } catch (err) {
       this.log.warn({ err, key: item.key }, 'could not tell the person about an interrupted request');
     }
