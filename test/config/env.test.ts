@@ -57,7 +57,7 @@ describe('DATABASE_URL', () => {
   it('is refused by parseDatabaseUrl too, for code that does not go through loadEnv', () => {
     expect(() => parseDatabaseUrl('garbage')).toThrow(DatabaseUrlError);
     expect(() => parseDatabaseUrl('garbage')).toThrow(/^DATABASE_URL must be file:<path>/);
-    expect(parseDatabaseUrl(':memory:').sqlitePath).toBe(':memory:');
+    expect(parseDatabaseUrl(':memory:')).toMatchObject({ provider: 'sqlite', sqlitePath: ':memory:' });
   });
 });
 
