@@ -30,8 +30,8 @@ const STOP_LIMIT_MS = 10_000;
 const ACK_LIMIT_MS = 3_000;
 const LEASE_SECONDS = 2;
 /** The overload: OVERLOAD_WAVES waves of OVERLOAD_WAVE commands sent at the same moment. */
-const OVERLOAD_WAVES = 40;
-const OVERLOAD_WAVE = 50;
+const OVERLOAD_WAVES = 30;
+const OVERLOAD_WAVE = 40;
 /** What an answer says when a deal was made (the first run, or a replay that found it made). */
 const DONE_ANSWER = /Created D-\d+|D-\d+ was already created/;
 const NOTHING_CHANGED = /nothing was changed|something went wrong/i;
@@ -241,7 +241,8 @@ function percentiles(xs: number[]): { p50: number; p99: number; max: number } {
   return { p50: at(50), p99: at(99), max: Math.round(s[s.length - 1] ?? NaN) };
 }
 
-describe('the built app under a burst of signed /deal commands', () => {
+// The two run side by side (each its own stub, port and file): most of their time is waiting.
+describe.concurrent('the built app killed or stopped mid-burst of signed /deal commands', () => {
   it('SIGKILL mid-burst, then a restart: every acknowledged command is done exactly once or answered as failed, none lost', async () => {
     // users.info takes 100 ms for each new person: 8 at a time, the work falls behind the acks.
     const stub = await startSlackAnswersStub({ usersInfoDelayMs: 100 });
@@ -331,15 +332,19 @@ describe('the built app under a burst of signed /deal commands', () => {
     await stub.close();
   }, TEST_TIMEOUT_MS);
 
+});
+
+describe('the built app overloaded', () => {
   it('CRM_MAX_BACKLOG=20: past it every command gets the busy answer at once in its HTTP response, and memory stays bounded', async () => {
     // Each new person takes users.info 1 s: the 20 places stay full for the whole burst.
     const stub = await startSlackAnswersStub({ usersInfoDelayMs: 1000 });
     const file = freshDatabase('overload');
     const port = await freePort();
-    const app = await start(appEnv(file, port, stub, { CRM_MAX_BACKLOG: '20' }));
+    // Each refusal logs a warning: errors only, so that the log pipe to this process stays empty.
+    const app = await start(appEnv(file, port, stub, { CRM_MAX_BACKLOG: '20', LOG_LEVEL: 'error' }));
     const rssBefore = rssMb(app.pid);
     const sent: Sent[] = [];
-    // 2,000 commands, 50 at the same moment at a time.
+    // 1,200 commands, 40 at the same moment at a time.
     let rssHalfway = 0;
     for (let wave = 0; wave < OVERLOAD_WAVES; wave++) {
       sent.push(...(await burst(port, stub, { prefix: `w${wave}x`, count: OVERLOAD_WAVE, spacingMs: 0 })));
@@ -352,7 +357,7 @@ describe('the built app under a burst of signed /deal commands', () => {
       `overload: ${JSON.stringify({ sent: sent.length, accepted: accepted.length, busy: busy.length, busyAckMs: percentiles(busy.map((b) => b.ackMs)), rssBeforeMb: Math.round(rssBefore), rssHalfwayMb: Math.round(rssHalfway), rssAfterMb: Math.round(rssAfter) })}`,
     );
     expect(sent.every((s) => s.status === 200)).toBe(true);
-    expect(busy.length).toBeGreaterThan(1500);
+    expect(busy.length).toBeGreaterThan(sent.length * 0.8);
     for (const b of busy) {
       expect(JSON.parse(b.body)).toMatchObject({ response_type: 'ephemeral', text: expect.stringMatching(/try again in a minute/) });
       expect(b.ackMs).toBeLessThan(ACK_LIMIT_MS);
@@ -361,7 +366,7 @@ describe('the built app under a burst of signed /deal commands', () => {
     const db = new Database(file, { readonly: true });
     expect(db.prepare("SELECT count(*) FROM InboxItem WHERE kind = 'command'").pluck().get()).toBe(accepted.length);
     db.close();
-    // Generous: the backlog holds 20 requests; a process that kept 2,000 would grow far more.
+    // Generous: the backlog holds 20 requests; a process that kept 1,200 would grow far more.
     expect(rssAfter - rssBefore).toBeLessThan(150);
     process.kill(app.pid, 'SIGTERM');
     await app.exited;
