@@ -32,17 +32,22 @@ export class SlackChannels {
   ) {}
 
   /**
-   * Throws a DomainError (SharedChannel) unless CRM content may be posted for everyone in the
-   * channel. `hint`: the payload already says the channel is externally shared.
+   * Whether CRM content may be posted for everyone in the channel: `ok` (not shared, or the
+   * workspace allows it), `shared`, or `unknown` (Slack cannot say just now). `hint`: the payload
+   * already says the channel is externally shared.
    */
-  async guard(client: WebClient, workspaceId: string, channelId: string, hint?: boolean): Promise<void> {
+  async verdict(client: WebClient, workspaceId: string, channelId: string, hint?: boolean): Promise<'ok' | 'shared' | 'unknown'> {
     const ws = await this.crm.identity.getWorkspace(workspaceId);
-    if (ws.allowSharedChannels) return;
+    if (ws.allowSharedChannels) return 'ok';
     const shared = hint === true ? true : await this.isExternallyShared(client, ws.externalId, channelId);
-    if (shared === false) return;
-    throw new DomainError(DomainErrorCode.SharedChannel, shared ? SHARED_CHANNEL_WORDS.shared : SHARED_CHANNEL_WORDS.unknown, {
-      setting: 'shared-channels',
-    });
+    return shared === false ? 'ok' : shared ? 'shared' : 'unknown';
+  }
+
+  /** Throws a DomainError (SharedChannel) unless `verdict` says ok: for commands and buttons. */
+  async guard(client: WebClient, workspaceId: string, channelId: string, hint?: boolean): Promise<void> {
+    const verdict = await this.verdict(client, workspaceId, channelId, hint);
+    if (verdict === 'ok') return;
+    throw new DomainError(DomainErrorCode.SharedChannel, SHARED_CHANNEL_WORDS[verdict], { setting: 'shared-channels' });
   }
 
   /** True when shared with another organisation; undefined when Slack cannot say just now. */
@@ -67,4 +72,10 @@ export class SlackChannels {
   forget(teamId: string, channelId: string): void {
     this.cache.delete(`${teamId}:${channelId}`);
   }
+}
+
+/** Slack says so in command and interaction payloads typed or clicked in a Slack Connect channel. */
+export function sharedHint(body: unknown): true | undefined {
+  const v = (body as { is_ext_shared_channel?: unknown } | undefined)?.is_ext_shared_channel;
+  return v === true || v === 'true' ? true : undefined;
 }

@@ -97,16 +97,14 @@ export class SlackNotifier implements Notifier {
 
   /** A digest is for everyone in the channel: not in one shared with another organisation, unless allowed. */
   private async mayPostTo(client: WebClient, dest: Destination): Promise<void> {
-    const ws = await this.opts.crm.identity.getWorkspace(dest.workspaceId);
-    if (ws.allowSharedChannels) return;
-    const shared = await this.channels.isExternallyShared(client, ws.externalId, dest.conversationId);
-    if (shared === true) {
+    const verdict = await this.channels.verdict(client, dest.workspaceId, dest.conversationId);
+    if (verdict === 'shared') {
       throw new DeliveryError('shared_channel', {
         retryable: false,
         message: 'the channel is shared with another organisation (`/deal settings shared-channels on` allows digests there)',
       });
     }
-    if (shared === undefined) throw new DeliveryError('shared_channel_unknown', { retryable: true, message: 'conversations.info failed' });
+    if (verdict === 'unknown') throw new DeliveryError('shared_channel_unknown', { retryable: true, message: 'conversations.info failed' });
   }
 
   private async clientFor(workspaceId: string): Promise<WebClient> {

@@ -27,6 +27,7 @@ import { dealMessage } from '../../blocks/deal-card.js';
 import { parseDealValue } from '../../blocks/deal-value.js';
 import { listMessage, replyBlocks } from '../../blocks/reply.js';
 import { createDealModal, editDealModal, logActivityModal, lostReasonModal, nextActionModal } from '../../blocks/modals.js';
+import { sharedHint } from '../../channels.js';
 import { ACTIONS, ASSISTANT_ACTIONS, isDeliveredBlock } from '../../ids.js';
 import { actorOf, errorText, uniqueKey, replyOptions, writeMeta, type SlackDeps } from '../context.js';
 
@@ -203,8 +204,7 @@ export function registerDealButtons(app: App, deps: SlackDeps): void {
       return;
     }
     // For everyone in the channel: not in one shared with another organisation, unless allowed.
-    const shared = (a.body as { is_ext_shared_channel?: boolean }).is_ext_shared_channel === true ? true : undefined;
-    await deps.channels.guard(a.client, actor.workspaceId, a.body.channel?.id ?? '', shared);
+    await deps.channels.guard(a.client, actor.workspaceId, a.body.channel?.id ?? '', sharedHint(a.body));
     const message = replyBlocks({ kind: 'deal', deal }, { now: deps.crm.clock.now(), timeZone: actor.timeZone });
     await a.respond({ response_type: 'in_channel', replace_original: false, ...message });
   });

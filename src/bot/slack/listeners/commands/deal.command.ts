@@ -4,16 +4,11 @@
  */
 import type { App, Context, RespondFn, SlashCommand } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
+import { sharedHint } from '../../channels.js';
 import { executeCommand } from '../../../commands/execute.js';
 import { replyBlocks } from '../../blocks/reply.js';
 import { createDealModal } from '../../blocks/modals.js';
 import { actorOf, errorText, replyOptions, writeMeta, type SlackDeps } from '../context.js';
-
-/** Slack says so in the payload when the command was typed in a Slack Connect channel. */
-function sharedHint(command: object): true | undefined {
-  const v = (command as { is_ext_shared_channel?: unknown }).is_ext_shared_channel;
-  return v === true || v === 'true' ? true : undefined;
-}
 
 export function registerDealCommand(app: App, deps: SlackDeps): void {
   app.command('/deal', async ({ ack, command, respond, client, context, body }) => {
