@@ -169,14 +169,7 @@ export function registerViews(app: App, deps: SlackDeps): void {
   /** An answer after the modal closed: where the modal came from (its response URL), or a DM. */
   const tell = async (a: ViewArgs, meta: ModalMeta, message: string) => {
     try {
-      if (meta.responseUrl) {
-        const res = await fetch(meta.responseUrl, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, text: message }),
-        });
-        if (res.ok) return;
-      }
+      if (await toResponseUrl(meta, { replace_original: false, text: message })) return;
       await a.client.chat.postMessage({ channel: a.body.user.id, text: message });
     } catch (err) {
       deps.log.warn({ err }, 'could not tell the person about a modal submission');
@@ -196,14 +189,7 @@ export function registerViews(app: App, deps: SlackDeps): void {
       return;
     }
     const message = replyBlocks({ kind: 'deal', deal, headline }, options);
-    if (meta.responseUrl) {
-      const res = await fetch(meta.responseUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ response_type: 'ephemeral', replace_original: replace && !meta.keepOriginal, ...message }),
-      });
-      if (res.ok) return;
-    }
+    if (await toResponseUrl(meta, { replace_original: replace && !meta.keepOriginal, ...message })) return;
     if (meta.channelId) {
       await a.client.chat.postEphemeral({ channel: meta.channelId, user: a.body.user.id, ...message });
     } else {
@@ -340,6 +326,17 @@ export function registerViews(app: App, deps: SlackDeps): void {
     },
     formErrors,
   );
+}
+
+/** Posts an ephemeral answer to the modal's origin (its response URL); false when there is none or it failed. */
+async function toResponseUrl(meta: ModalMeta, message: Record<string, unknown>): Promise<boolean> {
+  if (!meta.responseUrl) return false;
+  const res = await fetch(meta.responseUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ response_type: 'ephemeral', ...message }),
+  });
+  return res.ok;
 }
 
 /** A message's permalink; undefined (logged) when Slack cannot say: the activity is kept without it. */
