@@ -20,58 +20,8 @@ import { helpText } from './help.js';
 import { DEAL_REF_PATTERN, type Intent, type ParseContext } from './intent.js';
 import { parseCommand } from './parse.js';
 
-export type Surface = 'slack' | 'teams' | 'console';
-
-export type Reply =
-  | { kind: 'help'; text: string }
-  | { kind: 'deal'; headline?: string; deal: DealView | DealDetailView; hint?: string }
-  | { kind: 'list'; list: DealListView; hint?: string }
-  | {
-      kind: 'report';
-      summary: PipelineSummaryView;
-      stale: DealQueueView & { days: number };
-      due: DealQueueView;
-      noNextAction: DealQueueView;
-    }
-  /**
-   * A follow-up email draft: show it only to the person who asked (`draft.visibility`), with its
-   * label, the copyable text and `draft.buttons` (Log as email activity, Regenerate).
-   */
-  | { kind: 'draft'; draft: DraftView; hint?: string }
-  /** A summary, also private, with `summary.buttons` (Set as next action, Regenerate). */
-  | { kind: 'summary'; summary: SummaryView; hint?: string }
-  /** `/deal digest`: this conversation's digest settings and the workspace's, after any change. */
-  | { kind: 'digest'; settings: DigestSettingsView; headline?: string; hint?: string }
-  /** `/deal digest preview`: the digest as it would be posted now, shown only to the person who asked. */
-  | { kind: 'digest_preview'; digest: DigestView }
-  /** `/deal nudges`: the person's morning nudge settings, after any change. */
-  | { kind: 'nudges'; settings: NudgeSettingsView; headline?: string }
-  | ErrorReply;
-
-export interface CommandContext {
-  crm: Crm;
-  actor: Actor;
-  surface: Surface;
-  log: Logger;
-  /**
-   * The platform's id for this delivery (a Slack trigger or event id, a Teams activity id):
-   * a retried delivery with the same id creates nothing new.
-   */
-  deliveryId?: string;
-  /** `/deal` in Slack and the console, `deal` in Teams. */
-  prefix?: string;
-  /**
-   * The conversation the command was typed in (a Slack channel id, a Teams conversation id):
-   * where `/deal digest here` subscribes. Absent in the console.
-   */
-  channelId?: string;
-  /**
-   * Checks that `channelId` may receive CRM content everyone there can read (a digest): throws a
-   * DomainError (SharedChannel) when the channel is shared with another organisation and the
-   * workspace has not allowed it. Absent: no check (the console).
-   */
-  channelGuard?: () => Promise<void>;
-}
+import type { CommandContext, Reply } from './reply.js';
+export type { CommandContext, Reply, Surface } from './reply.js';
 
 export async function executeCommand(ctx: CommandContext, text: string): Promise<Reply> {
   const prefix = ctx.prefix ?? '/deal';
