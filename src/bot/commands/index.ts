@@ -24,4 +24,4 @@ export {
   parseCommand,
   parseDealRef,
 } from './parse.js';
-export { AMOUNT_HELP, COMMANDS, DATE_HELP, REF_HELP, helpText, type CommandHelp } from './help.js';
+export { AMOUNT_HELP, commandHelp, DATE_HELP, REF_HELP, helpText, type CommandHelp } from './help.js';

@@ -31,69 +31,10 @@ export type ActivityType = (typeof ACTIVITY_TYPES)[number];
 
 export type ListScope = { type: 'mine' } | { type: 'all' } | { type: 'stage'; stage: string };
 
-export type Intent =
-  | { kind: 'help'; topic?: string }
-  | {
-      kind: 'new';
-      title: string;
-      amount?: Money;
-      /** A stage key or name as typed; the domain checks it against the pipeline. */
-      stage?: string;
-      owner?: PersonRef;
-      closeDate?: DateOnly;
-    }
-  | { kind: 'list'; scope: ListScope }
-  /** `ref` is a deal reference (`D-42`) or search text over title and company. */
-  | { kind: 'show'; query: string }
-  | { kind: 'stage'; ref: string; stage: string }
-  | { kind: 'won'; ref: string }
-  | { kind: 'lost'; ref: string; reason: string }
-  | { kind: 'next'; ref: string; action: string; due?: DateOnly }
-  | { kind: 'log'; ref: string; type: ActivityType; text: string }
-  | { kind: 'assign'; ref: string; owner: PersonRef }
-  | { kind: 'report' }
-  /** A follow-up email draft for a deal; `again` asks for a fresh one instead of the cached one. */
-  | { kind: 'draft'; ref: string; regenerate?: true }
-  /** A summary of a deal's activity… */
-  | { kind: 'summary'; ref: string; regenerate?: true }
-  /** …or of a contact's, found by name or email. */
-  | { kind: 'summary'; contact: string }
-  | DigestIntent
-  /**
-   * The person's morning nudge: with no field set, show the settings. `minuteOfDay` and the quiet
-   * hours are minutes after midnight in their time zone; `quiet: null` turns quiet hours off.
-   */
-  | { kind: 'nudges'; enabled?: boolean; minuteOfDay?: number; quiet?: { start: number; end: number } | null }
-  /**
-   * `/deal settings [guests on|off] [shared-channels on|off]`: the workspace's switches for who may
-   * use the CRM and where the bot may post; changing them is for workspace admins.
-   */
-  | { kind: 'settings'; allowGuests?: boolean; allowSharedChannels?: boolean; decimalMark?: 'comma' | 'point' | null };
-
-/** `/deal digest …`: the channel digest's settings. */
-export type DigestIntent =
-  /** Show this conversation's digest settings and the workspace's. */
-  | { kind: 'digest'; action: 'show' }
-  /** Subscribe this conversation, or change its settings; absent fields keep their value (or default). */
-  | {
-      kind: 'digest';
-      action: 'here';
-      /** Minutes after local midnight. */
-      minuteOfDay?: number;
-      days?: 'weekdays' | 'daily';
-      whenEmpty?: 'all_clear' | 'silent';
-      /** An IANA zone typed in the command; the speaker's zone otherwise. */
-      timeZone?: string;
-    }
-  | { kind: 'digest'; action: 'off' }
-  /** Today's digest for this conversation, shown only to the person who asked. */
-  | { kind: 'digest'; action: 'preview' }
-  /** The workspace's stale period, in days. */
-  | { kind: 'digest'; action: 'stale'; days: number }
-  /** Stale deals at or above this amount come first; null turns it off. */
-  | { kind: 'digest'; action: 'threshold'; amount: Money | null };
-
-export type IntentKind = Intent['kind'];
+/** What a person asked for: one command's intent. Each command family defines its own (families/*.ts). */
+export type { Intent, IntentKind } from './table.js';
+export type { NewDealIntent } from './families/deal-new.js';
+export type { DigestIntent } from './families/digest.js';
 
 export interface ParseContext {
   /** The instant the person typed the command. */
@@ -114,18 +55,10 @@ export interface ParseContext {
   decimalSeparator?: '.' | ',';
 }
 
-export interface ParseError {
-  /** One friendly sentence saying what was wrong. */
-  message: string;
-  /** The nearest correct usage, e.g. "/deal next <ref> <action> [by <date>]". */
-  usage: string;
-}
+export type { ParseError } from './grammar/state.js';
 
-/**
- * `notes`: things the answer should tell the person about how their words were read (an amount
- * read one way of two, a date in the past). Each is one friendly sentence.
- */
-export type ParseResult = { ok: true; intent: Intent; notes?: string[] } | { ok: false; error: ParseError };
+/** The grammar's answer: an intent (and notes on how the words were read), or an error with the nearest usage. */
+export type ParseResult = import('./grammar/state.js').ParseOutcome<import('./table.js').Intent>;
 
 /** A deal reference as shown to people: D-42. */
 export const DEAL_REF_PATTERN = /^d-?(\d{1,9})$/i;

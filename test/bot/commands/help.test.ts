@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { COMMANDS, helpText } from '../../../src/bot/commands/help.js';
+import { commandHelp, helpText } from '../../../src/bot/commands/help.js';
+
+const COMMANDS = commandHelp();
 import type { ParseContext } from '../../../src/bot/commands/intent.js';
 import { parseCommand, USAGE } from '../../../src/bot/commands/parse.js';
 
@@ -48,8 +50,8 @@ describe('helpText', () => {
     ['draft', 'never sends it'],
     ['summarise', USAGE.summary],
     ['summary', 'summary contact Ana Lopez'],
-    [undefined, 'Deal commands:'],
-    ['', 'Deal commands:'],
+    [undefined, '*Deals*'],
+    ['', '*Deals*'],
   ])('topic %j mentions %j', (topic, expected) => {
     expect(helpText(topic)).toContain(expected);
   });
