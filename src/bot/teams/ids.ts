@@ -25,6 +25,20 @@ export const VERBS = {
   snoozeDeal: 'deal.snooze',
   /** List paging; the data carries the list's source and page. */
   page: 'list.page',
+  /** The deal card's Contacts form: attach and detach (data: the contact ids the card showed). */
+  dealContacts: 'deal.contacts',
+  /** A list row's "Open", or a duplicate warning's "Use existing": the contact's or company's card. */
+  openContact: 'contact.open',
+  openCompany: 'company.open',
+  /** The contact card's Log activity form. */
+  logContact: 'contact.log',
+  /** A task's Done and Snooze (data: the task's reference, and the card it is on). */
+  taskDone: 'task.done',
+  taskSnooze: 'task.snooze',
+  /** A duplicate warning's "Create anyway": the command line that creates it regardless. */
+  createAnyway: 'record.create_anyway',
+  /** Paging of contact, company and task lists; the data carries the list, its scope and page. */
+  recordPage: 'records.page',
 } as const;
 
 /** Verbs of the assistant's buttons, one per action type (the data carries the action). */
@@ -43,6 +57,11 @@ export const DIALOGS = {
   createDeal: 'deal.create',
   editDeal: 'deal.edit',
   logMessage: 'message.log',
+  createContact: 'contact.create',
+  editContact: 'contact.edit',
+  editCompany: 'company.edit',
+  /** A new task on a contact (from the contact card). */
+  createTask: 'task.create',
 } as const;
 export type DialogId = (typeof DIALOGS)[keyof typeof DIALOGS];
 
@@ -67,6 +86,23 @@ export const INPUTS = {
   activityType: 'activityType',
   body: 'body',
   reason: 'reason',
+  /** Contacts and companies. */
+  name: 'name',
+  email: 'email',
+  phone: 'phone',
+  /** A contact's job title (`title` is a deal's or a task's title). */
+  jobTitle: 'jobTitle',
+  domain: 'domain',
+  /** A new task's assignee (a member id). */
+  assignee: 'assignee',
+  /** The deal card's multi-select of contacts (comma-separated ids). */
+  contacts: 'contacts',
+} as const;
+
+/** Datasets of `Data.Query` typeaheads (`application/search` invokes). */
+export const DATASETS = {
+  deals: 'deals',
+  contacts: 'contacts',
 } as const;
 
 /** Content types Teams uses for cards and invoke answers. */

@@ -10,6 +10,7 @@ import { ACTIVITY_TYPES } from '../../../domain/activities/activity.schema.js';
 import { todayIn } from '../../../domain/shared/dates.js';
 import { formatDaysAgo, plural } from '../../format.js';
 import { TEAMS_CARD_LIMITS } from './limits.js';
+import { contactPicker } from './records.js';
 import { ASSISTANT_VERBS, DIALOGS, INPUTS, VERBS } from '../ids.js';
 import { card, choices, execute, facts, inputDate, inputText, openDialog, showCard, text, type AdaptiveCard, type CardAction, type CardElement } from './parts.js';
 import {
@@ -98,7 +99,8 @@ export function dealActions(deal: DealView): CardAction[] {
   );
   // Teams only: editing the title, amount, company and close date in a dialog (in the overflow menu).
   const edit = openDialog('Edit deal', { dialog: DIALOGS.editDeal, dealId }, { mode: 'secondary' });
-  if (!open) return [logForm, edit];
+  const contacts = 'contacts' in deal ? [contactsForm(deal as DealDetailView)] : [];
+  if (!open) return [logForm, ...contacts, edit];
   return [
     execute('Advance stage', VERBS.advanceStage, { dealId, stage: deal.stage.key }, { style: 'positive' }),
     showCard('Won', [text(`${escapeMarkdown(deal.ref)} moves to the won stage.`)], [execute('Mark won', VERBS.markWon, { dealId }, { style: 'positive' })]),
@@ -116,8 +118,23 @@ export function dealActions(deal: DealView): CardAction[] {
       [execute('Save', VERBS.setNextAction, { dealId }, { style: 'positive' })],
     ),
     logForm,
+    ...contacts,
     edit,
   ];
+}
+
+/**
+ * Attach and detach contacts: a multi-select holding the deal's contacts that finds others as the
+ * person types; Save sends what is selected and what the card showed, so only the difference
+ * changes (a contact someone else attached meanwhile, or one past the first few, stays).
+ */
+function contactsForm(deal: Pick<DealDetailView, 'id' | 'contacts'>): CardAction {
+  const shown = deal.contacts.slice(0, TEAMS_CARD_LIMITS.pickerContacts);
+  return showCard(
+    'Contacts',
+    [contactPicker(shown)],
+    [execute('Save', VERBS.dealContacts, { dealId: deal.id, shown: shown.map((c) => c.id) }, { style: 'positive' })],
+  );
 }
 
 /** The assistant's buttons (Draft follow-up, Summarise, Regenerate, …), in the overflow menu on deal cards. */

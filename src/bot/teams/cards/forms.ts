@@ -7,14 +7,14 @@ import type { DealView } from '../../../domain/deals/deal.view.js';
 import { ACTIVITY_TYPES } from '../../../domain/activities/activity.schema.js';
 import type { StageInfo } from '../../../domain/pipeline/pipeline.service.js';
 import { formatMoney } from '../../../domain/shared/money.js';
-import { DIALOGS, INPUTS } from '../ids.js';
+import { DATASETS, DIALOGS, INPUTS } from '../ids.js';
 import { card, choices, inputDate, inputText, submit, text, type AdaptiveCard, type CardElement } from './parts.js';
 import { escapeMarkdown, truncate } from './text.js';
 
 /** The most deals a picker lists before typing is needed (the rest are found by search). */
 export const DEAL_CHOICES = 50;
 
-export const DEAL_DATASET = 'deals';
+export const DEAL_DATASET = DATASETS.deals;
 
 /** A dialog as Teams wants it in a `task/fetch` or `fetchTask` answer. */
 export interface DialogInfo {

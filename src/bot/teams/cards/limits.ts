@@ -17,6 +17,8 @@ export const TEAMS_CARD_LIMITS = {
   cardBytes: 24 * 1024,
   /** Contacts listed on a deal card; the rest are counted ("…and 40 more"). */
   contacts: 10,
+  /** Contacts held in the deal card's Contacts picker (the rest stay attached, and are found by typing). */
+  pickerContacts: 25,
   /** One contact's `name (email)`, in characters before escaping. */
   contactText: 120,
   /** A link to a logged message longer than this is left out (a URL cannot be cut). */

@@ -15,6 +15,7 @@ import { formatCount, formatDaysAgo, formatPercent, formatTotals, plural } from 
 import { DIALOGS, VERBS } from '../ids.js';
 import { assistantActions, dealCard } from './deal-card.js';
 import { digestCard } from './digest.js';
+import { recordCard } from './records.js';
 import { dealRowText } from './rows.js';
 import { card, container, execute, facts, openDialog, row, text, type AdaptiveCard, type CardAction, type CardElement } from './parts.js';
 import { dateFormatter, escapeMarkdown, ourText, truncate, type Clock } from './text.js';
@@ -38,7 +39,7 @@ export function replyCard(reply: Reply, opts: ReplyOptions): TeamsMessage {
     case 'help': {
       const paragraphs = reply.text.split('\n').map((l) => l.trim()).filter(Boolean);
       const body = paragraphs.map((p, i) => text(ourText(p), i === 0 ? { weight: 'Bolder' } : { spacing: p.startsWith('e.g.') ? 'None' : 'Small', ...(p.startsWith('e.g.') && { subtle: true }) }));
-      return message(paragraphs[0] ?? 'Help', card(body, [openDialog('New deal', { dialog: DIALOGS.createDeal })], reply.text.slice(0, 500)));
+      return message(paragraphs[0] ?? 'Help', card(body, newRecordButtons(), reply.text.slice(0, 500)));
     }
     case 'error':
       return errorCard(reply.message, reply.hint);
@@ -65,9 +66,26 @@ export function replyCard(reply: Reply, opts: ReplyOptions): TeamsMessage {
       return digestCard(reply.digest);
     case 'nudges':
       return nudgeSettingsCard(reply.settings, reply.headline);
-    default:
-      return plainCard(fallbackText(reply));
+    case 'contact':
+    case 'contacts':
+    case 'company':
+    case 'companies':
+    case 'task':
+    case 'tasks':
+    case 'duplicate':
+      return recordCard(reply, opts);
+    default: {
+      // Every kind is handled above (the compiler checks it); a kind from a newer executor that
+      // this build does not know is still shown as its plain text, never a failure.
+      const unknown: never = reply;
+      return plainCard(fallbackText(unknown));
+    }
   }
+}
+
+/** What a person can create from a dialog, wherever the CRM offers it (help, the welcome card). */
+export function newRecordButtons(): CardAction[] {
+  return [openDialog('New deal', { dialog: DIALOGS.createDeal }), openDialog('New contact', { dialog: DIALOGS.createContact })];
 }
 
 /** `deal digest`: this conversation's digest, the other subscribed conversations, the workspace's stale rules. */

@@ -6,9 +6,7 @@
 import type { TurnContext } from 'botbuilder';
 import type { Actor } from '../../../domain/index.js';
 import { conversationOf, rememberConversation } from '../conversation.js';
-import { plainCard } from '../cards/reply.js';
-import { openDialog } from '../cards/parts.js';
-import { DIALOGS } from '../ids.js';
+import { newRecordButtons, plainCard } from '../cards/reply.js';
 import { asActivity, PREFIX, type TeamsDeps } from './context.js';
 
 export async function onInstalled(deps: TeamsDeps, context: TurnContext, actor: Actor): Promise<void> {
@@ -19,7 +17,7 @@ export async function onInstalled(deps: TeamsDeps, context: TurnContext, actor: 
     `I keep your deals in chat. ${how} Create one with \`${PREFIX} new Acme renewal 25k close next friday\`, or \`${PREFIX} help\` for every command.`,
     'Hi! I am your chat-ops CRM.',
   );
-  welcome.card.actions = [openDialog('New deal', { dialog: DIALOGS.createDeal })];
+  welcome.card.actions = newRecordButtons();
   await context.sendActivity(asActivity(welcome));
 }
 
