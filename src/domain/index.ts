@@ -66,14 +66,14 @@ export function createCrm(db: Db, clock: Clock = systemClock, options: CrmOption
   const contacts = new ContactService(deps, companies);
   const deals = new DealService(deps, pipelines, identity, companies);
   const activities = new ActivityService(deps, deals);
-  const tasks = new TaskService(deps, deals);
+  const tasks = new TaskService(deps, deals, identity);
   const reports = new ReportService(deps, pipelines, deals);
   const installations = options.secretBox ? new InstallationService(deps, options.secretBox) : undefined;
   const assistant = new AssistantService(deps, deals, activities, identity, options.assistant);
   const teamsConversations = new TeamsConversationService(deps);
   const deliveryLedger = new DeliveryLedgerStore(db, { leaseMs: options.deliveryLeaseMs ?? DEFAULT_LEASE_MS });
   const digests = new DigestService(deps, reports, deliveryLedger);
-  const nudges = new NudgeService(deps, reports);
+  const nudges = new NudgeService(deps, reports, tasks);
   return {
     db,
     clock,

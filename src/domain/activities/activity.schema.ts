@@ -4,9 +4,16 @@ import { bodyText } from '../shared/text.js';
 /** How long an activity's text may be, counted after cleaning. */
 export const ACTIVITY_BODY_MAX = 4000;
 
+/** What a person logs (`/deal log`, the Log to CRM forms): offered in commands and forms. */
 export const ACTIVITY_TYPES = ['call', 'email', 'meeting', 'note'] as const;
 export type ActivityType = (typeof ACTIVITY_TYPES)[number];
+/** What the CRM itself writes on a timeline: a task done, a merge. Never offered for logging. */
+export const RECORDED_ACTIVITY_TYPES = ['task', 'merged'] as const;
+export type RecordedActivityType = (typeof RECORDED_ACTIVITY_TYPES)[number];
+/** Every type an Activity row may carry. */
+export type AnyActivityType = ActivityType | RecordedActivityType;
 export const ACTIVITY_SOURCES = ['slack', 'teams', 'console', 'api', 'import'] as const;
+export type ActivitySource = (typeof ACTIVITY_SOURCES)[number];
 
 export const logActivitySchema = z
   .object({

@@ -13,6 +13,7 @@ import { DAY_MS, fromDateOnly, toDateOnly } from '../shared/dates.js';
 import { formatMoney } from '../shared/money.js';
 import { cleanLine, likeContains, searchKey } from '../shared/text.js';
 import { parseInput } from '../shared/validate.js';
+import { allocateTaskNumber, firstOpenTask, sameInstant, syncDealNextAction } from '../tasks/task.mirror.js';
 import {
   createDealSchema,
   dealRefSchema,
@@ -97,11 +98,13 @@ export class DealService {
     const now = this.deps.clock.now();
     return onUniqueViolation<CreateDealResult>(
       async () => {
+        // A deal's next action is its first open task (tasks/task.mirror.ts): one is created with it.
+        const withTask = stage.kind !== 'won' && data.nextAction !== undefined;
         const row = await inTransaction(this.deps.db, async (tx) => {
           const ws = await tx.workspace.update({
             where: { id: workspaceId },
-            data: { nextDealNumber: { increment: 1 } },
-            select: { nextDealNumber: true, defaultCurrency: true },
+            data: { nextDealNumber: { increment: 1 }, ...(withTask && { nextTaskNumber: { increment: 1 } }) },
+            select: { nextDealNumber: true, nextTaskNumber: true, defaultCurrency: true },
           });
           const company = data.companyId
             ? await tx.company.findFirst({ where: { id: data.companyId, workspaceId } })
@@ -144,6 +147,21 @@ export class DealService {
             include: dealViewInclude,
           });
           await this.record(tx, actor, deal.id, [{ kind: 'created', to: stage.name }], now);
+          if (withTask && deal.nextAction !== null) {
+            await tx.task.create({
+              data: {
+                workspaceId,
+                number: ws.nextTaskNumber - 1,
+                dealId: deal.id,
+                title: deal.nextAction,
+                dueAt: deal.nextActionDueAt,
+                assigneeId: ownerId,
+                createdById: actor.memberId,
+                createdAt: now,
+                updatedAt: now,
+              },
+            });
+          }
           return deal;
         });
         return { deal: toDealView(row, stage, now, actor.timeZone), created: true };
@@ -456,24 +474,59 @@ export class DealService {
     if (stage.kind === 'won') events.push({ kind: 'won' });
     if (stage.kind === 'lost') events.push({ kind: 'lost', field: 'lostReason', to: reason ?? null });
     if (!closing && deal.status !== 'open') events.push({ kind: 'reopened' });
+    let after: Change['after'];
     if (closing && deal.nextAction !== null) {
       Object.assign(update, { nextAction: null, nextActionDueAt: null });
       events.push({ kind: 'next_action', field: 'nextAction', from: describeNext(deal.nextAction, deal.nextActionDueAt), to: null });
+      // The next action is the deal's first open task: clearing it closes that task.
+      after = async (tx) => {
+        const first = await firstOpenTask(tx, deal.id);
+        if (first) await tx.task.update({ where: { id: first.id }, data: { doneAt: now, updatedAt: now } });
+      };
     }
-    return { update, events, guard: { stageId: deal.stageId } };
+    // Reopened: its next action is its first open task again (one added while it was closed).
+    if (!closing && deal.status !== 'open') after = async (tx) => void (await syncDealNextAction(tx, deal.id, now));
+    return { update, events, guard: { stageId: deal.stageId }, after };
   }
 
-  /** Sets what happens next on an open deal, and by when. */
+  /**
+   * Sets what happens next on an open deal, and by when. The next action is the deal's first open
+   * task (tasks/task.mirror.ts): this edits that task's title and due date, or, when the deal has
+   * none, creates one assigned to the deal's owner (else the actor). The deal's next action is then
+   * its first open task again, which is another one when the new date puts this one behind it.
+   */
   async setNextAction(actor: Actor, ref: string, input: SetNextActionInput): Promise<DealView> {
     const data = parseInput(setNextActionSchema, input);
-    return this.write(actor, ref, async (_tx, deal) => {
+    return this.write(actor, ref, async (tx, deal, now) => {
       if (deal.status !== 'open') throw this.closedError(deal);
       const before = deal.nextAction ? describeNext(deal.nextAction, deal.nextActionDueAt) : null;
       const due = data.due ? fromDateOnly(data.due) : null;
-      const after = describeNext(data.action, due);
+      const first = await firstOpenTask(tx, deal.id);
+      if (first) {
+        if (first.title !== data.action || !sameInstant(first.dueAt, due)) {
+          await tx.task.update({ where: { id: first.id }, data: { title: data.action, dueAt: due, updatedAt: now } });
+        }
+      } else {
+        // The deal's row is held (writeChange); the workspace's comes after it (task.mirror.ts).
+        await tx.task.create({
+          data: {
+            workspaceId: actor.workspaceId,
+            number: await allocateTaskNumber(tx, actor.workspaceId),
+            dealId: deal.id,
+            title: data.action,
+            dueAt: due,
+            assigneeId: deal.ownerId ?? actor.memberId,
+            createdById: actor.memberId,
+            createdAt: now,
+            updatedAt: now,
+          },
+        });
+      }
+      const next = await firstOpenTask(tx, deal.id);
+      const after = next ? describeNext(next.title, next.dueAt) : null;
       if (before === after) return { update: {}, events: [] };
       return {
-        update: { nextAction: data.action, nextActionDueAt: due },
+        update: { nextAction: next?.title ?? null, nextActionDueAt: next?.dueAt ?? null },
         events: [{ kind: 'next_action', field: 'nextAction', from: before, to: after }],
       };
     });
@@ -611,7 +664,7 @@ export class DealService {
     const { row, changed, was } = await inTransaction(this.deps.db, async (tx) => {
       await this.lockRow(tx, actor, ref);
       const deal = await this.loadRow(tx, actor, ref, dealViewInclude);
-      const { update, events, guard } = await change(tx, deal, now, stages);
+      const { update, events, guard, after } = await change(tx, deal, now, stages);
       if (events.length === 0) return { row: deal, changed: false, was: deal };
       if (guard) {
         const data = { ...update, updatedAt: now } as Prisma.DealUncheckedUpdateManyInput;
@@ -619,11 +672,15 @@ export class DealService {
         const fresh = await tx.deal.findUniqueOrThrow({ where: { id: deal.id }, include: dealViewInclude });
         if (count === 0) return { row: fresh, changed: false, was: fresh };
         await this.record(tx, actor, deal.id, events, now);
-        return { row: fresh, changed: true, was: deal };
+        if (!after) return { row: fresh, changed: true, was: deal };
+        await after(tx);
+        return { row: await tx.deal.findUniqueOrThrow({ where: { id: deal.id }, include: dealViewInclude }), changed: true, was: deal };
       }
       const updated = await tx.deal.update({ where: { id: deal.id }, data: { ...update, updatedAt: now }, include: dealViewInclude });
       await this.record(tx, actor, deal.id, events, now);
-      return { row: updated, changed: true, was: deal };
+      if (!after) return { row: updated, changed: true, was: deal };
+      await after(tx);
+      return { row: await tx.deal.findUniqueOrThrow({ where: { id: deal.id }, include: dealViewInclude }), changed: true, was: deal };
     });
     const viewOf = (r: DealRow) => toDealView(r, stageOf(stages, r.stageId), now, actor.timeZone);
     return { deal: viewOf(row), changed, before: viewOf(was) };
@@ -708,7 +765,13 @@ export class DealService {
   }
 }
 
-type Change = { update: Prisma.DealUncheckedUpdateInput; events: EventInput[]; guard?: Prisma.DealWhereInput };
+type Change = {
+  update: Prisma.DealUncheckedUpdateInput;
+  events: EventInput[];
+  guard?: Prisma.DealWhereInput;
+  /** Writes to other tables that go with this one (a deal's tasks), run only once the deal's row was written. */
+  after?: (tx: Tx) => Promise<void>;
+};
 type ChangeFn = (tx: Tx, deal: DealRow, now: Date, stages: StageInfo[]) => Promise<Change>;
 const NO_CHANGE: Change = { update: {}, events: [] };
 

@@ -1,5 +1,6 @@
 /** Platform-neutral views of digests, nudges and their settings: what every surface renders. */
 import type { DealView } from '../deals/deal.view.js';
+import type { TaskView } from '../tasks/task.view.js';
 import type { StageSummary } from '../reports/report.view.js';
 import type { Money } from '../shared/money.js';
 import type { DigestDays } from './schedule.js';
@@ -55,6 +56,12 @@ export interface NudgeView {
   noNextAction: DigestSection;
   /** Their next actions due today or overdue. */
   due: DigestSection;
+  /**
+   * Their open tasks due today or overdue that `due` does not already show as the next action of
+   * one of their open deals (tasks on no deal, on someone else's deal, second tasks on a deal),
+   * due first. Absent from nudges built before tasks (renderers: treat absent as none).
+   */
+  tasksDue?: { items: TaskView[]; total: number; totalCapped: boolean };
 }
 
 export interface DigestSubscriptionView {

@@ -1,21 +1,24 @@
 /**
  * The morning nudge: one direct message per owner and working day with their open deals that
- * have no next action and their next actions due or overdue. Settings are per person.
+ * have no next action, their next actions due or overdue, and their other tasks due or overdue
+ * (the ones not already shown as one of their deals' next actions). Settings are per person.
  */
 import type { Member } from '../../generated/sqlite/client.js';
 import { inTransaction, type Actor, type DomainDeps } from '../context.js';
 import type { ReportService } from '../reports/report.service.js';
+import type { TaskService } from '../tasks/task.service.js';
 import { parseInput } from '../shared/validate.js';
 import { nudgeSettingsSchema, type NudgeSettingsInput } from './digest.schema.js';
 import type { NudgeSettingsView, NudgeView } from './digest.view.js';
 import { formatMinuteOfDay } from './schedule.js';
 
-export const NUDGE_LIMITS = { noNextAction: 8, due: 8 } as const;
+export const NUDGE_LIMITS = { noNextAction: 8, due: 8, tasksDue: 8 } as const;
 
 export class NudgeService {
   constructor(
     private readonly deps: DomainDeps,
     private readonly reports: ReportService,
+    private readonly tasks?: TaskService,
   ) {}
 
   async settings(actor: Actor): Promise<NudgeSettingsView> {
@@ -44,17 +47,19 @@ export class NudgeService {
   async build(member: Pick<Member, 'id' | 'workspaceId' | 'displayName' | 'externalId' | 'timezone'>, date: string): Promise<NudgeView | null> {
     const actor: Actor = { workspaceId: member.workspaceId, memberId: member.id, timeZone: member.timezone };
     const mine = { ownerId: member.id };
-    const [noNextAction, due] = await Promise.all([
+    const [noNextAction, due, tasksDue] = await Promise.all([
       this.reports.withoutNextAction(actor, { ...mine, limit: NUDGE_LIMITS.noNextAction }),
       this.reports.nextActionsDue(actor, { ...mine, limit: NUDGE_LIMITS.due }),
+      this.tasks ? this.tasks.dueForNudge(actor, NUDGE_LIMITS.tasksDue) : undefined,
     ]);
-    if (noNextAction.total === 0 && due.total === 0) return null;
+    if (noNextAction.total === 0 && due.total === 0 && (tasksDue?.total ?? 0) === 0) return null;
     return {
       member: { id: member.id, displayName: member.displayName, externalId: member.externalId, timeZone: member.timezone },
       date,
       generatedAt: this.deps.clock.now(),
       noNextAction: { items: noNextAction.items, total: noNextAction.total, totalCapped: noNextAction.totalCapped },
       due: { items: due.items, total: due.total, totalCapped: due.totalCapped },
+      ...(tasksDue && { tasksDue }),
     };
   }
 }
