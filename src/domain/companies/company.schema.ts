@@ -26,5 +26,25 @@ export const domainSchema = z
 export const createCompanySchema = z.object({
   name: lineText(COMPANY_NAME_MAX, 'a company needs a name'),
   domain: domainSchema.optional(),
+  ownerId: z.string().min(1).optional(),
+  /** A retried delivery with the same key creates nothing new. */
+  idempotencyKey: z.string().trim().min(1).max(300).optional(),
+  /** Create it even when a company with the same name exists (never with the same domain). */
+  allowDuplicate: z.boolean().optional(),
 });
 export type CreateCompanyInput = z.input<typeof createCompanySchema>;
+
+/** A change to a company: only what is given changes; `domain: null` clears it. */
+export const editCompanySchema = z.object({
+  name: lineText(COMPANY_NAME_MAX, 'a company needs a name').optional(),
+  domain: domainSchema.nullable().optional(),
+  ownerId: z.string().min(1).optional(),
+});
+export type EditCompanyInput = z.input<typeof editCompanySchema>;
+
+export const companyQuerySchema = lineText(COMPANY_NAME_MAX, 'type a company name or its domain');
+
+export const companyListScopeSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('all') }),
+  z.object({ type: z.literal('search'), query: companyQuerySchema }),
+]);

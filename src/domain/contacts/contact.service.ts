@@ -1,19 +1,64 @@
-import type { Contact } from '../../generated/sqlite/client.js';
-import { inTransaction, onUniqueViolation, type Actor, type DomainDeps, type Tx } from '../context.js';
+/**
+ * Contacts: the only writer of contacts (and, when merging, of what points at them). Every write
+ * is one transaction; every read and write is scoped to the actor's workspace.
+ */
+import type { Prisma } from '../../generated/sqlite/client.js';
+import { inTransaction, lockKey, onUniqueViolation, takesRowLocks, type Actor, type DomainDeps, type Tx } from '../context.js';
 import { DomainError, DomainErrorCode } from '../errors.js';
 import type { CompanyService } from '../companies/company.service.js';
 import { normaliseDomain } from '../companies/company.schema.js';
+import { recentActivityLines, RECENT_ACTIVITY_SOURCES_MAX } from '../activities/activity.lines.js';
+import { pageSchema, type PageInput } from '../deals/deal.schema.js';
+import { dealViewInclude } from '../deals/deal.view.js';
+import { COUNT_CAP, countUpTo } from '../shared/count.js';
 import { likeContains, searchKey } from '../shared/text.js';
 import { parseInput } from '../shared/validate.js';
-import { createContactSchema, type CreateContactInput } from './contact.schema.js';
+import { taskViewInclude, toTaskView } from '../tasks/task.view.js';
+import { contactCardActions, contactLabel, contactSummaryInclude, countOf, toContactSummaryView, type ContactSummaryRow } from './contact.build.js';
+import {
+  contactListScopeSchema,
+  contactQuerySchema,
+  createContactSchema,
+  editContactSchema,
+  type CreateContactInput,
+  type EditContactInput,
+} from './contact.schema.js';
+import type { ContactCardView, ContactListScope, ContactListView, ContactSummaryView } from './contact.view.js';
+import { dealViewsOf } from './deal-views.js';
 
-export interface ContactView {
-  id: string;
-  name: string;
-  email: string | null;
-  phone: string | null;
-  title: string | null;
-  company: { id: string; name: string } | null;
+/** What search answers: a contact summary (the ContactView of before, now with its owner). */
+export type ContactView = ContactSummaryView;
+
+/** How many open deals a card lists, and how many candidates an ambiguous match names. */
+export const CONTACT_CARD_DEALS = 10;
+export const AMBIGUOUS_CANDIDATES = 5;
+
+/** The error code for "several match": Ambiguous once the domain has one, InvalidInput until then. */
+export const AMBIGUOUS_CODE: DomainErrorCode =
+  (DomainErrorCode as Record<string, DomainErrorCode>)['Ambiguous'] ?? DomainErrorCode.InvalidInput;
+
+/**
+ * What `create` answers. The contract's shape is `{ contact, created }`; the contact's own fields
+ * are also at the top level for the callers written before it (`(await create(…)).id`), until
+ * they read `.contact`.
+ */
+export type CreateContactResult = ContactSummaryView & {
+  contact: ContactSummaryView;
+  /** False when an earlier delivery with the same idempotency key already created it. */
+  created: boolean;
+};
+
+export interface ContactMergeResult {
+  contact: ContactCardView;
+  moved: { deals: number; activities: number; tasks: number };
+}
+
+/** The facts of a duplicate a surface offers a choice on (DomainError.details of a Duplicate). */
+export interface DuplicateDetails {
+  field: 'email' | 'name' | 'domain';
+  existingId: string;
+  record: 'contact' | 'company';
+  emailTaken?: boolean;
 }
 
 export class ContactService {
@@ -23,69 +68,399 @@ export class ContactService {
   ) {}
 
   /**
-   * Creates a contact. The same email twice in a workspace is a duplicate (the error names the
-   * existing contact). With no company given, a company with the email's domain is linked.
+   * Creates a contact. The same email twice in a workspace is always a duplicate; the same name
+   * at the same company is one unless `allowDuplicate`. Either refusal names the contact that is
+   * there (`details.existingId`). With no company given, a company with the email's domain is
+   * linked. A retried delivery (the same `idempotencyKey`) creates nothing and answers the
+   * contact the first one made, `created: false`, even when the retries race.
    */
-  async create(actor: Actor, input: CreateContactInput): Promise<ContactView> {
+  async create(actor: Actor, input: CreateContactInput): Promise<CreateContactResult> {
     const data = parseInput(createContactSchema, input);
-    const contact = await onUniqueViolation(
+    const { workspaceId } = actor;
+    const key = data.idempotencyKey;
+    if (key) {
+      const existing = await this.byKey(this.deps.db, workspaceId, key);
+      if (existing) return createResult(existing, false);
+    }
+    const ownerId = data.ownerId ? (await this.memberInWorkspace(this.deps.db, workspaceId, data.ownerId)).id : actor.memberId;
+    const nameKey = searchKey(data.name);
+    return onUniqueViolation<CreateContactResult>(
       () =>
         inTransaction(this.deps.db, async (tx) => {
-          if (data.email) await this.assertNoEmailDuplicate(tx, actor.workspaceId, data.email);
+          // Same name at the same company has no unique key: creators of one name take turns.
+          await lockKey(this.deps.db, tx, `contact-name:${workspaceId}:${nameKey}`);
+          if (key) {
+            const existing = await this.byKey(tx, workspaceId, key);
+            if (existing) return createResult(existing, false);
+          }
+          if (data.email) await this.assertNoEmailDuplicate(tx, workspaceId, data.email);
           const companyId = await this.companyFor(tx, actor, data);
-          return tx.contact.create({
+          if (!data.allowDuplicate) await this.assertNoNameDuplicate(tx, workspaceId, nameKey, companyId);
+          const row = await tx.contact.create({
             data: {
-              workspaceId: actor.workspaceId,
+              workspaceId,
               name: data.name,
-              nameKey: searchKey(data.name),
+              nameKey,
               email: data.email ?? null,
               phone: data.phone ?? null,
               title: data.title || null,
               companyId,
-              ownerId: data.ownerId ?? actor.memberId,
+              ownerId,
+              idempotencyKey: key ?? null,
+              createdAt: this.deps.clock.now(),
             },
-            include: { company: { select: { id: true, name: true } } },
+            include: contactSummaryInclude,
           });
+          return createResult(row, true);
         }),
-      // Another contact took the email at the same moment: the same Duplicate, naming it.
+      // Another delivery with the key, or another contact with the email, at the same moment.
       async () => {
-        if (data.email) await this.assertNoEmailDuplicate(this.deps.db, actor.workspaceId, data.email);
+        const existing = key ? await this.byKey(this.deps.db, workspaceId, key) : null;
+        if (existing) return createResult(existing, false);
+        if (data.email) await this.assertNoEmailDuplicate(this.deps.db, workspaceId, data.email);
         return undefined;
       },
     );
-    return toContactView(contact);
   }
 
-  /** Contacts whose name or email contains the text (literally: `%`, `_` and `\` are characters, not LIKE wildcards). */
-  async search(actor: Actor, text: string, limit = 10): Promise<ContactView[]> {
+  /**
+   * The one contact a person meant: by id, exact email, exact name (case- and accent-blind),
+   * else the single contact a search finds. Several: an error naming up to five; none: NotFound.
+   */
+  async resolve(actor: Actor, query: string): Promise<ContactSummaryView> {
+    const text = parseInput(contactQuerySchema, query);
+    const { workspaceId } = actor;
+    const db = this.deps.db;
+    const byId = await db.contact.findFirst({ where: { id: text, workspaceId }, include: contactSummaryInclude });
+    if (byId) return toContactSummaryView(byId);
+    if (text.includes('@')) {
+      const byEmail = await db.contact.findUnique({
+        where: { workspaceId_email: { workspaceId, email: text.toLowerCase() } },
+        include: contactSummaryInclude,
+      });
+      if (byEmail) return toContactSummaryView(byEmail);
+    }
+    const nameKey = searchKey(text);
+    const byName = await db.contact.findMany({
+      where: { workspaceId, nameKey },
+      orderBy: [{ nameKey: 'asc' }, { id: 'asc' }],
+      take: AMBIGUOUS_CANDIDATES + 1,
+      include: contactSummaryInclude,
+    });
+    if (byName.length === 1) return toContactSummaryView(byName[0]!);
+    if (byName.length > 1) throw ambiguous(text, byName.map(toContactSummaryView));
+    const found = await this.search(actor, text, AMBIGUOUS_CANDIDATES + 1);
+    if (found.length === 1) return found[0]!;
+    if (found.length > 1) throw ambiguous(text, found);
+    throw new DomainError(DomainErrorCode.NotFound, `No contact matches “${text}”.`, { field: 'contact' });
+  }
+
+  /**
+   * Contacts whose name or email contains the text (literally: `%`, `_` and `\` are characters,
+   * not LIKE wildcards), by name. Each of the two is read down its own index in name order
+   * (`Contact(workspaceId, nameKey)`, `Contact(workspaceId, email)`) and stops at `limit` matches.
+   */
+  async search(actor: Actor, text: string, limit = 10): Promise<ContactSummaryView[]> {
     const key = searchKey(text);
     const workspaceId = actor.workspaceId;
-    let ids: string[] | undefined;
-    if (key) {
-      const pattern = likeContains(key);
-      const found = await this.deps.db.$queryRaw<{ id: string }[]>`
-        SELECT "id" FROM "Contact"
-        WHERE "workspaceId" = ${workspaceId} AND ("nameKey" LIKE ${pattern} ESCAPE '!' OR "email" LIKE ${pattern} ESCAPE '!')
-        ORDER BY "name" LIMIT ${limit}`;
-      if (found.length === 0) return [];
-      ids = found.map((r) => r.id);
+    const take = Math.min(Math.max(Math.trunc(limit), 1), 100);
+    if (!key) {
+      const rows = await this.deps.db.contact.findMany({
+        where: { workspaceId },
+        include: contactSummaryInclude,
+        orderBy: [{ nameKey: 'asc' }, { id: 'asc' }],
+        take,
+      });
+      return rows.map(toContactSummaryView);
     }
+    const pattern = likeContains(key);
+    const [byName, byEmail] = await Promise.all([
+      this.deps.db.$queryRaw<{ id: string }[]>`
+        SELECT "id" FROM "Contact"
+        WHERE "workspaceId" = ${workspaceId} AND "nameKey" LIKE ${pattern} ESCAPE '!'
+        ORDER BY "nameKey" LIMIT ${take}`,
+      this.deps.db.$queryRaw<{ id: string }[]>`
+        SELECT "id" FROM "Contact"
+        WHERE "workspaceId" = ${workspaceId} AND "email" LIKE ${pattern} ESCAPE '!'
+        ORDER BY "email" LIMIT ${take}`,
+    ]);
+    const ids = [...new Set([...byName, ...byEmail].map((r) => r.id))];
+    if (ids.length === 0) return [];
     const rows = await this.deps.db.contact.findMany({
-      where: { workspaceId, ...(ids && { id: { in: ids } }) },
-      include: { company: { select: { id: true, name: true } } },
-      orderBy: { name: 'asc' },
-      take: limit,
+      where: { workspaceId, id: { in: ids } },
+      include: contactSummaryInclude,
+      orderBy: [{ nameKey: 'asc' }, { id: 'asc' }],
+      take,
     });
-    return rows.map(toContactView);
+    return rows.map(toContactSummaryView);
   }
 
-  async get(actor: Actor, id: string): Promise<ContactView> {
-    const row = await this.deps.db.contact.findFirst({
-      where: { id, workspaceId: actor.workspaceId },
-      include: { company: { select: { id: true, name: true } } },
+  async get(actor: Actor, id: string): Promise<ContactSummaryView> {
+    return toContactSummaryView(await this.row(this.deps.db, actor, id));
+  }
+
+  /**
+   * The contact card: details, company, owner, their open deals (newest first, at most 10), the
+   * latest activities on them or their deals (at most 5), their first open task.
+   */
+  async card(actor: Actor, contactId: string): Promise<ContactCardView> {
+    return this.cardIn(this.deps.db, actor, contactId);
+  }
+
+  /** Changes a contact. A new email another contact has is a duplicate; `companyName: null` detaches. */
+  async edit(actor: Actor, contactId: string, patch: EditContactInput): Promise<ContactSummaryView> {
+    const data = parseInput(editContactSchema, patch);
+    const { workspaceId } = actor;
+    const write = () =>
+      inTransaction(this.deps.db, async (tx) => {
+        const contact = await this.row(tx, actor, contactId);
+        const update: Prisma.ContactUncheckedUpdateInput = {};
+        if (data.name !== undefined && data.name !== contact.name) Object.assign(update, { name: data.name, nameKey: searchKey(data.name) });
+        if (data.email !== undefined && data.email !== contact.email) {
+          if (data.email) await this.assertNoEmailDuplicate(tx, workspaceId, data.email, contact.id);
+          update.email = data.email;
+        }
+        if (data.phone !== undefined && data.phone !== contact.phone) update.phone = data.phone;
+        if (data.title !== undefined && (data.title || null) !== contact.title) update.title = data.title || null;
+        if (data.companyName !== undefined) {
+          const company = data.companyName ? await this.companies.findOrCreateByName(tx, workspaceId, data.companyName) : null;
+          if ((company?.id ?? null) !== contact.companyId) update.companyId = company?.id ?? null;
+        }
+        if (data.ownerId !== undefined && data.ownerId !== contact.ownerId) {
+          update.ownerId = (await this.memberInWorkspace(tx, workspaceId, data.ownerId)).id;
+        }
+        if (Object.keys(update).length === 0) return contact;
+        return tx.contact.update({
+          where: { id: contact.id },
+          data: { ...update, updatedAt: this.deps.clock.now() },
+          include: contactSummaryInclude,
+        });
+      });
+    const row = await onUniqueViolation(write, async () => {
+      if (data.email) await this.assertNoEmailDuplicate(this.deps.db, workspaceId, data.email, contactId);
+      return undefined;
     });
-    if (!row) throw new DomainError(DomainErrorCode.NotFound, 'I can’t find that contact.');
-    return toContactView(row);
+    return toContactSummaryView(row);
+  }
+
+  /**
+   * A page of contacts by name: the actor's (`mine`), everyone's (`all`), a company's (by name or
+   * domain; NotFound when there is no such company) or those matching a search. Counted up to the
+   * workspace's count cap, and only when the page cannot tell.
+   */
+  async list(actor: Actor, scope: ContactListScope, page: PageInput = {}): Promise<ContactListView> {
+    const s = parseInput(contactListScopeSchema, scope);
+    const { page: p, pageSize } = parseInput(pageSchema, page);
+    const { workspaceId } = actor;
+    const source = { scope: s };
+    if (s.type === 'search') {
+      const pattern = likeContains(searchKey(s.query));
+      return this.pageOf(
+        { heading: `Contacts matching “${s.query}”`, source },
+        p,
+        pageSize,
+        async (skip, take) => {
+          const ids = await this.deps.db.$queryRaw<{ id: string }[]>`
+            SELECT "id" FROM "Contact"
+            WHERE "workspaceId" = ${workspaceId} AND ("nameKey" LIKE ${pattern} ESCAPE '!' OR "email" LIKE ${pattern} ESCAPE '!')
+            ORDER BY "nameKey", "id" LIMIT ${take} OFFSET ${skip}`;
+          return this.rowsInOrder(workspaceId, ids.map((r) => r.id));
+        },
+        async (take) => {
+          const [counted] = await this.deps.db.$queryRaw<{ n: bigint | number }[]>`
+            SELECT COUNT(*) AS "n" FROM (
+              SELECT 1 FROM "Contact"
+              WHERE "workspaceId" = ${workspaceId} AND ("nameKey" LIKE ${pattern} ESCAPE '!' OR "email" LIKE ${pattern} ESCAPE '!')
+              LIMIT ${take}
+            ) AS "matches"`;
+          return Number(counted?.n ?? 0);
+        },
+      );
+    }
+    let where: Prisma.ContactWhereInput;
+    let heading: string;
+    if (s.type === 'mine') {
+      where = { workspaceId, ownerId: actor.memberId };
+      heading = 'Your contacts';
+    } else if (s.type === 'company') {
+      const company = await this.companyNamed(actor, s.company);
+      where = { workspaceId, companyId: company.id };
+      heading = `Contacts at ${company.name}`;
+    } else {
+      where = { workspaceId };
+      heading = 'All contacts';
+    }
+    const orderBy: Prisma.ContactOrderByWithRelationInput[] = [{ nameKey: 'asc' }, { id: 'asc' }];
+    return this.pageOf(
+      { heading, source },
+      p,
+      pageSize,
+      (skip, take) => this.deps.db.contact.findMany({ where, orderBy, include: contactSummaryInclude, skip, take }),
+      (take) => this.deps.db.contact.count({ where, orderBy, take }),
+    );
+  }
+
+  /**
+   * Merges `fromContactId` into `intoContactId`, in one transaction: their deal links move (a deal
+   * both are on keeps one link), their activities and tasks move, the survivor's empty fields are
+   * filled from the merged one, the merged one is deleted, and an activity of type `merged` on the
+   * survivor says what moved. Afterwards nothing points at the merged contact's id.
+   */
+  async merge(actor: Actor, fromContactId: string, intoContactId: string): Promise<ContactMergeResult> {
+    if (fromContactId === intoContactId) {
+      throw new DomainError(DomainErrorCode.InvalidInput, 'A contact can’t be merged into itself: pick two different contacts.', {
+        field: 'contact',
+      });
+    }
+    const { workspaceId } = actor;
+    const now = this.deps.clock.now();
+    const moved = await inTransaction(this.deps.db, async (tx) => {
+      if (takesRowLocks(this.deps.db)) {
+        // Both rows, in one order, so that two merges of the same pair wait instead of deadlocking.
+        const ids = [fromContactId, intoContactId].sort();
+        await tx.$queryRaw`SELECT "id" FROM "Contact" WHERE "workspaceId" = ${workspaceId} AND "id" IN (${ids[0]}, ${ids[1]}) ORDER BY "id" FOR UPDATE`;
+      }
+      const from = await this.row(tx, actor, fromContactId);
+      const into = await this.row(tx, actor, intoContactId);
+
+      const intoDeals = new Set(
+        (await tx.dealContact.findMany({ where: { contactId: into.id }, select: { dealId: true } })).map((l) => l.dealId),
+      );
+      const fromLinks = await tx.dealContact.findMany({ where: { contactId: from.id }, select: { dealId: true } });
+      const toMove = fromLinks.map((l) => l.dealId).filter((id) => !intoDeals.has(id));
+      const deals = toMove.length
+        ? (await tx.dealContact.updateMany({ where: { contactId: from.id, dealId: { in: toMove } }, data: { contactId: into.id } })).count
+        : 0;
+      await tx.dealContact.deleteMany({ where: { contactId: from.id } });
+      const activities = (await tx.activity.updateMany({ where: { workspaceId, contactId: from.id }, data: { contactId: into.id } })).count;
+      const tasks = (await tx.task.updateMany({ where: { workspaceId, contactId: from.id }, data: { contactId: into.id } })).count;
+
+      await tx.contact.delete({ where: { id: from.id } });
+      const fill: Prisma.ContactUncheckedUpdateInput = {};
+      if (!into.email && from.email) fill.email = from.email;
+      if (!into.phone && from.phone) fill.phone = from.phone;
+      if (!into.title && from.title) fill.title = from.title;
+      if (!into.companyId && from.companyId) fill.companyId = from.companyId;
+      if (!into.ownerId && from.ownerId) fill.ownerId = from.ownerId;
+      await tx.contact.update({ where: { id: into.id }, data: { ...fill, updatedAt: now } });
+
+      const what = `${countOf(deals, 'deal')}, ${countOf(activities, 'activity', 'activities')}, ${countOf(tasks, 'task')} moved`;
+      await tx.activity.create({
+        data: {
+          workspaceId,
+          contactId: into.id,
+          authorId: actor.memberId,
+          type: 'merged',
+          body: `Merged ${contactLabel({ name: from.name, email: from.email })} into this contact: ${what}.`,
+          occurredAt: now,
+          source: 'api',
+          createdAt: now,
+        },
+      });
+      return { deals, activities, tasks };
+    });
+    return { contact: await this.card(actor, intoContactId), moved };
+  }
+
+  private async cardIn(db: Tx, actor: Actor, contactId: string): Promise<ContactCardView> {
+    const { workspaceId } = actor;
+    const now = this.deps.clock.now();
+    const contact = await this.row(db, actor, contactId);
+    const openDealWhere: Prisma.DealContactWhereInput = {
+      contactId: contact.id,
+      deal: { workspaceId, status: 'open', archived: false },
+    };
+    const openTaskWhere: Prisma.TaskWhereInput = { workspaceId, contactId: contact.id, doneAt: null };
+    const [openLinks, openDealCount, dealLinks, nextTask, openTaskCount] = await Promise.all([
+      db.dealContact.findMany({
+        where: openDealWhere,
+        orderBy: [{ deal: { createdAt: 'desc' } }, { dealId: 'desc' }],
+        take: CONTACT_CARD_DEALS,
+        include: { deal: { include: dealViewInclude } },
+      }),
+      db.dealContact.count({ where: openDealWhere }),
+      db.dealContact.findMany({
+        where: { contactId: contact.id },
+        orderBy: { createdAt: 'desc' },
+        take: RECENT_ACTIVITY_SOURCES_MAX,
+        select: { dealId: true },
+      }),
+      db.task.findFirst({
+        where: openTaskWhere,
+        orderBy: [{ dueAt: { sort: 'asc', nulls: 'last' } }, { number: 'asc' }],
+        include: taskViewInclude,
+      }),
+      db.task.count({ where: openTaskWhere }),
+    ]);
+    const [openDeals, recentActivity] = await Promise.all([
+      dealViewsOf(db, actor, openLinks.map((l) => l.deal), now),
+      recentActivityLines(db, workspaceId, { contactIds: [contact.id], dealIds: dealLinks.map((l) => l.dealId) }),
+    ]);
+    return {
+      ...toContactSummaryView(contact),
+      openDeals,
+      openDealCount,
+      recentActivity,
+      nextTask: nextTask ? toTaskView(nextTask, now, actor.timeZone) : null,
+      openTaskCount,
+      actions: contactCardActions(contact.id),
+    };
+  }
+
+  private async pageOf(
+    what: Pick<ContactListView, 'heading' | 'source'>,
+    page: number,
+    pageSize: number,
+    fetch: (skip: number, take: number) => Promise<ContactSummaryRow[]>,
+    count: (take: number) => Promise<number>,
+  ): Promise<ContactListView> {
+    const skip = (page - 1) * pageSize;
+    const rows = await fetch(skip, pageSize);
+    // A short page (other than an empty page past the end) tells the total without counting.
+    const counted =
+      rows.length < pageSize && (rows.length > 0 || page === 1)
+        ? { total: skip + rows.length, totalCapped: false, seen: skip + rows.length }
+        : await countUpTo(count, Math.max(this.deps.countCap ?? COUNT_CAP, page * pageSize));
+    return {
+      ...what,
+      items: rows.map(toContactSummaryView),
+      total: counted.total,
+      totalCapped: counted.totalCapped,
+      page,
+      pageSize,
+      hasMore: page * pageSize < counted.seen,
+    };
+  }
+
+  private async rowsInOrder(workspaceId: string, ids: string[]): Promise<ContactSummaryRow[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.deps.db.contact.findMany({ where: { id: { in: ids }, workspaceId }, include: contactSummaryInclude });
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
+  }
+
+  /** The company a list names, by domain or name (NotFound when there is none). */
+  private async companyNamed(actor: Actor, text: string): Promise<{ id: string; name: string }> {
+    return this.companies.resolve(actor, text);
+  }
+
+  private async row(db: Tx, actor: Actor, id: string): Promise<ContactSummaryRow> {
+    const row = await db.contact.findFirst({ where: { id, workspaceId: actor.workspaceId }, include: contactSummaryInclude });
+    if (!row) throw new DomainError(DomainErrorCode.NotFound, 'I can’t find that contact.', { field: 'contact' });
+    return row;
+  }
+
+  private byKey(db: Tx, workspaceId: string, idempotencyKey: string) {
+    return db.contact.findUnique({
+      where: { workspaceId_idempotencyKey: { workspaceId, idempotencyKey } },
+      include: contactSummaryInclude,
+    });
+  }
+
+  private async memberInWorkspace(db: Tx, workspaceId: string, memberId: string) {
+    const m = await db.member.findFirst({ where: { id: memberId, workspaceId }, select: { id: true } });
+    if (!m) throw new DomainError(DomainErrorCode.UnknownMember, 'That person is not in this workspace.', { field: 'owner' });
+    return m;
   }
 
   private async companyFor(tx: Tx, actor: Actor, data: { companyId?: string; companyName?: string; email?: string }) {
@@ -101,17 +476,40 @@ export class ContactService {
     return byDomain?.id ?? null;
   }
 
-  private async assertNoEmailDuplicate(tx: Tx, workspaceId: string, email: string): Promise<void> {
+  private async assertNoEmailDuplicate(tx: Tx, workspaceId: string, email: string, exceptId?: string): Promise<void> {
     const dup = await tx.contact.findUnique({ where: { workspaceId_email: { workspaceId, email } } });
-    if (dup) {
-      throw new DomainError(DomainErrorCode.Duplicate, `${dup.name} already has the email ${email}.`, {
-        field: 'email',
-        existingId: dup.id,
-      });
+    if (dup && dup.id !== exceptId) {
+      const details: DuplicateDetails = { field: 'email', existingId: dup.id, record: 'contact', emailTaken: true };
+      throw new DomainError(DomainErrorCode.Duplicate, `${dup.name} already has the email ${email}.`, details);
     }
+  }
+
+  /** The same name at the same company (or, with no company, another contact with none). */
+  private async assertNoNameDuplicate(tx: Tx, workspaceId: string, nameKey: string, companyId: string | null): Promise<void> {
+    const dup = await tx.contact.findFirst({
+      where: { workspaceId, nameKey, companyId },
+      orderBy: { createdAt: 'asc' },
+      include: { company: { select: { name: true } } },
+    });
+    if (!dup) return;
+    const at = dup.company ? ` at ${dup.company.name}` : '';
+    const email = dup.email ? ` (${dup.email})` : '';
+    const details: DuplicateDetails = { field: 'name', existingId: dup.id, record: 'contact', emailTaken: false };
+    throw new DomainError(DomainErrorCode.Duplicate, `${dup.name}${at} already exists${email}.`, details);
   }
 }
 
-function toContactView(c: Contact & { company: { id: string; name: string } | null }): ContactView {
-  return { id: c.id, name: c.name, email: c.email, phone: c.phone, title: c.title, company: c.company };
+function createResult(row: ContactSummaryRow, created: boolean): CreateContactResult {
+  const contact = toContactSummaryView(row);
+  return { ...contact, contact, created };
+}
+
+function ambiguous(text: string, candidates: ContactSummaryView[]): DomainError {
+  const shown = candidates.slice(0, AMBIGUOUS_CANDIDATES).map(contactLabel);
+  const more = candidates.length > AMBIGUOUS_CANDIDATES ? ' and more' : '';
+  return new DomainError(
+    AMBIGUOUS_CODE,
+    `Several contacts match “${text}”: ${shown.join(', ')}${more}. Say which one, by email or full name.`,
+    { field: 'contact', choices: shown },
+  );
 }

@@ -589,6 +589,43 @@ export class DealService {
     return rows.map((row) => toDealView(row, stageOf(stages, row.stageId), now, actor.timeZone));
   }
 
+  /**
+   * Puts a contact on a deal; the timeline records it (kind `contact`, to: their name). Already on
+   * it (a double click, a replayed button): nothing is written and `changed` is false.
+   */
+  async addContact(actor: Actor, ref: string, contactId: string): Promise<{ deal: DealDetailView; changed: boolean }> {
+    return this.linkContact(actor, ref, contactId, 'add');
+  }
+
+  /** Takes a contact off a deal (timeline kind `contact`, from: their name); not on it: `changed` false. */
+  async removeContact(actor: Actor, ref: string, contactId: string): Promise<{ deal: DealDetailView; changed: boolean }> {
+    return this.linkContact(actor, ref, contactId, 'remove');
+  }
+
+  private async linkContact(actor: Actor, ref: string, contactId: string, op: 'add' | 'remove') {
+    const { workspaceId } = actor;
+    const now = this.deps.clock.now();
+    const write = () =>
+      inTransaction(this.deps.db, async (tx) => {
+        await this.lockRow(tx, actor, ref);
+        const deal = await this.loadRow(tx, actor, ref, {});
+        const contact = await tx.contact.findFirst({ where: { id: contactId, workspaceId }, select: { id: true, name: true } });
+        if (!contact) throw new DomainError(DomainErrorCode.NotFound, 'I can’t find that contact.', { field: 'contact' });
+        const key = { dealId_contactId: { dealId: deal.id, contactId: contact.id } };
+        const linked = (await tx.dealContact.findUnique({ where: key })) !== null;
+        if (linked === (op === 'add')) return { id: deal.id, changed: false };
+        if (op === 'add') await tx.dealContact.create({ data: { dealId: deal.id, contactId: contact.id, createdAt: now } });
+        else await tx.dealContact.delete({ where: key });
+        await tx.deal.update({ where: { id: deal.id }, data: { updatedAt: now } });
+        const event = op === 'add' ? { kind: 'contact', field: 'contact', to: contact.name } : { kind: 'contact', field: 'contact', from: contact.name };
+        await this.record(tx, actor, deal.id, [event], now);
+        return { id: deal.id, changed: true };
+      });
+    // The same contact added by two clicks at once: the other one linked it.
+    const { id, changed } = await onUniqueViolation(write, async () => ({ id: await this.resolveId(actor, ref), changed: false }));
+    return { deal: await this.get(actor, id), changed };
+  }
+
   /** Resolves a reference or id to the deal's id within the actor's workspace. */
   async resolveId(actor: Actor, ref: string, tx: Tx = this.deps.db): Promise<string> {
     return (await this.loadRow(tx, actor, ref, {})).id;
