@@ -332,6 +332,21 @@ export class ContactService {
         ? (await tx.dealContact.updateMany({ where: { contactId: from.id, dealId: { in: toMove } }, data: { contactId: into.id } })).count
         : 0;
       await tx.dealContact.deleteMany({ where: { contactId: from.id } });
+      if (fromLinks.length > 0) {
+        // Each deal they were on says who it is on now.
+        await tx.dealEvent.createMany({
+          data: fromLinks.map((l) => ({
+            workspaceId,
+            dealId: l.dealId,
+            actorId: actor.memberId,
+            kind: 'contact',
+            field: 'contact',
+            fromValue: from.name,
+            toValue: into.name,
+            at: now,
+          })),
+        });
+      }
       const activities = (await tx.activity.updateMany({ where: { workspaceId, contactId: from.id }, data: { contactId: into.id } })).count;
       const tasks = (await tx.task.updateMany({ where: { workspaceId, contactId: from.id }, data: { contactId: into.id } })).count;
 
