@@ -7,6 +7,7 @@
  */
 import type { AssistantAction } from '../../domain/assistant/assistant.schema.js';
 import { DIGEST_SNOOZE_DAYS } from '../../domain/digests/digest.view.js';
+import type { CardActionId } from '../../domain/shared/record.view.js';
 
 /**
  * `action_id`s of buttons and selects in messages, modals and the App Home. Button values carry a
@@ -29,7 +30,44 @@ export const ACTIONS = {
   pagePrev: 'list_page_prev',
   /** A digest's "Snooze 7 days" on a stale deal: off the stale lists for a week. */
   snoozeDeal: 'deal_snooze',
+  /** "Open" on a contact or company row: the value is its id. */
+  openContact: 'contact_open',
+  openCompany: 'company_open',
+  /** Paging of contact, company and task lists; the value is a `RecordCursor` (blocks/record-cursor.ts). */
+  recordPageNext: 'record_page_next',
+  recordPagePrev: 'record_page_prev',
+  /** A duplicate warning's "Use existing": the value is `contact:<id>` or `company:<id>`. */
+  useExisting: 'duplicate_use_existing',
+  /** A duplicate warning's "Create anyway": the value is a `CreateAnyway` (blocks/records.ts). */
+  createAnyway: 'duplicate_create_anyway',
+  /**
+   * The deal card's "Contacts" multi-select (a `multi_external_select` in a message): its block id
+   * is `DEAL_CONTACTS_BLOCK_PREFIX` + the deal id (selects carry no value).
+   */
+  dealContacts: 'deal_contacts',
 } as const;
+
+/** Block id prefix of the deal card's contacts select: `deal_contacts:<deal id>`. */
+export const DEAL_CONTACTS_BLOCK_PREFIX = 'deal_contacts:';
+
+/**
+ * `action_id` of each button a contact, company or task view offers (`CardAction.id`), so every
+ * action of a view becomes one button. Contact and company buttons carry the action's subject
+ * (the record's id); Done and Snooze a `TaskButtonValue` (the task and where it was shown).
+ */
+export const RECORD_ACTIONS = {
+  'contact.edit': 'contact_edit',
+  'contact.new_task': 'contact_new_task',
+  'contact.log': 'contact_log',
+  'company.edit': 'company_edit',
+  'company.new_contact': 'company_new_contact',
+  'task.done': 'task_done',
+  'task.snooze': 'task_snooze',
+  'deal.add_contact': 'deal_add_contact',
+} as const satisfies Record<CardActionId, string>;
+
+/** How many days a task's Snooze button puts it off. */
+export const TASK_SNOOZE_DAYS = 1;
 
 /**
  * `block_id` prefix of the per-deal blocks in messages the bot posts on its own (digests,
@@ -69,6 +107,13 @@ export const VIEWS = {
   lostReason: 'lost_reason',
   newContact: 'new_contact',
   editDeal: 'edit_deal',
+  editContact: 'edit_contact',
+  editCompany: 'edit_company',
+  newTask: 'new_task',
+  /** "Log to CRM" on a message: one typeahead for a deal, a contact, or both. */
+  logToCrm: 'log_to_crm_form',
+  /** A deal's contacts, picked in one multi-select (the deal card's Add contact button). */
+  dealContacts: 'deal_contacts',
   /**
    * A read-only modal showing an answer where there is no message to answer in: a deal card
    * opened from the App Home, a page of a list, an assistant's draft. No submit button.
@@ -104,6 +149,11 @@ export const BLOCKS = {
   name: 'name',
   phone: 'phone',
   jobTitle: 'job_title',
+  domain: 'domain',
+  assignee: 'assignee',
+  contacts: 'contacts',
+  /** "Log to CRM": one typeahead for a deal, a contact, or a deal with one of its contacts. */
+  subject: 'subject',
 } as const;
 
 /**
@@ -128,6 +178,10 @@ export const INPUTS = {
   name: 'name_input',
   phone: 'phone_input',
   jobTitle: 'job_title_input',
+  domain: 'domain_input',
+  assignee: 'assignee_input',
+  contacts: 'contacts_input',
+  subject: 'subject_input',
 } as const satisfies Record<keyof typeof BLOCKS, string>;
 
 export type ActionId = (typeof ACTIONS)[keyof typeof ACTIONS];

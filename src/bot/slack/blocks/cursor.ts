@@ -45,10 +45,10 @@ export interface PageRef {
  * Which items of a page a message shows (`first` is 1-based), and where Prev and Next lead, when
  * only the first `maxShown` items fit. Normally the page is shown whole and these are simply
  * page ± 1. When a caller asked for a page bigger than a message can hold, paging continues in
- * steps of `maxShown` from the last item shown, rounding back so that no deal is ever skipped (at
- * worst a few repeat).
+ * steps of `maxShown` from the last item shown, rounding back so that no item is ever skipped (at
+ * worst a few repeat). Any paged list works: deals, contacts, companies, tasks.
  */
-export function pageWindow(list: DealListView, maxShown: number): { first: number; shown: number; prev?: PageRef; next?: PageRef } {
+export function pageWindow(list: Pick<DealListView, 'page' | 'pageSize' | 'hasMore'> & { items: readonly unknown[] }, maxShown: number): { first: number; shown: number; prev?: PageRef; next?: PageRef } {
   const shown = Math.min(list.items.length, maxShown);
   const step = Math.max(1, Math.min(list.pageSize, maxShown));
   const offset = (list.page - 1) * list.pageSize;

@@ -1,15 +1,16 @@
 /** One deal as a Slack card: what it is, where it stands, what happens next, and buttons to act. */
-import type { Button, KnownBlock } from '@slack/types';
+import type { Button, KnownBlock, MultiExternalSelect, SectionBlock } from '@slack/types';
 import { fieldLabel, type DealDetailView, type DealView, type TimelineEntry } from '../../../domain/deals/deal.view.js';
 import { todayIn } from '../../../domain/shared/dates.js';
 import { dealAssistantButtons, type AssistantButton } from '../../../domain/assistant/assistant.view.js';
-import { ACTIONS } from '../ids.js';
+import { ACTIONS, DEAL_CONTACTS_BLOCK_PREFIX } from '../ids.js';
+import { contactOption } from './modals.js';
 import { assistantButtons } from './assistant.js';
 import { encodeDealValue } from './deal-value.js';
 import { escapeControl, escapeMrkdwn, SLACK_LIMITS, truncate, truncateMrkdwn } from './escape.js';
 import { formatDaysAgo } from '../../format.js';
 import { dateFormatter, dealTitleLine, nextActionText, personText, type Clock } from './deal-text.js';
-import { actions, button, context, fieldsSection, section } from './parts.js';
+import { actions, button, context, fieldsSection, mrkdwn, plain, section } from './parts.js';
 
 export interface DealCardOptions extends Clock {
   /** Adds "Share to channel" (for replies only the person who asked can see). */
@@ -50,10 +51,7 @@ export function dealCardBlocks(deal: DealView | DealDetailView, opts: DealCardOp
   if (deal.status === 'lost') fields.push(['Lost reason', deal.lostReason ? escapeMrkdwn(deal.lostReason) : '—']);
   blocks.push(fieldsSection(fields));
 
-  if ('contacts' in deal && deal.contacts.length) {
-    const people = deal.contacts.map((c) => escapeMrkdwn(c.email ? `${c.name} (${c.email})` : c.name));
-    blocks.push(context(`*Contacts:* ${people.join(', ')}`));
-  }
+  if ('contacts' in deal) blocks.push(contactsSection(deal));
   if ('timeline' in deal && deal.timeline.length) {
     const lines = deal.timeline.slice(0, TIMELINE_ENTRIES).map((e) => timelineLine(e, opts, date));
     blocks.push(context(`*Recent activity*\n${lines.join('\n')}`));
@@ -61,6 +59,31 @@ export function dealCardBlocks(deal: DealView | DealDetailView, opts: DealCardOp
   if (opts.hint) blocks.push(context(escapeControl(opts.hint)));
   blocks.push(actions([...dealButtons(deal, opts.shareable ?? false), ...assistantButtons(opts.assistantButtons ?? [])]));
   return blocks;
+}
+
+/** The most contacts the card's select starts with (Slack's option lists hold 100). */
+const CONTACT_OPTIONS_MAX = 100;
+
+/**
+ * The deal's contacts, listed, with a "Contacts" multi-select beside them: picking or removing
+ * one adds it to the deal or takes it off (listeners/actions/record-buttons.ts). Selects carry no
+ * value, so the block id names the deal.
+ */
+function contactsSection(deal: DealDetailView): SectionBlock {
+  const people = deal.contacts.map((c) => escapeMrkdwn(truncate(c.email ? `${c.name} (${c.email})` : c.name, 300)));
+  const select: MultiExternalSelect = {
+    type: 'multi_external_select',
+    action_id: ACTIONS.dealContacts,
+    min_query_length: 1,
+    placeholder: plain('Add or remove contacts', SLACK_LIMITS.placeholder),
+    ...(deal.contacts.length && { initial_options: deal.contacts.slice(0, CONTACT_OPTIONS_MAX).map((c) => contactOption(c)) }),
+  };
+  return {
+    type: 'section',
+    block_id: `${DEAL_CONTACTS_BLOCK_PREFIX}${deal.id}`.slice(0, SLACK_LIMITS.blockId),
+    text: mrkdwn(`*Contacts:* ${people.length ? people.join(', ') : '_none yet_'}`),
+    accessory: select,
+  };
 }
 
 /**

@@ -2,11 +2,13 @@
 import type { HomeView, KnownBlock } from '@slack/types';
 import type { DealListView, DealView } from '../../../domain/deals/deal.view.js';
 import type { DealQueueView, PipelineSummaryView } from '../../../domain/reports/report.view.js';
+import type { TaskListView } from '../../../domain/tasks/task.view.js';
 import { ACTIONS } from '../ids.js';
 import { encodeListCursor, pageWindow } from './cursor.js';
 import { dateFormatter, dealRowBlock, type Clock } from './deal-text.js';
-import { escapeControl, SLACK_LIMITS } from './escape.js';
-import { actions, button, context, divider, header } from './parts.js';
+import { escapeControl, escapeMrkdwn, SLACK_LIMITS } from './escape.js';
+import { actions, button, context, divider, header, section } from './parts.js';
+import { taskBlocks } from './records.js';
 import { pipelineSummaryBlocks } from './summary.js';
 import { formatCount } from '../../format.js';
 
@@ -15,13 +17,18 @@ export interface AppHomeInput extends Clock {
   due: DealQueueView;
   noNextAction: DealQueueView;
   summary: PipelineSummaryView;
+  /** The person's open tasks (the first few are shown, each with Done and Snooze). */
+  tasks?: TaskListView;
+  /** What a button in the Home just did ("Done: T-3 Send the quote."), shown at the top. */
+  notice?: string;
 }
 
 /**
- * Rows per section. One block per deal: 10 + 10 + 20 rows plus headings, dividers and the
- * snapshot stay near 55 blocks, well inside a home tab's 100 however large the inputs are.
+ * Rows per section. One block per deal and two per task (the task, its buttons): 5 tasks and
+ * 10 + 10 + 20 deals plus headings, dividers and the snapshot stay near 70 blocks, well inside a
+ * home tab's 100 however large the inputs are.
  */
-export const HOME_LIMITS = { due: 10, noNextAction: 10, myDeals: 20 } as const;
+export const HOME_LIMITS = { tasks: 5, due: 10, noNextAction: 10, myDeals: 20 } as const;
 
 /** The button under "Your open deals" when there are more: it opens the next page in a modal. */
 export const HOME_MORE_DEALS = 'More deals';
@@ -36,8 +43,20 @@ export function appHomeView(input: AppHomeInput): HomeView {
   const missing = rows(input.noNextAction.items, HOME_LIMITS.noNextAction);
   const mine = rows(input.myDeals.items, HOME_LIMITS.myDeals);
 
+  const tasks = input.tasks ? input.tasks.items.slice(0, HOME_LIMITS.tasks) : [];
+  const taskSection: KnownBlock[] = input.tasks
+    ? [
+        header('Your open tasks'),
+        ...(tasks.length ? tasks.flatMap((t) => taskBlocks(t, input, { in: 'home' })) : [context('No open tasks. :tada:')]),
+        ...more(tasks.length, input.tasks, '`/deal tasks mine` lists them all.'),
+        divider(),
+      ]
+    : [];
+
   const blocks: KnownBlock[] = [
+    ...(input.notice ? [section(`:white_check_mark: ${escapeMrkdwn(input.notice)}`)] : []),
     actions([button('New deal', ACTIONS.newDeal, { style: 'primary' })]),
+    ...taskSection,
     header('Your next actions due today or overdue'),
     ...(due.length ? due : [context('Nothing due. :tada:')]),
     ...more(due.length, input.due, '`/deal report` shows the team’s.'),

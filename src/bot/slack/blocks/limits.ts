@@ -229,6 +229,11 @@ class Checker {
           options.forEach((o, i) => this.option(o, `${path}.options[${i}]`));
         }
         if (e.initial_option) this.option(e.initial_option as Json, `${path}.initial_option`);
+        if (Array.isArray(e.initial_options)) {
+          const initial = e.initial_options as Json[];
+          this.max(`${path}.initial_options`, 'select initial options', initial.length, L.staticOptions);
+          initial.forEach((o, i) => this.option(o, `${path}.initial_options[${i}]`));
+        }
         break;
     }
   }

@@ -126,13 +126,60 @@ export interface LogActivityInitial {
 
 export function logActivityModal(opts: ModalOptions<LogActivityInitial>): ModalView {
   const init = opts.initial ?? {};
+  // Opened on a contact (its card's Log button), the deal is optional: it is logged on the contact.
+  const onContact = Boolean(init.contact && !init.deal);
+  return modal(VIEWS.logActivity, 'Log activity', 'Log', opts.privateMetadata, [
+    input('deal', 'Deal', externalSelect('Search by D-42 or title', init.deal && dealOption(init.deal)), { optional: onContact }),
+    input('contact', 'Contact', externalSelect('Search contacts', init.contact && contactOption(init.contact)), { optional: true }),
+    ...activityInputs(init),
+  ]);
+}
+
+/** The activity's type and text, shared by the log-activity and "Log to CRM" modals. */
+function activityInputs(init: { type?: ActivityType; body?: string }): InputBlock[] {
   const types = ACTIVITY_TYPES.map((t) => option(t.charAt(0).toUpperCase() + t.slice(1), t));
   const initialType = types[Math.max(0, ACTIVITY_TYPES.indexOf(init.type ?? 'note'))];
-  return modal(VIEWS.logActivity, 'Log activity', 'Log', opts.privateMetadata, [
-    input('deal', 'Deal', externalSelect('Search by D-42 or title', init.deal && dealOption(init.deal))),
-    input('contact', 'Contact', externalSelect('Search contacts', init.contact && contactOption(init.contact)), { optional: true }),
+  return [
     input('activityType', 'Type', { type: 'static_select', options: types, ...(initialType && { initial_option: initialType }) }),
     input('body', 'What happened', textInput({ initial: init.body, max: SLACK_LIMITS.plainTextInput, multiline: true })),
+  ];
+}
+
+/**
+ * What "Log to CRM" logs on, picked in one typeahead: a deal (`deal:D-42`), a contact
+ * (`contact:<id>`), or a deal with one of its contacts (`deal:D-42|contact:<id>`, logged on both).
+ */
+export type LogSubject = { deal?: string; contactId?: string };
+
+export const SUBJECT_PREFIX = { deal: 'deal:', contact: 'contact:' } as const;
+
+export function encodeSubject(s: LogSubject): string {
+  return [s.deal && `${SUBJECT_PREFIX.deal}${s.deal}`, s.contactId && `${SUBJECT_PREFIX.contact}${s.contactId}`].filter(Boolean).join('|');
+}
+
+export function parseSubject(value: string | undefined): LogSubject | undefined {
+  const out: LogSubject = {};
+  for (const part of (value ?? '').split('|')) {
+    if (part.startsWith(SUBJECT_PREFIX.deal) && part.length > SUBJECT_PREFIX.deal.length) out.deal = part.slice(SUBJECT_PREFIX.deal.length);
+    else if (part.startsWith(SUBJECT_PREFIX.contact) && part.length > SUBJECT_PREFIX.contact.length) out.contactId = part.slice(SUBJECT_PREFIX.contact.length);
+    else return undefined;
+  }
+  return out.deal || out.contactId ? out : undefined;
+}
+
+/** The typeahead's options: `Deal: D-42 Acme renewal`, `Contact: Jane Doe (jane@acme.com)`, `Deal + contact: D-42 Acme renewal · Jane Doe`. */
+export const subjectDealOption = (d: Pick<DealRef, 'ref' | 'title'>): PlainTextOption => option(`Deal: ${d.ref} ${d.title}`, encodeSubject({ deal: d.ref }));
+export const subjectContactOption = (c: ContactRef): PlainTextOption =>
+  option(`Contact: ${c.email ? `${c.name} (${c.email})` : c.name}`, encodeSubject({ contactId: c.id }));
+export const subjectPairOption = (d: Pick<DealRef, 'ref' | 'title'>, c: ContactRef): PlainTextOption =>
+  option(`Deal + contact: ${d.ref} ${truncate(d.title, 30)} · ${c.name}`, encodeSubject({ deal: d.ref, contactId: c.id }));
+
+/** "Log to CRM" on a message: one typeahead for what it is about, then the type and the text. */
+export function logToCrmModal(opts: ModalOptions<{ body?: string; type?: ActivityType }>): ModalView {
+  const init = opts.initial ?? {};
+  return modal(VIEWS.logToCrm, 'Log to CRM', 'Log', opts.privateMetadata, [
+    input('subject', 'Deal or contact', externalSelect('Search deals (D-42, title) or contacts')),
+    ...activityInputs({ type: init.type ?? 'note', body: init.body }),
   ]);
 }
 
@@ -182,6 +229,76 @@ export function newContactModal(opts: ModalOptions<NewContactInitial>): ModalVie
     input('phone', 'Phone', textInput({ initial: init.phone, max: 40, placeholder: '+1 415 555 0100' }), { optional: true }),
     input('jobTitle', 'Job title', textInput({ initial: init.jobTitle, max: 200 }), { optional: true }),
     input('company', 'Company', externalSelect('Search companies', init.company && companyOption(init.company)), { optional: true }),
+  ]);
+}
+
+export interface EditContactInitial {
+  name: string;
+  email?: string | null;
+  phone?: string | null;
+  jobTitle?: string | null;
+  company?: CompanyRef | null;
+}
+
+export function editContactModal(opts: ModalOptions<EditContactInitial>): ModalView {
+  const init: Partial<EditContactInitial> = opts.initial ?? {};
+  return modal(VIEWS.editContact, 'Edit contact', 'Save', opts.privateMetadata, [
+    input('name', 'Name', textInput({ initial: init.name, max: 200 })),
+    input('email', 'Email', { type: 'email_text_input', ...(init.email && { initial_value: truncate(init.email, 320) }) }, { optional: true }),
+    input('phone', 'Phone', textInput({ initial: init.phone ?? undefined, max: 40, placeholder: '+1 415 555 0100' }), { optional: true }),
+    input('jobTitle', 'Job title', textInput({ initial: init.jobTitle ?? undefined, max: 200 }), { optional: true }),
+    input('company', 'Company', externalSelect('Search companies', init.company ? companyOption(init.company) : undefined), { optional: true }),
+  ]);
+}
+
+export interface EditCompanyInitial {
+  name: string;
+  domain?: string | null;
+}
+
+export function editCompanyModal(opts: ModalOptions<EditCompanyInitial>): ModalView {
+  const init: Partial<EditCompanyInitial> = opts.initial ?? {};
+  return modal(VIEWS.editCompany, 'Edit company', 'Save', opts.privateMetadata, [
+    input('name', 'Name', textInput({ initial: init.name, max: 200 })),
+    input('domain', 'Web domain', textInput({ initial: init.domain ?? undefined, max: 253, placeholder: 'acme.com' }), { optional: true }),
+  ]);
+}
+
+export interface NewTaskInitial {
+  /** Shown above the form: who or what the task is for. */
+  about?: string;
+  title?: string;
+  /** YYYY-MM-DD. */
+  due?: string;
+  /** The assignee's Slack user id (the person opening it, by default). */
+  assigneeUserId?: string;
+}
+
+export function newTaskModal(opts: ModalOptions<NewTaskInitial>): ModalView {
+  const init = opts.initial ?? {};
+  return modal(VIEWS.newTask, 'New task', 'Create', opts.privateMetadata, [
+    ...(init.about ? [section(`For *${escapeMrkdwn(truncate(init.about, 200))}*`)] : []),
+    input('title', 'Task', textInput({ initial: init.title, max: 500, placeholder: 'Send the quote' })),
+    input('due', 'Due', datepicker(init.due), { optional: true }),
+    input('assignee', 'Assignee', {
+      type: 'users_select',
+      ...(init.assigneeUserId && /^[UW][A-Z0-9]+$/.test(init.assigneeUserId) && { initial_user: init.assigneeUserId }),
+    }),
+  ]);
+}
+
+/** A deal's contacts in one multi-select: the submission adds the new ones and takes off the removed ones. */
+export function dealContactsModal(opts: ModalOptions<{ deal: Pick<DealRef, 'ref' | 'title'>; contacts: ContactRef[] }>): ModalView {
+  const init = opts.initial;
+  const initial = (init?.contacts ?? []).slice(0, SLACK_LIMITS.staticOptions).map(contactOption);
+  return modal(VIEWS.dealContacts, 'Deal contacts', 'Save', opts.privateMetadata, [
+    ...dealHeading(init?.deal),
+    input(
+      'contacts',
+      'Contacts',
+      { type: 'multi_external_select', min_query_length: 1, placeholder: plain('Search contacts', SLACK_LIMITS.placeholder), ...(initial.length && { initial_options: initial }) },
+      { optional: true },
+    ),
   ]);
 }
 

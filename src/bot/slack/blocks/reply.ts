@@ -17,7 +17,7 @@ import { dateFormatter, dealRowBlock, lastActivityText, type Clock } from './dea
 import { escapeControl, escapeMrkdwn, SLACK_LIMITS, splitMrkdwn, truncateMrkdwn } from './escape.js';
 import { actions, button, capBlocks, context, divider, section } from './parts.js';
 import { pipelineSummaryBlocks, queueSection } from './summary.js';
-import { recordFallbackText, slackRecordBlocks } from './records.js';
+import { recordMessage } from './records.js';
 import { formatCount } from '../../format.js';
 
 export interface ReplyOptions extends Clock {
@@ -91,7 +91,7 @@ export function replyBlocks(reply: Reply, opts: ReplyOptions): SlackMessage {
     case 'task':
     case 'tasks':
     case 'duplicate':
-      return message(escapeMrkdwn(recordFallbackText(reply)), slackRecordBlocks(reply));
+      return recordMessage(reply, opts);
     case 'report': {
       const s = reply.summary;
       const blocks: KnownBlock[] = [
