@@ -376,7 +376,9 @@ export class TaskService {
       }
       const changed = await write(tx, task);
       if (changed && task.dealId) await syncDealNextAction(tx, task.dealId, now);
-      const row = changed ? await tx.task.findUniqueOrThrow({ where: { id: task.id }, include: taskViewInclude }) : task;
+      // Read again either way: a write that lost a race (its guarded UPDATE waited for the
+      // winner, then matched nothing) answers with what the winner wrote.
+      const row = await tx.task.findUniqueOrThrow({ where: { id: task.id }, include: taskViewInclude });
       return { row, changed };
     });
   }
