@@ -7,6 +7,8 @@ export const DomainErrorCode = {
   InvalidInput: 'INVALID_INPUT',
   NotFound: 'NOT_FOUND',
   Duplicate: 'DUPLICATE',
+  /** Several records match what was typed: the message names them. */
+  Ambiguous: 'AMBIGUOUS',
   UnknownStage: 'UNKNOWN_STAGE',
   UnknownMember: 'UNKNOWN_MEMBER',
   LostReasonRequired: 'LOST_REASON_REQUIRED',

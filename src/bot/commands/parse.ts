@@ -25,8 +25,8 @@ export { DEFAULT_STAGES, LIMITS, parseDealRef } from './grammar/state.js';
 export { editDistance, nearestWord, typoBudget } from './grammar/words.js';
 export { parseTimeOfDay } from './families/digest.js';
 
-/** The name of every command, in the table's order. */
-export const KEYWORDS: readonly IntentKind[] = COMMAND_TABLE.map((c) => c.kind);
+/** The name of every command that starts with a word of its own, in the table's order. */
+export const KEYWORDS = COMMAND_TABLE.filter((c) => c.words.length > 0).map((c) => c.kind) as readonly Exclude<IntentKind, 'link'>[];
 
 const GENERAL_USAGE = USAGE.help;
 const SPECS: readonly CommandSpec[] = [...COMMANDS_BY_KIND.values()];

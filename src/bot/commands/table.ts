@@ -5,12 +5,16 @@
  */
 import type { CommandSpec } from './command.js';
 import { draftCommand, summaryCommand } from './families/assistant.js';
+import { companiesCommand, companyCommand } from './families/companies.js';
+import { contactCommand, contactsCommand } from './families/contacts.js';
+import { linkCommand, mergeCommand } from './families/deal-contacts.js';
 import { newDeal } from './families/deal-new.js';
 import { assignDeal, listDeals, logActivity, markLost, markWon, moveStage, setNext, showDeal } from './families/deals.js';
 import { digestCommand, nudgesCommand } from './families/digest.js';
 import { helpCommand } from './families/help.js';
 import { reportCommand } from './families/report.js';
 import { settingsCommand } from './families/settings.js';
+import { doneCommand, snoozeCommand, taskCommand, tasksCommand } from './families/tasks.js';
 
 export const COMMAND_TABLE = [
   newDeal,
@@ -23,6 +27,16 @@ export const COMMAND_TABLE = [
   logActivity,
   assignDeal,
   reportCommand,
+  contactCommand,
+  contactsCommand,
+  companyCommand,
+  companiesCommand,
+  linkCommand,
+  mergeCommand,
+  taskCommand,
+  tasksCommand,
+  doneCommand,
+  snoozeCommand,
   draftCommand,
   summaryCommand,
   digestCommand,

@@ -7,6 +7,7 @@ import type { Reply } from '../commands/execute.js';
 import type { DigestSubscriptionView, DigestView } from '../../domain/digests/digest.view.js';
 import { formatMoney } from '../../domain/shared/money.js';
 import { formatCount, formatDateOnly, formatDaysAgo, formatPercent, formatTotals } from '../format.js';
+import { renderRecord } from './records.js';
 
 /** The console command that shows the next page of the last list. */
 export const MORE_COMMAND = 'more';
@@ -89,6 +90,14 @@ export function renderReply(reply: Reply, ctx: RenderContext): string {
   };
 
   switch (reply.kind) {
+    case 'contact':
+    case 'contacts':
+    case 'company':
+    case 'companies':
+    case 'task':
+    case 'tasks':
+    case 'duplicate':
+      return renderRecord(reply, { bold, dim, red, date });
     case 'help':
       return reply.text;
     case 'error':

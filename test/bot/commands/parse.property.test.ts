@@ -11,7 +11,12 @@ const ctx: ParseContext = {
   defaultCurrency: 'USD',
 };
 
-const KINDS = ['help', 'new', 'list', 'show', 'stage', 'won', 'lost', 'next', 'log', 'assign', 'report', 'draft', 'summary', 'digest', 'nudges', 'settings'];
+const KINDS = [
+  'help', 'new', 'list', 'show', 'stage', 'won', 'lost', 'next', 'log', 'assign', 'report', 'draft', 'summary', 'digest', 'nudges', 'settings',
+  'contact', 'contacts', 'company', 'companies', 'link', 'merge', 'task', 'tasks', 'done', 'snooze',
+];
+const TASK_REF = /^T-\d+$/;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[a-z]{2,}$/;
 const CATCH_ALL = "Sorry, I couldn't read that command.";
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const REF = /^D-\d+$/;
@@ -95,6 +100,51 @@ function checkWellFormed(result: ParseResult): void {
         if (m !== undefined) expect(Number.isInteger(m) && m >= 0 && m < 1440).toBe(true);
       }
       break;
+    case 'contact':
+      if (intent.action === 'new') {
+        expect(intent.name.trim()).not.toBe('');
+        expect(intent.name.length).toBeLessThanOrEqual(LIMITS.title);
+        if (intent.email !== undefined) expect(intent.email).toMatch(EMAIL);
+        if (intent.phone !== undefined) expect(intent.phone.replace(/\D/g, '').length).toBeGreaterThanOrEqual(7);
+        if (intent.company !== undefined) expect(intent.company.trim()).not.toBe('');
+      } else {
+        expect(intent.query.trim()).not.toBe('');
+        expect(intent.query.length).toBeLessThanOrEqual(LIMITS.query);
+      }
+      if (intent.action === 'edit' && intent.field === 'email' && intent.value !== null) expect(intent.value).toMatch(EMAIL);
+      break;
+    case 'company':
+      if (intent.action === 'new') {
+        expect(intent.name.trim()).not.toBe('');
+        if (intent.domain !== undefined) expect(intent.domain).toMatch(/^[a-z0-9.-]+\.[a-z]{2,}$/);
+      } else expect(intent.query.trim()).not.toBe('');
+      break;
+    case 'link':
+      expect(intent.ref).toMatch(REF);
+      expect(intent.contact.trim()).not.toBe('');
+      break;
+    case 'merge':
+      expect(intent.from.trim()).not.toBe('');
+      expect(intent.into.trim()).not.toBe('');
+      break;
+    case 'task':
+      expect(intent.title.trim()).not.toBe('');
+      expect(intent.title.length).toBeLessThanOrEqual(LIMITS.action);
+      if ('deal' in intent.subject) expect(intent.subject.deal).toMatch(REF);
+      if (intent.due !== undefined) expect(intent.due).toMatch(DATE);
+      if (intent.assignee) expect(intent.assignee.userId ?? intent.assignee.handle).toBeTruthy();
+      break;
+    case 'tasks':
+      if (intent.scope.type === 'deal') expect(intent.scope.ref).toMatch(REF);
+      if (intent.scope.type === 'contact') expect(intent.scope.query.trim()).not.toBe('');
+      break;
+    case 'done':
+      expect(intent.ref).toMatch(TASK_REF);
+      break;
+    case 'snooze':
+      expect(intent.ref).toMatch(TASK_REF);
+      expect(Number.isInteger(intent.days) && intent.days >= 1 && intent.days <= 30).toBe(true);
+      break;
     default:
       break;
   }
@@ -117,6 +167,13 @@ const fragment = fc.oneof(
     'draft', 'summary', 'summarise', 'contact', 'again', 'drfat',
     'digest', 'nudges', 'here', 'off', 'on', 'at', '9:00', '5:30pm', 'am', 'weekdays', 'daily', 'silent', 'all-clear',
     'quiet', '19:00-08:00', 'stale', 'threshold', 'preview', 'Europe/Berlin', 'Mars/Olympus',
+    'contacts', 'company', 'companies', 'task', 'tasks', 'todo', 'done', 'snooze', 'merge', 'into', 'add', 'remove',
+    'edit', 'anyway', 'title', 'phone', 'name', 'domain', 'none', 'overdue', 'cnotact', 'tsak',
+  ),
+  fc.constantFrom(
+    'T-3', 't3', 'T-', 'T-0', 'T-1234567890', 'jane@acme.com', 'Jane.D@Acme.co.uk', 'jane@', '@acme.com',
+    '<mailto:jane@acme.com|jane@acme.com>', '<http://acme.com|acme.com>', 'acme.com', 'https://www.acme.com/', '+1', '415', '555-0100',
+    '+1 415 555 0100', '(415)', 'Jane Doe', '"Jane Doe"',
   ),
   fc.constantFrom('D-42', 'd42', 'd-7', '#3', 'D-', 'D-0', 'D-999999999', 'D-1234567890'),
   fc.constantFrom(
@@ -477,5 +534,81 @@ describe('amounts come from digits the person typed', () => {
       const result = parseCommand(`new Acme 1${space}000${space}000 EUR`, ctx);
       expect(result.ok && result.intent).toEqual({ kind: 'new', title: 'Acme', amount: { minor: 100_000_000n, currency: 'EUR' } });
     }
+  });
+});
+
+describe('round trips: contacts, companies and tasks', () => {
+  const nameWord = fc.constantFrom('Jane', 'Doe', "O'Brien", 'Ünïcødé', 'Mary-Ann', 'van', 'der', 'Berg', '日本', 'Li');
+  const titleWord = fc.constantFrom('VP', 'Sales', 'Head', 'of', 'Ops', 'CTO', 'R&D');
+  const email = fc.constantFrom('jane@acme.com', 'j.doe@acme.co.uk', 'ana+crm@globex.example');
+  const phone = fc.constantFrom('+1 415 555 0100', '+44 20 7946 0958', '415-555-0100', '(415) 555-0100');
+  // The company is what follows the LAST `at`, so a company name never holds the word `at` itself.
+  const company = fc.array(fc.constantFrom('Acme', 'Globex', 'Corp', 'Sons', '&', 'Co', 'Initech'), { minLength: 1, maxLength: 4 });
+
+  it('a generated `contact new` gives back its name, email, phone, title and company', () => {
+    fc.assert(
+      fc.property(
+        fc.array(nameWord, { minLength: 1, maxLength: 4 }),
+        fc.option(email, { nil: undefined }),
+        fc.option(phone, { nil: undefined }),
+        fc.option(fc.array(titleWord, { minLength: 1, maxLength: 3 }), { nil: undefined }),
+        fc.option(company, { nil: undefined }),
+        fc.boolean(),
+        (name, mail, tel, title, at, anyway) => {
+          // A title needs an email or a phone before it (or a quoted name) to be told from the name.
+          const quoteName = title !== undefined && mail === undefined && tel === undefined;
+          const text = [
+            'contact new',
+            quoteName ? `"${name.join(' ')}"` : name.join(' '),
+            mail,
+            tel,
+            title?.join(' '),
+            at ? `at ${at.join(' ')}` : undefined,
+            anyway ? 'anyway' : undefined,
+          ]
+            .filter((p) => p !== undefined)
+            .join(' ');
+          const expected: Record<string, unknown> = { kind: 'contact', action: 'new', name: name.join(' ') };
+          if (mail) expected.email = mail;
+          if (tel) expected.phone = tel;
+          if (title) expected.title = title.join(' ');
+          if (at) expected.company = at.join(' ');
+          if (anyway) expected.allowDuplicate = true;
+          const result = parseCommand(text, ctx);
+          expect(result.ok && result.intent).toEqual(expected);
+        },
+      ),
+      { numRuns: 800 },
+    );
+  });
+
+  it('a generated `task` gives back its deal or contact, title, due date and owner', () => {
+    const subject = fc.constantFrom<[string, Record<string, string>]>(['', {}], ['D-12 ', { deal: 'D-12' }], ['jane@acme.com ', { contact: 'jane@acme.com' }], ['"Jane Doe" ', { contact: 'Jane Doe' }]);
+    const title = fc.array(fc.constantFrom(...SAFE_WORDS, 'call', 'send', 'quote', 'by', 'email'), { minLength: 1, maxLength: 6 });
+    fc.assert(
+      fc.property(subject, title, fc.option(typedDate, { nil: undefined }), fc.boolean(), ([prefix, subj], words, due, withOwner) => {
+        fc.pre(words[words.length - 1] !== 'by');
+        const lastBy = words.lastIndexOf('by');
+        fc.pre(due !== undefined || lastBy === -1 || !/\d/.test(words[lastBy + 1] ?? ''));
+        // A first word that is a deal reference, an email or a quoted name is the subject, by design.
+        const text = `task ${prefix}${words.join(' ')}${due ? ` by ${due.text}` : ''}${withOwner ? ' @maria' : ''}`;
+        const expected: Record<string, unknown> = { kind: 'task', subject: subj, title: words.join(' ') };
+        if (due) expected.due = due.date;
+        if (withOwner) expected.assignee = { handle: 'maria' };
+        const result = parseCommand(text, ctx);
+        expect(result.ok && result.intent).toEqual(expected);
+      }),
+      { numRuns: 800 },
+    );
+  });
+
+  it('`merge` splits on the last `into`, and task references normalise', () => {
+    fc.assert(
+      fc.property(email, email, fc.integer({ min: 1, max: 999_999 }), (a, b, n) => {
+        expect(parseCommand(`merge contact ${a} into ${b}`, ctx)).toMatchObject({ ok: true, intent: { kind: 'merge', record: 'contact', from: a, into: b } });
+        expect(parseCommand(`done t${n}`, ctx)).toMatchObject({ ok: true, intent: { kind: 'done', ref: `T-${n}` } });
+      }),
+      { numRuns: 300 },
+    );
   });
 });

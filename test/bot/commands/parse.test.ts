@@ -394,7 +394,10 @@ describe('helpers', () => {
   });
 
   it('USAGE covers every intent kind and starts with /deal', () => {
-    const kinds = ['help', 'new', 'list', 'show', 'stage', 'won', 'lost', 'next', 'log', 'assign', 'report', 'draft', 'summary', 'digest', 'nudges', 'settings'];
+    const kinds = [
+      ...['help', 'new', 'list', 'show', 'stage', 'won', 'lost', 'next', 'log', 'assign', 'report', 'draft', 'summary', 'digest', 'nudges', 'settings'],
+      ...['contact', 'contacts', 'company', 'companies', 'link', 'merge', 'task', 'tasks', 'done', 'snooze'],
+    ];
     expect(Object.keys(USAGE).sort()).toEqual([...kinds].sort());
     for (const usage of Object.values(USAGE)) expect(usage).toMatch(/^\/deal /);
   });

@@ -192,10 +192,19 @@ const REST: Readonly<Record<(typeof KEYWORDS)[number], string>> = {
   digest: 'here',
   nudges: 'off',
   settings: 'guests on',
+  contact: 'jane@acme.com',
+  contacts: 'all',
+  company: 'new Acme acme.com',
+  companies: 'acme',
+  merge: 'contact jane.d@acme.com into jane@acme.com',
+  task: 'D-4 call Ana by friday',
+  tasks: 'overdue',
+  done: 'T-3',
+  snooze: 'T-3 2',
 };
 
 /** Every other word that starts a command (aliases included). */
-const ALL_COMMAND_WORDS = [...KEYWORDS, 'summarize', 'summarise', 'nudge', 'setting'];
+const ALL_COMMAND_WORDS = [...KEYWORDS, 'summarize', 'summarise', 'nudge', 'setting', 'todo'];
 
 function oneEdit(word: string): string[] {
   const out = new Set<string>();

@@ -134,7 +134,7 @@ export function refAt(state: ParseState, name: string, usage: string, at = 1): {
  * "I can't read "someday" as a close date …": names the words, shows dates that work, and says how
  * to keep the keyword in the text.
  */
-export function notADate(keyword: 'close' | 'by', after: string, what: string, inTitle: 'title' | 'action'): string {
+export function notADate(keyword: 'close' | 'by', after: string, what: string, inTitle: 'title' | 'action' | 'task'): string {
   const shown = clip(after.replace(/\s+/g, ' '), 40);
   const quoteHint =
     inTitle === 'title'

@@ -91,11 +91,17 @@ export function joinedText(tokens: readonly Token[], from: number, to: number): 
     .trim();
 }
 
-/** Slack sends `&`, `<` and `>` as `&amp;`, `&lt;`, `&gt;`. */
+/**
+ * Slack's formatting undone: links it made of what was typed (`<mailto:ana@acme.com|ana@acme.com>`,
+ * `<tel:+14155550100|+1 415 555 0100>`, `<http://acme.com|acme.com>`) become the text as typed, and
+ * `&amp;`, `&lt;`, `&gt;` become `&`, `<`, `>`. Mentions (`<@U123|maria>`) are kept.
+ */
 export function unescapeSlack(text: string): string {
-  return text.replace(/&(amp|lt|gt);/g, (_, name: string) =>
-    name === 'amp' ? '&' : name === 'lt' ? '<' : '>',
-  );
+  return text
+    .replace(/<((?:mailto|tel|https?):[^|<>\s]+)(?:\|([^<>]*))?>/g, (_, link: string, label: string | undefined) =>
+      label ?? link.replace(/^(mailto|tel):/, ''),
+    )
+    .replace(/&(amp|lt|gt);/g, (_, name: string) => (name === 'amp' ? '&' : name === 'lt' ? '<' : '>'));
 }
 
 /** The text, cut to `max` characters with an ellipsis (for echoing what someone typed). */
