@@ -1,11 +1,14 @@
 /**
- * Demo data for the console: a few companies, contacts and deals in several stages, some stale,
- * some overdue, one without a next action. Written through the domain services (the same writes
- * a person makes), with clocks set in the past where a deal needs history.
+ * Demo data for the console: a few companies, their contacts (each on one or two deals), deals in
+ * several stages, some stale, one without a next action, and tasks: each open deal's next action
+ * is a task (one overdue, one due today), one more on a deal for a colleague, and one on a contact.
+ * Written through the domain services (the same writes a person makes), with clocks set in the
+ * past where a deal needs history.
  *
  * Idempotent: what is already there (a company by its domain, a contact by its email, a deal by
- * its title, a member by its console id) is kept as it is and not added again, so
- * `CRM_DEMO_DATA=always` and `npm run seed` work on a database that already has the demo data.
+ * its title, a member by its console id, the contact's task by its key) is kept as it is and not
+ * added again, so `CRM_DEMO_DATA=always` and `npm run seed` work on a database that already has
+ * the demo data.
  */
 import type { Member } from '../generated/sqlite/client.js';
 import { createCrm, DomainError, DomainErrorCode, type Crm } from '../domain/index.js';
@@ -75,7 +78,7 @@ export async function seedDemo(crm: Crm, you: Member): Promise<DemoResult> {
   }
   const contact = async (who: typeof me, input: Parameters<Crm['contacts']['create']>[1]) => {
     try {
-      return { id: (await crm.contacts.create(who, input)).id };
+      return { id: (await crm.contacts.create(who, input)).contact.id };
     } catch (err) {
       const id = existingId(err);
       if (!id) throw err;
@@ -85,7 +88,14 @@ export async function seedDemo(crm: Crm, you: Member): Promise<DemoResult> {
   const ana = await contact(me, { name: 'Ana Lima', email: 'ana@acme.com', title: 'Head of Operations' });
   const hank = await contact(mg, { name: 'Hank Scorpio', email: 'hank@globex.com', title: 'CEO' });
   const bill = await contact(so, { name: 'Bill Lumbergh', email: 'bill@initech.com', title: 'VP Finance' });
-  await contact(mg, { name: 'Alice Chen', email: 'alice@umbrella-health.com', title: 'CTO' });
+  const alice = await contact(mg, { name: 'Alice Chen', email: 'alice@umbrella-health.com', title: 'CTO' });
+  // A task on a contact rather than a deal (its key makes asking again add nothing).
+  await crm.tasks.create(mg, {
+    title: 'Send Hank the analytics case study',
+    contactId: hank.id,
+    due: addDays(today, 1),
+    idempotencyKey: 'demo:task:hank-case-study',
+  });
 
   const usd = (major: number) => ({ minor: BigInt(major) * 100n, currency: 'USD' });
   let existing = 0;
@@ -116,14 +126,17 @@ export async function seedDemo(crm: Crm, you: Member): Promise<DemoResult> {
       await c.activities.log(mg, { deal: ref, type: 'email', body: 'Sent the pilot proposal to Hank.', source: 'console' });
       await c.deals.setNextAction(mg, ref, { action: 'Follow up on proposal', due: addDays(today, -3) });
     }),
-    await deal(30, so, { title: 'Initech seat expansion', amount: usd(9_900), stage: 'qualified', companyName: 'Initech', contactIds: [bill.id] }),
-    await deal(3, me, { title: 'Umbrella Health onboarding', amount: usd(125_000), stage: 'new', companyName: 'Umbrella Health', closeDate: addDays(today, 45) }, async (_c, ref) => {
+    await deal(30, so, { title: 'Initech seat expansion', amount: usd(9_900), stage: 'qualified', companyName: 'Initech', contactIds: [bill.id] }, async (_c, ref) => {
+      // A task for a colleague: Maria prices the seats for Sam's deal.
+      await crm.tasks.create(so, { title: 'Price 50 more seats for Bill', deal: ref, assigneeId: maria.id, due: addDays(today, 4) });
+    }),
+    await deal(3, me, { title: 'Umbrella Health onboarding', amount: usd(125_000), stage: 'new', companyName: 'Umbrella Health', contactIds: [alice.id], closeDate: addDays(today, 45) }, async (_c, ref) => {
       await crm.deals.setNextAction(me, ref, { action: 'Discovery call with Alice', due: today });
     }),
     await deal(60, mg, { title: 'Stark Logistics fleet tracking', amount: usd(64_000), stage: 'proposal', companyName: 'Stark Logistics' }, async (c, ref) => {
       await c.deals.setNextAction(mg, ref, { action: 'Price review with their CFO', due: addDays(today, 7) });
     }),
-    await deal(50, so, { title: 'Acme support add-on', amount: usd(6_000), stage: 'negotiation', companyName: 'Acme Corp' }, async (_c, ref) => {
+    await deal(50, so, { title: 'Acme support add-on', amount: usd(6_000), stage: 'negotiation', companyName: 'Acme Corp', contactIds: [ana.id] }, async (_c, ref) => {
       await at(8).deals.markWon(so, ref);
     }),
     await deal(45, mg, { title: 'Globex EU rollout', amount: { minor: 30_000_00n, currency: 'EUR' }, stage: 'qualified', companyName: 'Globex' }, async (_c, ref) => {

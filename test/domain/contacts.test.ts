@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCrm, DomainErrorCode } from '../../src/domain/index.js';
 import { AMBIGUOUS_CODE } from '../../src/domain/contacts/contact.service.js';
+import { seedDemo } from '../../src/db/demo-seed.js';
 import { createTestDb, type TestDb } from '../helpers/db.js';
 import { seedWorkspace, usd, type TestWorkspace } from '../helpers/fixtures.js';
 
@@ -343,5 +344,34 @@ describe(`contacts on deals (${DB})`, () => {
     await expect(t.crm.deals.addContact(w.alice, ours.ref, theirs.id)).rejects.toMatchObject({ code: DomainErrorCode.NotFound });
     await expect(t.crm.deals.addContact(other.alice, ours.id, theirs.id)).rejects.toMatchObject({ code: DomainErrorCode.NotFound });
     expect(await t.handle.db.dealContact.count({ where: { contactId: theirs.id } })).toBe(0);
+  });
+});
+
+describe(`the demo data (${DB})`, () => {
+  it('has contacts on companies and deals, tasks on deals and on a contact (one overdue), and adds no task when asked again', async () => {
+    const ws = await t.crm.identity.ensureWorkspace({ platform: 'console', externalId: 'demo-contacts', name: 'Demo', defaultCurrency: 'USD' });
+    const you = await t.crm.identity.ensureMember({ workspaceId: ws.id, externalId: 'console:you', handle: 'you', displayName: 'You', timezone: 'UTC' });
+    const actor = await t.crm.identity.actorFor(you);
+    await seedDemo(t.crm, you);
+
+    const hank = await t.crm.contacts.resolve(actor, 'hank@globex.com');
+    const card = await t.crm.contacts.card(actor, hank.id);
+    expect(card.company?.name).toBe('Globex');
+    expect(card.openDeals.map((d) => d.title)).toEqual(['Globex analytics pilot']);
+    expect(card.nextTask).toMatchObject({ title: 'Send Hank the analytics case study', contact: { name: 'Hank Scorpio' } });
+    const acme = await t.crm.companies.resolve(actor, 'acme.com');
+    expect((await t.crm.companies.card(actor, acme.id)).contacts.map((c) => c.name)).toEqual(['Ana Lima']);
+    for (const c of (await t.crm.contacts.list(actor, { type: 'all' })).items) {
+      expect(c.company, c.name).not.toBeNull();
+      expect((await t.crm.contacts.card(actor, c.id)).openDealCount, c.name).toBeGreaterThan(0);
+    }
+    const tasks = await t.handle.db.task.findMany({ where: { workspaceId: ws.id, doneAt: null } });
+    expect(tasks.filter((x) => x.dealId !== null).length).toBeGreaterThanOrEqual(4);
+    expect(tasks.filter((x) => x.contactId !== null && x.dealId === null)).toHaveLength(1);
+    const today = new Date(`${t.clock.now().toISOString().slice(0, 10)}T00:00:00.000Z`);
+    expect(tasks.filter((x) => x.dueAt !== null && x.dueAt < today).length).toBeGreaterThanOrEqual(1);
+
+    await seedDemo(t.crm, you);
+    expect(await t.handle.db.task.count({ where: { workspaceId: ws.id } })).toBe(tasks.length);
   });
 });
