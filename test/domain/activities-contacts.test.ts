@@ -101,10 +101,10 @@ describe('tasks', () => {
   it('creates, lists as due in the assignee’s calendar, and completes', async () => {
     const { deal } = await t.crm.deals.create(w.alice, { title: 'Tasked' });
     const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin' }).format(t.clock.now());
-    const task = await t.crm.tasks.create(w.alice, { title: 'Send deck', due: today, deal: deal.ref });
+    const { task } = await t.crm.tasks.create(w.alice, { title: 'Send deck', due: today, deal: deal.ref });
     await t.crm.tasks.create(w.alice, { title: 'Later', due: '2099-01-01' });
     expect((await t.crm.tasks.dueForMe(w.alice)).map((x) => x.title)).toEqual(['Send deck']);
-    await t.crm.tasks.complete(w.alice, task.id);
+    await t.crm.tasks.complete(w.alice, task.ref);
     expect(await t.crm.tasks.dueForMe(w.alice)).toHaveLength(0);
     await expect(t.crm.tasks.complete(w.bob, 'nope')).rejects.toMatchObject({ code: DomainErrorCode.NotFound });
   });

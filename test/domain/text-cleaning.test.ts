@@ -97,7 +97,7 @@ describe(`text is stored cleaned (${DB})`, () => {
     expect(contact).toMatchObject({ name: 'Ana Silva', title: null, company: { name: 'Silva & Co' } });
     const company = await t.crm.companies.create(w.alice, { name: `${LRI}Globex${PDI}\u0000 Ltd` });
     expect(company.name).toBe('Globex Ltd');
-    const task = await t.crm.tasks.create(w.alice, { title: `Call${NUL}\n back` });
+    const { task } = await t.crm.tasks.create(w.alice, { title: `Call${NUL}\n back` });
     expect(task.title).toBe('Call back');
   });
 

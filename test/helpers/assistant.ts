@@ -22,8 +22,10 @@ export async function seedDeal(crm: Crm, actor: Actor, title = `Globex renewal $
     phone: '+1 555 0100',
     title: 'Head of Procurement',
     companyName: 'Globex',
+    // Each seeded deal gets its own Ana (another email): the same name at Globex on purpose.
+    allowDuplicate: true,
   });
-  const ben = await crm.contacts.create(actor, { name: 'Ben Okafor', email: `ben${n}@globex.example`, phone: '+1 555 0199' });
+  const ben = await crm.contacts.create(actor, { name: 'Ben Okafor', email: `ben${n}@globex.example`, phone: '+1 555 0199', allowDuplicate: true });
   const { deal } = await crm.deals.create(actor, {
     title,
     amount: { minor: 4_200_000n, currency: 'USD' },
