@@ -19,13 +19,13 @@ import type { Actor } from '../../domain/index.js';
 import { attachment } from './cards/parts.js';
 import { errorCard, plainCard, type TeamsMessage } from './cards/reply.js';
 import type { DialogInfo } from './cards/forms.js';
-import { DEAL_DATASET } from './cards/forms.js';
 import { ForeignTenantError, type ActorOptions } from './identity.js';
-import { COMMANDS, CONTENT_TYPES } from './ids.js';
+import { COMMANDS, CONTENT_TYPES, DATASETS } from './ids.js';
 import { runCardAction } from './handlers/card-actions.js';
 import { asActivity, failureMessage, STALE_BUTTON, type TeamsDeps } from './handlers/context.js';
 import { fetchDialog, logMessageFetch, searchDeals, submitDialog, type DialogOutcome } from './handlers/dialogs.js';
 import { onInstalled, onUninstalled } from './handlers/install.js';
+import { searchContacts } from './handlers/record-dialogs.js';
 import { rememberConversation } from './conversation.js';
 import { onMessage } from './handlers/message.js';
 
@@ -120,7 +120,7 @@ export class CrmBot extends TeamsActivityHandler {
     );
   }
 
-  /** More deals for a dialog's deal picker, as the person types. */
+  /** More deals for a dialog's deal picker, or contacts for the deal card's Contacts, as the person types. */
   protected override async onSearchInvoke(context: TurnContext, value: SearchInvokeValue): Promise<SearchInvokeResponse> {
     const answer = (results: { title: string; value: string }[]): SearchInvokeResponse => ({
       statusCode: 200,
@@ -129,7 +129,11 @@ export class CrmBot extends TeamsActivityHandler {
     });
     return this.as(
       context,
-      async (actor) => answer(value.dataset === DEAL_DATASET ? await searchDeals(this.deps, actor, value.queryText ?? '') : []),
+      async (actor) => {
+        if (value.dataset === DATASETS.deals) return answer(await searchDeals(this.deps, actor, value.queryText ?? ''));
+        if (value.dataset === DATASETS.contacts) return answer(await searchContacts(this.deps, actor, value.queryText ?? ''));
+        return answer([]);
+      },
       async () => answer([]),
     );
   }

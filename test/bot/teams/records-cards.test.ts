@@ -183,7 +183,10 @@ describe('tasks', () => {
       ['Done', VERBS.taskDone],
       ['Snooze', VERBS.taskSnooze],
     ]);
-    expect(all(card.actions, 'Action.Execute')[0]!.data).toEqual({ verb: VERBS.taskDone, task: 'T-3', on: { card: 'task' } });
+    const [done, snooze] = all(card.actions, 'Action.Execute');
+    expect(done!.data).toEqual({ verb: VERBS.taskDone, task: 'T-3', on: { card: 'task' } });
+    // Snooze carries the due date shown: a replayed click moves the task once.
+    expect(snooze!.data).toEqual({ verb: VERBS.taskSnooze, task: 'T-3', due: '2026-11-18', on: { card: 'task' } });
   });
 
   it('a done task says so and offers no buttons', () => {
@@ -231,7 +234,7 @@ describe('duplicate warning', () => {
     expect(summary).toBe('Jane Doe at Acme already exists (jane@acme.com).');
     const actions = all(card.actions, 'Action.Execute');
     expect(actions.map((a) => [a.title, a.data])).toEqual([
-      ['Use existing', { verb: VERBS.openContact, contactId: contactSummary().id }],
+      ['Use existing', { verb: VERBS.openContact, contactId: contactSummary().id, replace: true }],
       ['Create anyway', { verb: VERBS.createAnyway, command: 'deal contact new Jane Doe at Acme anyway' }],
     ]);
   });

@@ -258,7 +258,7 @@ export function taskCard(task: TaskView, clock: Clock, opts: RecordCardOptions =
     ...bottom(opts),
   );
   const summary = opts.headline ?? `${task.ref} ${task.title}`;
-  return { card: card(body, recordActions(task.actions, { card: 'task' }), truncate(summary, 500)), summary: truncate(summary, 500) };
+  return { card: card(body, recordActions(task.actions, { card: 'task' }, task), truncate(summary, 500)), summary: truncate(summary, 500) };
 }
 
 export function taskListCard(list: TaskListView, clock: Clock, opts: RecordCardOptions = {}): RecordMessage {
@@ -266,7 +266,7 @@ export function taskListCard(list: TaskListView, clock: Clock, opts: RecordCardO
   const body: CardElement[] = [...top(opts), text(escapeMarkdown(list.heading), { weight: 'Bolder', size: 'Medium' })];
   if (!shown.length) body.push(text('_No open tasks here._'));
   for (const task of shown) {
-    const buttons = recordActions(task.actions, { card: 'tasks', cursor });
+    const buttons = recordActions(task.actions, { card: 'tasks', cursor }, task);
     const items = [
       text(`**${escapeMarkdown(task.ref)}**  ${esc(task.title, RECORD_TEXT.dealTitle)}`),
       text(taskFacts(task, clock).join(' · '), { size: 'Small', subtle: true, spacing: 'None' }),
@@ -394,8 +394,8 @@ export function duplicateCard(reply: Extract<Reply, { kind: 'duplicate' }>, anyw
   body.push(text(reply.createAnyway || anyway.data ? `Nothing was created. Use the existing ${what}, or create a new one anyway.` : `Nothing was created. Use the existing ${what}, or change what makes it the same.`, { size: 'Small', subtle: true }));
   const use =
     existing.record === 'contact'
-      ? execute('Use existing', VERBS.openContact, { contactId: existing.contact.id }, { style: 'positive' })
-      : execute('Use existing', VERBS.openCompany, { companyId: existing.company.id }, { style: 'positive' });
+      ? execute('Use existing', VERBS.openContact, { contactId: existing.contact.id, replace: true }, { style: 'positive' })
+      : execute('Use existing', VERBS.openCompany, { companyId: existing.company.id, replace: true }, { style: 'positive' });
   const create = anyway.data
     ? [execute('Create anyway', VERBS.createAnyway, anyway.data)]
     : reply.createAnyway
@@ -412,11 +412,11 @@ export function duplicateCard(reply: Extract<Reply, { kind: 'duplicate' }>, anyw
  * a small form inside the card for logging, and `Action.Execute` buttons for Done and Snooze
  * (answered with the redrawn card, which `origin` names).
  */
-export function recordActions(list: ViewAction[], origin: TaskOrigin = { card: 'task' }): CardAction[] {
-  return list.map((a) => recordAction(a, origin));
+export function recordActions(list: ViewAction[], origin: TaskOrigin = { card: 'task' }, task?: Pick<TaskView, 'due'>): CardAction[] {
+  return list.map((a) => recordAction(a, origin, task));
 }
 
-function recordAction(a: ViewAction, origin: TaskOrigin): CardAction {
+function recordAction(a: ViewAction, origin: TaskOrigin, task: Pick<TaskView, 'due'> | undefined): CardAction {
   switch (a.id) {
     case 'contact.edit':
       return openDialog(a.label, { dialog: DIALOGS.editContact, contactId: a.subject });
@@ -431,7 +431,8 @@ function recordAction(a: ViewAction, origin: TaskOrigin): CardAction {
     case 'task.done':
       return execute(a.label, VERBS.taskDone, { task: a.subject, on: origin }, { style: 'positive' });
     case 'task.snooze':
-      return execute(a.label, VERBS.taskSnooze, { task: a.subject, on: origin });
+      // The due date the person saw: a replayed click snoozes once (the domain compares it).
+      return execute(a.label, VERBS.taskSnooze, { task: a.subject, ...(task && { due: task.due }), on: origin });
     case 'deal.add_contact':
       return showCard(a.label, [contactPicker([])], [execute('Save', VERBS.dealContacts, { dealId: a.subject, shown: [] }, { style: 'positive' })]);
   }

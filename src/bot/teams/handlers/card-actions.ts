@@ -24,6 +24,7 @@ import { ASSISTANT_VERBS, VERBS } from '../ids.js';
 import type { AdaptiveCard } from '../cards/parts.js';
 import { dealCard } from '../cards/deal-card.js';
 import { listCard, MAX_LIST_ITEMS } from '../cards/reply.js';
+import { isRecordAction, runRecordAction } from './record-actions.js';
 import { asActivity, commandContext, PREFIX, replyOptions, sendReply, STALE_BUTTON, type TeamsDeps } from './context.js';
 
 /**
@@ -64,6 +65,8 @@ export function isCardActionData(value: unknown): boolean {
 }
 
 export async function runCardAction(deps: TeamsDeps, context: TurnContext, actor: Actor, data: unknown): Promise<CardActionResult> {
+  // Contacts, companies, tasks, the duplicate choice and the deal card's Contacts form.
+  if (isRecordAction(data)) return runRecordAction(deps, context, actor, data);
   const parsed = actionSchema.safeParse(data);
   if (!parsed.success) return { kind: 'note', text: STALE_BUTTON };
   const action = parsed.data;
