@@ -23,7 +23,7 @@ import { ForeignTenantError, type ActorOptions } from './identity.js';
 import { COMMANDS, CONTENT_TYPES, DATASETS } from './ids.js';
 import { runCardAction } from './handlers/card-actions.js';
 import { asActivity, failureMessage, STALE_BUTTON, type TeamsDeps } from './handlers/context.js';
-import { fetchDialog, logMessageFetch, searchDeals, submitDialog, type DialogOutcome } from './handlers/dialogs.js';
+import { fetchDialog, logMessageFetch, searchDeals, searchRecords, submitDialog, type DialogOutcome } from './handlers/dialogs.js';
 import { onInstalled, onUninstalled } from './handlers/install.js';
 import { searchContacts } from './handlers/record-dialogs.js';
 import { rememberConversation } from './conversation.js';
@@ -120,7 +120,7 @@ export class CrmBot extends TeamsActivityHandler {
     );
   }
 
-  /** More deals for a dialog's deal picker, or contacts for the deal card's Contacts, as the person types. */
+  /** More deals (or deals and contacts) for a dialog's picker, or contacts for the deal card's Contacts, as the person types. */
   protected override async onSearchInvoke(context: TurnContext, value: SearchInvokeValue): Promise<SearchInvokeResponse> {
     const answer = (results: { title: string; value: string }[]): SearchInvokeResponse => ({
       statusCode: 200,
@@ -132,6 +132,7 @@ export class CrmBot extends TeamsActivityHandler {
       async (actor) => {
         if (value.dataset === DATASETS.deals) return answer(await searchDeals(this.deps, actor, value.queryText ?? ''));
         if (value.dataset === DATASETS.contacts) return answer(await searchContacts(this.deps, actor, value.queryText ?? ''));
+        if (value.dataset === DATASETS.records) return answer(await searchRecords(this.deps, actor, value.queryText ?? ''));
         return answer([]);
       },
       async () => answer([]),

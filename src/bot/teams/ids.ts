@@ -103,7 +103,12 @@ export const INPUTS = {
 export const DATASETS = {
   deals: 'deals',
   contacts: 'contacts',
+  /** Deals and contacts together (Log to CRM logs on either); a contact's value is `contact:<id>`. */
+  records: 'records',
 } as const;
+
+/** How a contact is told from a deal in a picker that offers both (`contact:<id>`). */
+export const CONTACT_VALUE_PREFIX = 'contact:';
 
 /** Content types Teams uses for cards and invoke answers. */
 export const CONTENT_TYPES = {

@@ -194,8 +194,17 @@ describe('dialogs', () => {
     expect(card.actions?.[0]).toMatchObject({ type: 'Action.Submit', data: { dialog: DIALOGS.createDeal } });
   });
 
-  it('log to CRM searches deals as the person types', () => {
-    const { card } = logMessageDialog({ body: 'text', deals: deals(3), origin: { conversationId: 'c', messageId: 'm' } });
-    expect(all(card, 'Input.ChoiceSet')[0]).toMatchObject({ id: 'deal', 'choices.data': { type: 'Data.Query', dataset: 'deals' } });
+  it('log to CRM offers deals and contacts in one picker that searches both as the person types', () => {
+    const { card } = logMessageDialog({ body: 'text', deals: deals(2), contacts: [{ id: 'p1', name: 'Ana Lima', email: 'ana@acme.com' }], origin: { conversationId: 'c', messageId: 'm' } });
+    expect(all(card, 'Input.ChoiceSet')[0]).toMatchObject({
+      id: 'deal',
+      label: 'Deal or contact',
+      choices: [
+        { title: 'D-1 Deal number 1', value: 'deal-1' },
+        { title: 'D-2 Deal number 2', value: 'deal-2' },
+        { title: '👤 Ana Lima (ana@acme.com)', value: 'contact:p1' },
+      ],
+      'choices.data': { type: 'Data.Query', dataset: 'records' },
+    });
   });
 });

@@ -87,12 +87,41 @@ describe('Log to CRM (message action)', () => {
     const submitData = fetched.body.task.value.card.content.actions[0].data;
     const res = await teams.post(invoke('composeExtension/submitAction', { commandId: COMMANDS.logToCrm, data: { ...submitData, body: 'text' } }, inChannel));
     expect(res.body.task.type).toBe('continue');
-    expect(cardText(res.body.task.value.card.content)).toContain('Pick a deal.');
+    expect(cardText(res.body.task.value.card.content)).toContain('Pick a deal or a contact.');
+  });
+
+  it('logs the message on a contact picked in the same picker, once', async () => {
+    const alice = await t.handle.db.member.findFirstOrThrow({ where: { displayName: 'Alice Adams' } });
+    const actor = { workspaceId: alice.workspaceId, memberId: alice.id, timeZone: 'UTC' };
+    const { contact } = await t.crm.contacts.create(actor, { name: 'Maria Lopez', email: 'maria@acme.com' });
+    const fetched = await teams.post(invoke('composeExtension/fetchTask', { commandId: COMMANDS.logToCrm, commandContext: 'message', messagePayload }, inChannel));
+    const card = fetched.body.task.value.card.content;
+    expect(JSON.stringify(card.body)).toContain(`"title":"👤 Maria Lopez (maria@acme.com)","value":"contact:${contact.id}"`);
+    const submitData = card.actions[0].data;
+    const submission = invoke(
+      'composeExtension/submitAction',
+      { commandId: COMMANDS.logToCrm, commandContext: 'message', data: { ...submitData, deal: `contact:${contact.id}`, activityType: 'email', body: 'Maria says yes.' } },
+      inChannel,
+    );
+    const first = await teams.post(submission);
+    const again = await teams.post({ ...submission, id: activityId() });
+    expect(cardText(first.body.task.value.card.content)).toContain('Logged an email on Maria Lopez.');
+    expect(cardText(again.body.task.value.card.content)).toContain('That message was already logged on Maria Lopez.');
+    const logged = await t.handle.db.activity.findMany({ where: { contactId: contact.id } });
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toMatchObject({ dealId: null, type: 'email', sourceUrl: LINK, source: 'teams' });
   });
 
   it('finds more deals for the picker as the person types', async () => {
     const res = await teams.post(invoke('application/search', { kind: 'search', queryText: 'acme', queryOptions: { skip: 0, top: 15 }, dataset: 'deals' }));
     expect(res.body).toMatchObject({ statusCode: 200, value: { results: [{ title: 'D-1 Acme renewal', value: dealId }] } });
+  });
+
+  it('finds deals and contacts for the Log to CRM picker as the person types', async () => {
+    const res = await teams.post(invoke('application/search', { kind: 'search', queryText: 'acme', queryOptions: { skip: 0, top: 15 }, dataset: 'records' }));
+    const results = res.body.value.results as { title: string; value: string }[];
+    expect(results[0]).toEqual({ title: 'D-1 Acme renewal', value: dealId });
+    expect(results.some((r) => r.value.startsWith('contact:') && r.title.includes('maria@acme.com'))).toBe(true);
   });
 });
 

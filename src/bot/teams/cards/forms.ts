@@ -7,14 +7,14 @@ import type { DealView } from '../../../domain/deals/deal.view.js';
 import { ACTIVITY_TYPES } from '../../../domain/activities/activity.schema.js';
 import type { StageInfo } from '../../../domain/pipeline/pipeline.service.js';
 import { formatMoney } from '../../../domain/shared/money.js';
-import { DATASETS, DIALOGS, INPUTS } from '../ids.js';
+import { CONTACT_VALUE_PREFIX, DATASETS, DIALOGS, INPUTS } from '../ids.js';
 import { card, choices, inputDate, inputText, submit, text, type AdaptiveCard, type CardElement } from './parts.js';
 import { escapeMarkdown, truncate } from './text.js';
 
 /** The most deals a picker lists before typing is needed (the rest are found by search). */
 export const DEAL_CHOICES = 50;
-
-export const DEAL_DATASET = DATASETS.deals;
+/** The most contacts the Log to CRM picker lists beside the deals before typing is needed. */
+export const CONTACT_CHOICES = 25;
 
 /** A dialog as Teams wants it in a `task/fetch` or `fetchTask` answer. */
 export interface DialogInfo {
@@ -75,27 +75,32 @@ export interface MessageOrigin {
 export interface LogMessageInitial {
   body: string;
   deals: DealView[];
+  /** Contacts it can be logged on instead of a deal. */
+  contacts?: { id: string; name: string; email: string | null }[];
   origin: MessageOrigin;
   error?: string;
   values?: Partial<Record<'deal' | 'activityType' | 'body', string>>;
 }
 
-/** "Log to CRM": which deal, what kind of activity, and the message's text (editable). */
+/** "Log to CRM": which deal or contact (one typeahead for both), what kind of activity, and the message's text (editable). */
 export function logMessageDialog(initial: LogMessageInitial): DialogInfo {
   const v = initial.values ?? {};
   const body: CardElement[] = [
     ...errorLine(initial.error),
     {
       ...choices(INPUTS.deal, {
-        label: 'Deal',
+        label: 'Deal or contact',
         value: v.deal,
-        placeholder: 'Type to search deals',
+        placeholder: 'Type to search deals and contacts',
         required: true,
-        errorMessage: 'Pick a deal.',
-        choices: initial.deals.slice(0, DEAL_CHOICES).map((d) => ({ title: truncate(`${d.ref} ${d.title}`, 120), value: d.id })),
+        errorMessage: 'Pick a deal or a contact.',
+        choices: [
+          ...initial.deals.slice(0, DEAL_CHOICES).map(dealChoice),
+          ...(initial.contacts ?? []).slice(0, CONTACT_CHOICES).map(contactRecordChoice),
+        ],
       }),
       // Teams asks the bot for more matches as the person types (an `application/search` invoke).
-      'choices.data': { type: 'Data.Query', dataset: DEAL_DATASET },
+      'choices.data': { type: 'Data.Query', dataset: DATASETS.records },
     },
     choices(INPUTS.activityType, {
       label: 'Type',
@@ -110,6 +115,14 @@ export function logMessageDialog(initial: LogMessageInitial): DialogInfo {
     card: card(body, [submit('Log', { dialog: DIALOGS.logMessage, origin: initial.origin })]),
   };
 }
+
+export const dealChoice = (d: Pick<DealView, 'id' | 'ref' | 'title'>) => ({ title: truncate(`${d.ref} ${d.title}`, 120), value: d.id });
+
+/** A contact in a picker that also offers deals: `👤 Jane Doe (jane@acme.com)`, valued `contact:<id>`. */
+export const contactRecordChoice = (c: { id: string; name: string; email: string | null }) => ({
+  title: truncate(`👤 ${c.email ? `${c.name} (${c.email})` : c.name}`, 120),
+  value: `${CONTACT_VALUE_PREFIX}${c.id}`,
+});
 
 function errorLine(error: string | undefined): CardElement[] {
   return error ? [text(`⚠️ ${escapeMarkdown(error)}`, { color: 'Attention' })] : [];

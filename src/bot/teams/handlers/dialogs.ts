@@ -12,10 +12,20 @@ import type { Actor } from '../../../domain/index.js';
 import { ACTIVITY_TYPES } from '../../../domain/activities/activity.schema.js';
 import { readAmount, workspaceAmountOptions } from '../../commands/amount.js';
 import { errorReply } from '../../messages.js';
-import { createDealDialog, DEAL_CHOICES, editDealDialog, logMessageDialog, type DialogInfo, type MessageOrigin } from '../cards/forms.js';
+import {
+  CONTACT_CHOICES,
+  contactRecordChoice,
+  createDealDialog,
+  DEAL_CHOICES,
+  dealChoice,
+  editDealDialog,
+  logMessageDialog,
+  type DialogInfo,
+  type MessageOrigin,
+} from '../cards/forms.js';
 import { replyCard } from '../cards/reply.js';
 import { truncate } from '../cards/text.js';
-import { DIALOGS } from '../ids.js';
+import { CONTACT_VALUE_PREFIX, DIALOGS } from '../ids.js';
 import { fetchRecordDialog, isRecordDialog, submitRecordDialog } from './record-dialogs.js';
 import { asActivity, audienceFor, PREFIX, replyOptions, sendReply, STALE_BUTTON, type TeamsDeps } from './context.js';
 
@@ -73,10 +83,9 @@ export async function logMessageFetch(deps: TeamsDeps, context: TurnContext, act
   const author = payload?.from?.user?.displayName ?? payload?.from?.application?.displayName;
   const body = messageText(payload?.body);
   const link = payload?.linkToMessage && /^https:\/\//.test(payload.linkToMessage) && payload.linkToMessage.length <= 2000 ? payload.linkToMessage : undefined;
-  const deals = await deps.crm.deals.list(actor, { type: 'all' }, { pageSize: DEAL_CHOICES });
   return logMessageDialog({
     body: truncate(author ? `${body}\n— ${author}` : body, 4000),
-    deals: deals.items,
+    ...(await logChoices(deps, actor)),
     origin: { conversationId, messageId, ...(link && { link }) },
   });
 }
@@ -98,8 +107,7 @@ export async function submitDialog(deps: TeamsDeps, context: TurnContext, actor:
       case DIALOGS.editDeal:
         return { kind: 'again', dialog: editDealDialog(await crm.deals.get(actor, form.dealId), { error, values: defined({ title: form.title, amount: form.amount, company: form.company, closeDate: form.closeDate }) }) };
       case DIALOGS.logMessage: {
-        const deals = await crm.deals.list(actor, { type: 'all' }, { pageSize: DEAL_CHOICES });
-        return { kind: 'again', dialog: logMessageDialog({ body: form.body ?? '', deals: deals.items, origin: form.origin, error, values: defined({ deal: form.deal, activityType: form.activityType }) }) };
+        return { kind: 'again', dialog: logMessageDialog({ body: form.body ?? '', ...(await logChoices(deps, actor)), origin: form.origin, error, values: defined({ deal: form.deal, activityType: form.activityType }) }) };
       }
     }
   };
@@ -144,7 +152,20 @@ export async function submitDialog(deps: TeamsDeps, context: TurnContext, actor:
         return { kind: 'done' };
       }
       case DIALOGS.logMessage: {
-        if (!form.deal) return again('Pick a deal.');
+        if (!form.deal) return again('Pick a deal or a contact.');
+        const what = form.activityType === 'email' ? 'an email' : `a ${form.activityType}`;
+        if (form.deal.startsWith(CONTACT_VALUE_PREFIX)) {
+          const contact = await crm.contacts.resolve(actor, form.deal.slice(CONTACT_VALUE_PREFIX.length));
+          const { created } = await crm.activities.log(actor, {
+            contactId: contact.id,
+            type: form.activityType,
+            body: form.body ?? '',
+            source: 'teams',
+            ...(form.origin.link && { sourceUrl: form.origin.link }),
+            idempotencyKey: messageKey(form.origin, contact.id),
+          });
+          return { kind: 'done', message: created ? `Logged ${what} on ${contact.name}.` : `That message was already logged on ${contact.name}.` };
+        }
         const dealId = await crm.deals.resolveId(actor, form.deal);
         const { created } = await crm.activities.log(actor, {
           deal: dealId,
@@ -156,7 +177,6 @@ export async function submitDialog(deps: TeamsDeps, context: TurnContext, actor:
           idempotencyKey: messageKey(form.origin, dealId),
         });
         const deal = await crm.deals.get(actor, dealId);
-        const what = form.activityType === 'email' ? 'an email' : `a ${form.activityType}`;
         return { kind: 'done', message: created ? `Logged ${what} on ${deal.ref} ${deal.title}.` : `That message was already logged on ${deal.ref}.` };
       }
     }
@@ -166,10 +186,19 @@ export async function submitDialog(deps: TeamsDeps, context: TurnContext, actor:
   }
 }
 
-/** One key per (message, deal), short whatever the length of Teams' conversation ids. */
-export function messageKey(origin: MessageOrigin, dealId: string): string {
+/** One key per (message, deal or contact), short whatever the length of Teams' conversation ids. */
+export function messageKey(origin: MessageOrigin, recordId: string): string {
   const hash = createHash('sha256').update(`${origin.conversationId}\n${origin.messageId}`).digest('hex').slice(0, 32);
-  return `teams:msg:${hash}:${dealId}`;
+  return `teams:msg:${hash}:${recordId}`;
+}
+
+/** What the Log to CRM picker lists before typing: open deals, then contacts by name. */
+async function logChoices(deps: TeamsDeps, actor: Actor) {
+  const [deals, contacts] = await Promise.all([
+    deps.crm.deals.list(actor, { type: 'all' }, { pageSize: DEAL_CHOICES }),
+    deps.crm.contacts.list(actor, { type: 'all' }, { pageSize: CONTACT_CHOICES }),
+  ]);
+  return { deals: deals.items, contacts: contacts.items };
 }
 
 /** A message's text from its (HTML or text) body: tags dropped, line breaks kept, entities decoded. */
@@ -190,11 +219,26 @@ export function messageText(body: MessagePayload['body']): string {
     .trim();
 }
 
+/** Teams shows at most 15 typeahead choices. */
+const SEARCH_RESULTS = 15;
+
 /** Deal choices for a dialog's picker as the person types (`application/search`). */
-export async function searchDeals(deps: TeamsDeps, actor: Actor, query: string): Promise<{ title: string; value: string }[]> {
+export async function searchDeals(deps: TeamsDeps, actor: Actor, query: string, limit = SEARCH_RESULTS): Promise<{ title: string; value: string }[]> {
   const q = query.trim();
-  const list = q ? await deps.crm.deals.find(actor, q, { pageSize: 15 }) : await deps.crm.deals.list(actor, { type: 'all' }, { pageSize: 15 });
-  return list.items.map((d) => ({ title: truncate(`${d.ref} ${d.title}`, 120), value: d.id }));
+  const list = q ? await deps.crm.deals.find(actor, q, { pageSize: limit }) : await deps.crm.deals.list(actor, { type: 'all' }, { pageSize: limit });
+  return list.items.map(dealChoice);
+}
+
+/** Deals and contacts for Log to CRM's picker as the person types: deals first, then contacts, 15 in all. */
+export async function searchRecords(deps: TeamsDeps, actor: Actor, query: string): Promise<{ title: string; value: string }[]> {
+  const q = query.trim();
+  const [deals, contacts] = await Promise.all([
+    searchDeals(deps, actor, q, SEARCH_RESULTS),
+    q ? deps.crm.contacts.search(actor, q, SEARCH_RESULTS) : deps.crm.contacts.list(actor, { type: 'all' }, { pageSize: SEARCH_RESULTS }).then((l) => l.items),
+  ]);
+  // Both kinds get a share when both match: at least a third each, the rest by what there is.
+  const contactShare = Math.min(contacts.length, Math.max(SEARCH_RESULTS - deals.length, Math.floor(SEARCH_RESULTS / 3)));
+  return [...deals.slice(0, SEARCH_RESULTS - contactShare), ...contacts.slice(0, contactShare).map(contactRecordChoice)];
 }
 
 function defined<T extends Record<string, string | undefined>>(o: T): Partial<Record<keyof T, string>> {
