@@ -79,6 +79,7 @@ describe('Teams app package', () => {
     const titles = (scope: string) => listFor(scope)[0].commands.map((c: { title: string }) => c.title);
     expect(titles('personal')).not.toContain('deal digest here');
     expect(titles('team')).toContain('deal digest here');
+    for (const scope of ['personal', 'team']) expect(titles(scope)).toEqual(expect.arrayContaining(['deal contact', 'deal task', 'deal tasks']));
     expect(m.composeExtensions[0]).toMatchObject({ botId: APP_ID });
     expect(m.composeExtensions[0].commands).toEqual([
       expect.objectContaining({ id: COMMANDS.logToCrm, type: 'action', context: ['message'], fetchTask: true }),
