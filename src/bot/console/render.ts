@@ -1,5 +1,5 @@
 /** Renders replies as plain text for the terminal console. Pure: view model in, text out. */
-import { fieldLabel, type DealView, type DealDetailView, type DealListView } from '../../domain/deals/deal.view.js';
+import { eventWords, fieldLabel, type DealView, type DealDetailView, type DealListView } from '../../domain/deals/deal.view.js';
 import type { DealQueueView } from '../../domain/reports/report.view.js';
 import type { CitationView, SummaryPoint } from '../../domain/assistant/assistant.view.js';
 import { todayIn } from '../../domain/shared/dates.js';
@@ -113,11 +113,9 @@ export function renderReply(reply: Reply, ctx: RenderContext): string {
           const what =
             e.kind === 'activity'
               ? `${e.type}: ${truncate(e.body ?? '', 60)}`
-              : e.type === 'created'
-                ? `created in ${e.to}`
-                : e.field
-                  ? `${fieldLabel(e.field)}: ${e.from ?? '—'} → ${e.to ?? '—'}`
-                  : e.type;
+              : e.field
+                ? `${fieldLabel(e.field)}: ${e.from ?? '—'} → ${e.to ?? '—'}`
+                : eventWords(e);
           lines.push(dim(`    ${[when, e.actor, what].filter(Boolean).join(' ')}`));
         }
       }

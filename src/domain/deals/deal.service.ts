@@ -609,16 +609,29 @@ export class DealService {
       inTransaction(this.deps.db, async (tx) => {
         await this.lockRow(tx, actor, ref);
         const deal = await this.loadRow(tx, actor, ref, {});
-        const contact = await tx.contact.findFirst({ where: { id: contactId, workspaceId }, select: { id: true, name: true } });
+        const contact = await tx.contact.findFirst({
+          where: { id: contactId, workspaceId },
+          select: { id: true, name: true, company: { select: { id: true, name: true } } },
+        });
         if (!contact) throw new DomainError(DomainErrorCode.NotFound, 'I can’t find that contact.', { field: 'contact' });
         const key = { dealId_contactId: { dealId: deal.id, contactId: contact.id } };
         const linked = (await tx.dealContact.findUnique({ where: key })) !== null;
         if (linked === (op === 'add')) return { id: deal.id, changed: false };
         if (op === 'add') await tx.dealContact.create({ data: { dealId: deal.id, contactId: contact.id, createdAt: now } });
         else await tx.dealContact.delete({ where: key });
-        await tx.deal.update({ where: { id: deal.id }, data: { updatedAt: now } });
-        const event = op === 'add' ? { kind: 'contact', field: 'contact', to: contact.name } : { kind: 'contact', field: 'contact', from: contact.name };
-        await this.record(tx, actor, deal.id, [event], now);
+        const events: EventInput[] = [op === 'add' ? { kind: 'contact', field: 'contact', to: contact.name } : { kind: 'contact', field: 'contact', from: contact.name }];
+        // A deal with no company takes the company of the first contact put on it (the company card
+        // then counts the deal); a deal with a company keeps it.
+        const takeCompany = op === 'add' && deal.companyId === null && contact.company !== null;
+        await tx.deal.update({
+          where: { id: deal.id },
+          data: {
+            updatedAt: now,
+            ...(takeCompany && contact.company && { companyId: contact.company.id, searchText: searchKey(deal.title, contact.company.name) }),
+          },
+        });
+        if (takeCompany && contact.company) events.push({ kind: 'company', field: 'company', from: null, to: contact.company.name });
+        await this.record(tx, actor, deal.id, events, now);
         return { id: deal.id, changed: true };
       });
     // The same contact added by two clicks at once: the other one linked it.

@@ -89,6 +89,21 @@ export const FIELD_LABELS: Readonly<Record<string, string>> = {
   snoozedUntil: 'snoozed until',
 };
 
+/**
+ * A timeline event that changed no field, in words (every surface escapes and shows it):
+ * `created in New`, `task done: T-3 Send the quote`, `won`, `reopened`.
+ */
+export function eventWords(e: Pick<TimelineEntry, 'type' | 'from' | 'to'>): string {
+  switch (e.type) {
+    case 'created':
+      return `created in ${e.to ?? '—'}`;
+    case 'task_done':
+      return `task done: ${[e.from, e.to].filter(Boolean).join(' ')}`;
+    default:
+      return e.type.replace(/_/g, ' ');
+  }
+}
+
 /** A timeline field in words: its label, or for a field without one, `someField` → `some field`. */
 export function fieldLabel(field: string | null): string | null {
   if (field === null) return null;
