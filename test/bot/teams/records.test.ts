@@ -390,6 +390,21 @@ describe('companies', () => {
     expect(text).toContain('Domain: acme.com');
   });
 
+  it('`deal company Acme Corp`, `deal contacts Acme Corp` and `deal tasks mine` answer with their cards', async () => {
+    const sent = capture();
+    await teams.post(message('deal company Acme Corp'));
+    await teams.post(message('deal contacts Acme Corp'));
+    await teams.post(message('deal tasks mine'));
+    const [company, contacts, tasks] = sent.map((s) => cardOf(s.body));
+    expect(cardText(company)).toContain('🏢 Acme Corp');
+    expect(cardText(company)).toContain('Pipeline value: $25,000');
+    expect(cardText(company)).toContain('Jane Doe');
+    expect(cardText(contacts)).toContain('Jane Doe');
+    expect(cardVerbs(contacts)).toContain(VERBS.openContact);
+    expect(cardText(tasks)).toContain('Call back');
+    expect(cardVerbs(tasks)).toEqual(expect.arrayContaining([VERBS.taskDone, VERBS.taskSnooze]));
+  });
+
   it('Prev/Next on a contact list asks for the next page of the same list', async () => {
     const res = await teams.post(cardAction(VERBS.recordPage, { cursor: { list: 'contacts', scope: { type: 'all' }, page: 1, pageSize: 2 } }));
     const text = cardText(res.body.value);
