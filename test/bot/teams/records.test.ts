@@ -229,7 +229,8 @@ describe('editing and logging from the contact card', () => {
     expect(sent[0]).toMatchObject({ method: 'PUT', path: '/teams/v3/conversations/a:1alice-personal-chat/activities/contact-card-1' });
     const text = cardText(cardOf(sent[0]!.body));
     expect(text).toContain('Jane Doe updated.');
-    expect(text).toContain('Title: VP Sales');
+    expect(text).toContain('👤 Jane Doe  VP Sales');
+    expect(text).toContain('Phone: +44 20 7946 0000');
   });
 
   it('Log activity logs on the contact, once when the click is delivered twice', async () => {

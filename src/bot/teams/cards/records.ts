@@ -19,6 +19,7 @@ import { todayIn } from '../../../domain/shared/dates.js';
 import type { Reply } from '../../commands/reply.js';
 import { formatCount, plural } from '../../format.js';
 import { DATASETS, DIALOGS, INPUTS, VERBS } from '../ids.js';
+import { fitRows } from './limits.js';
 import { card, choices, execute, facts, inputText, openDialog, row, showCard, text, type AdaptiveCard, type CardAction, type CardElement } from './parts.js';
 import { dateFormatter, escapeMarkdown, link, oneLine, ourText, stageText, truncate, type Clock } from './text.js';
 
@@ -107,29 +108,22 @@ const bottom = (opts: RecordCardOptions): CardElement[] => (opts.hint ? [text(ou
 const esc = (value: string, max: number) => escapeMarkdown(truncate(oneLine(value), max));
 const orDash = (value: string | null | undefined, max: number) => (value ? esc(value, max) : '—');
 
-/** `Head of Sales at Acme`, for a contact's subtitle and list rows. */
-function roleLine(c: ContactSummaryView, max: number = RECORD_TEXT.jobTitle): string | undefined {
-  const parts = [c.title ? esc(c.title, max) : undefined, c.company ? esc(c.company.name, max) : undefined];
-  if (parts[0] && parts[1]) return `${parts[0]} at ${parts[1]}`;
-  return parts[0] ?? parts[1];
-}
-
 // ---------------------------------------------------------------------------------------------
 // Contact
 
 export function contactCard(contact: ContactCardView, clock: Clock, opts: RecordCardOptions = {}): RecordMessage {
   const date = dateFormatter(clock);
-  const body: CardElement[] = [...top(opts), text(`👤 ${esc(contact.name, RECORD_TEXT.name)}`, { weight: 'Bolder', size: 'Medium' })];
+  // The same facts, in the same order and words, as Slack's contact card.
+  const title = `👤 **${esc(contact.name, RECORD_TEXT.name)}**${contact.title ? `  ${esc(contact.title, RECORD_TEXT.jobTitle)}` : ''}`;
+  const body: CardElement[] = [...top(opts), text(title, { size: 'Medium' })];
   const moreTasks = contact.openTaskCount - (contact.nextTask ? 1 : 0);
   body.push(
     facts([
-      ['Title', orDash(contact.title, RECORD_TEXT.jobTitle)],
-      ['Company', contact.company ? esc(contact.company.name, RECORD_TEXT.company) : '—'],
       ['Email', orDash(contact.email, RECORD_TEXT.email)],
       ['Phone', orDash(contact.phone, RECORD_TEXT.phone)],
+      ['Company', contact.company ? esc(contact.company.name, RECORD_TEXT.company) : '—'],
       ['Owner', contact.owner ? esc(contact.owner.displayName, RECORD_TEXT.person) : 'no owner'],
-      ['Open deals', String(contact.openDealCount)],
-      ['Next task', contact.nextTask ? `${taskOneLine(contact.nextTask, date)}${moreTasks > 0 ? ` (+${moreTasks} more open)` : ''}` : '—'],
+      ['Next task', contact.nextTask ? `${taskOneLine(contact.nextTask, date)}${moreTasks > 0 ? ` (+${plural(moreTasks, 'more open task')})` : ''}` : 'none'],
     ]),
   );
   body.push(...dealSection('Open deals', contact.openDeals, contact.openDealCount, date));
@@ -143,13 +137,14 @@ export function contactCard(contact: ContactCardView, clock: Clock, opts: Record
 
 export function companyCard(company: CompanyCardView, clock: Clock, opts: RecordCardOptions = {}): RecordMessage {
   const date = dateFormatter(clock);
-  const body: CardElement[] = [...top(opts), text(`🏢 ${esc(company.name, RECORD_TEXT.company)}`, { weight: 'Bolder', size: 'Medium' })];
+  const title = `🏢 **${esc(company.name, RECORD_TEXT.company)}**${company.domain ? `  ${esc(company.domain, RECORD_TEXT.email)}` : ''}`;
+  const body: CardElement[] = [...top(opts), text(title, { size: 'Medium' })];
   body.push(
     facts([
       ['Domain', orDash(company.domain, RECORD_TEXT.email)],
       ['Owner', company.owner ? esc(company.owner.displayName, RECORD_TEXT.person) : 'no owner'],
-      ['Contacts', String(company.contactCount)],
-      ['Open deals', String(company.openDealCount)],
+      ['Contacts', num(company.contactCount)],
+      ['Open deals', num(company.openDealCount)],
       ['Pipeline value', totals(company.pipelineValue)],
       ['Won revenue', totals(company.wonRevenue)],
     ]),
@@ -159,12 +154,14 @@ export function companyCard(company: CompanyCardView, clock: Clock, opts: Record
     const lines = shown.map((c) => `• ${contactLine(c)}`);
     const rest = company.contactCount - shown.length;
     if (rest > 0) lines.push(`…and ${plural(rest, 'more contact')}`);
-    body.push(text('**Contacts**', { size: 'Small', spacing: 'Medium' }), text(lines.join('\n\n'), { size: 'Small', spacing: 'None' }));
+    body.push(text(`**Contacts** (${num(company.contactCount)})`, { size: 'Small', spacing: 'Medium' }), text(lines.join('\n\n'), { size: 'Small', spacing: 'None' }));
   }
   body.push(...dealSection('Open deals', company.openDeals, company.openDealCount, date), ...activitySection(company.recentActivity, clock), ...bottom(opts));
   const summary = opts.headline ?? [company.name, company.domain].filter(Boolean).join(' · ');
   return { card: card(body, recordActions(company.actions), truncate(summary, 500)), summary: truncate(summary, 500) };
 }
+
+const num = (n: number) => n.toLocaleString('en-US');
 
 /** `$25,000.00 + €4,000.00`, or `—`. */
 const totals = (list: MoneyTotal[]) => (list.length ? list.map((t) => escapeMarkdown(t.text)).join(' + ') : '—');
@@ -191,7 +188,7 @@ function dealSection(heading: string, deals: DealView[], count: number, date: (d
   });
   const rest = count - shown.length;
   if (rest > 0) lines.push(`…and ${plural(rest, 'more open deal')}`);
-  return [text(`**${heading}**`, { size: 'Small', spacing: 'Medium' }), text(lines.join('\n\n'), { size: 'Small', spacing: 'None' })];
+  return [text(`**${heading}** (${num(count)})`, { size: 'Small', spacing: 'Medium' }), text(lines.join('\n\n'), { size: 'Small', spacing: 'None' })];
 }
 
 /** `• Fri, Nov 27 · Alice Adams · call: Talked pricing (D-42)`, as the deal card's timeline says. */
@@ -211,35 +208,25 @@ function activitySection(list: ActivityLine[], clock: Clock): CardElement[] {
 // ---------------------------------------------------------------------------------------------
 // Tasks
 
-/** `T-3 Send the quote (🔴 overdue since Fri, Nov 27) · Alice Adams`, for a FactSet value. */
+/** `T-3 Send the quote (🔴 overdue since Fri, Nov 27)`, for a FactSet value (as Slack's card says it). */
 function taskOneLine(task: TaskView, date: (d: string) => string): string {
-  return [`${escapeMarkdown(task.ref)} ${esc(task.title, RECORD_TEXT.taskTitle)}${dueText(task, date)}`, task.assignee ? esc(task.assignee.displayName, RECORD_TEXT.person) : undefined]
-    .filter(Boolean)
-    .join(' · ');
+  return `${escapeMarkdown(task.ref)} ${esc(task.title, RECORD_TEXT.taskTitle)} (${task.done ? 'done' : dueWords(task, date)})`;
 }
 
-function dueText(task: TaskView, date: (d: string) => string): string {
-  if (task.done || !task.due) return '';
-  return task.overdue ? ` (🔴 overdue since ${date(task.due)})` : task.dueToday ? ' (⏰ due today)' : ` (by ${date(task.due)})`;
+function dueWords(task: TaskView, date: (d: string) => string): string {
+  if (!task.due) return 'no due date';
+  return task.overdue ? `🔴 overdue since ${date(task.due)}` : task.dueToday ? '⏰ due today' : `due ${date(task.due)}`;
 }
 
 /** The facts under a task's title: when, who, on what. */
 function taskFacts(task: TaskView, clock: Clock): string[] {
   const date = dateFormatter(clock);
-  const when = task.done
-    ? `✅ done${task.doneAt ? ` ${date(todayIn(clock.timeZone, task.doneAt))}` : ''}`
-    : task.due
-      ? task.overdue
-        ? `🔴 overdue since ${date(task.due)}`
-        : task.dueToday
-          ? '⏰ due today'
-          : `due ${date(task.due)}`
-      : 'no due date';
+  const when = task.done ? `✅ done${task.doneAt ? ` ${date(todayIn(clock.timeZone, task.doneAt))}` : ''}` : dueWords(task, date);
   return [
     when,
-    task.assignee ? `for ${esc(task.assignee.displayName, RECORD_TEXT.person)}` : 'unassigned',
+    `assigned to ${task.assignee ? esc(task.assignee.displayName, RECORD_TEXT.person) : 'no one'}`,
     task.deal ? `${escapeMarkdown(task.deal.ref)} ${esc(task.deal.title, 60)}` : undefined,
-    task.contact ? `👤 ${esc(task.contact.name, 60)}` : undefined,
+    task.contact ? esc(task.contact.name, 60) : undefined,
   ].filter((v): v is string => Boolean(v));
 }
 
@@ -262,7 +249,11 @@ export function taskCard(task: TaskView, clock: Clock, opts: RecordCardOptions =
 }
 
 export function taskListCard(list: TaskListView, clock: Clock, opts: RecordCardOptions = {}): RecordMessage {
-  const { shown, showing, actions, cursor } = paging(list, (page, pageSize): RecordCursor => ({ list: 'tasks', scope: list.source.scope, page, pageSize }));
+  return fitRows(MAX_RECORD_ROWS, (rows) => taskListOf(list, clock, opts, rows));
+}
+
+function taskListOf(list: TaskListView, clock: Clock, opts: RecordCardOptions, rows: number): RecordMessage {
+  const { shown, showing, actions, cursor } = paging(list, rows, (page, pageSize): RecordCursor => ({ list: 'tasks', scope: list.source.scope, page, pageSize }));
   const body: CardElement[] = [...top(opts), text(escapeMarkdown(list.heading), { weight: 'Bolder', size: 'Medium' })];
   if (!shown.length) body.push(text('_No open tasks here._'));
   for (const task of shown) {
@@ -283,11 +274,22 @@ export function taskListCard(list: TaskListView, clock: Clock, opts: RecordCardO
 // Lists of contacts and companies
 
 export function contactListCard(list: ContactListView, hint?: string): RecordMessage {
-  const { shown, showing, actions } = paging(list, (page, pageSize): RecordCursor => ({ list: 'contacts', scope: list.source.scope, page, pageSize }));
+  return fitRows(MAX_RECORD_ROWS, (rows) => contactListOf(list, hint, rows));
+}
+
+function contactListOf(list: ContactListView, hint: string | undefined, rows: number): RecordMessage {
+  const { shown, showing, actions } = paging(list, rows, (page, pageSize): RecordCursor => ({ list: 'contacts', scope: list.source.scope, page, pageSize }));
   const body: CardElement[] = [text(escapeMarkdown(list.heading), { weight: 'Bolder', size: 'Medium' })];
   if (!shown.length) body.push(text('_No contacts here._'));
   for (const c of shown) {
-    const second = [roleLine(c, RECORD_TEXT.rowText), c.email ? esc(c.email, RECORD_TEXT.rowName) : undefined, c.phone ? esc(c.phone, RECORD_TEXT.phone) : undefined]
+    // `VP Sales · Acme · jane@acme.com · +1 415 555 0100 · owner Alice`, as Slack's row says it.
+    const second = [
+      c.title ? esc(c.title, RECORD_TEXT.rowText) : undefined,
+      c.company ? esc(c.company.name, RECORD_TEXT.rowText) : undefined,
+      c.email ? esc(c.email, RECORD_TEXT.rowName) : undefined,
+      c.phone ? esc(c.phone, RECORD_TEXT.phone) : undefined,
+      c.owner ? `owner ${esc(c.owner.displayName, RECORD_TEXT.rowText)}` : undefined,
+    ]
       .filter(Boolean)
       .join(' · ');
     body.push(
@@ -304,7 +306,11 @@ export function contactListCard(list: ContactListView, hint?: string): RecordMes
 }
 
 export function companyListCard(list: CompanyListView, hint?: string): RecordMessage {
-  const { shown, showing, actions } = paging(list, (page, pageSize): RecordCursor => ({ list: 'companies', scope: list.source.scope, page, pageSize }));
+  return fitRows(MAX_RECORD_ROWS, (rows) => companyListOf(list, hint, rows));
+}
+
+function companyListOf(list: CompanyListView, hint: string | undefined, rows: number): RecordMessage {
+  const { shown, showing, actions } = paging(list, rows, (page, pageSize): RecordCursor => ({ list: 'companies', scope: list.source.scope, page, pageSize }));
   const body: CardElement[] = [text(escapeMarkdown(list.heading), { weight: 'Bolder', size: 'Medium' })];
   if (!shown.length) body.push(text('_No companies here._'));
   for (const c of shown) {
@@ -339,14 +345,15 @@ interface Page<T> {
 }
 
 /**
- * The rows a card shows (at most MAX_RECORD_ROWS), "Showing 1–10 of 153", and Prev/Next buttons
- * whose cursor asks for pages of the rows shown, so no row is skipped when a page held more.
+ * The rows a card shows (at most `rows`: MAX_RECORD_ROWS, fewer when the longest texts would not
+ * fit Teams' size limit), "Showing 1–10 of 153", and Prev/Next buttons whose cursor asks for
+ * pages of the rows shown, so no row is skipped when a page held more.
  */
-function paging<T>(list: Page<T>, at: (page: number, pageSize: number) => RecordCursor) {
-  const shown = list.items.slice(0, MAX_RECORD_ROWS);
+function paging<T>(list: Page<T>, rows: number, at: (page: number, pageSize: number) => RecordCursor) {
+  const shown = list.items.slice(0, rows);
   const first = (list.page - 1) * list.pageSize;
   const showing = `Showing ${shown.length ? `${first + 1}–${first + shown.length}` : '0'} of ${formatCount(list)}`;
-  const size = Math.max(1, Math.min(list.pageSize, MAX_RECORD_ROWS));
+  const size = Math.max(1, Math.min(list.pageSize, rows));
   const aligned = first % size === 0;
   const current = aligned ? first / size + 1 : list.page;
   const pageSize = aligned ? size : list.pageSize;
