@@ -12,7 +12,7 @@ import { replyCard } from '../../../src/bot/teams/cards/reply.js';
 import { ASSISTANT_VERBS, DIALOGS, VERBS } from '../../../src/bot/teams/ids.js';
 import type { DealView } from '../../../src/domain/deals/deal.view.js';
 import { formatDateOnly, formatDaysAgo } from '../../../src/bot/format.js';
-import { clock, deal } from '../slack/blocks/fixtures.js';
+import { clock, deal, detail } from '../slack/blocks/fixtures.js';
 
 /**
  * The one table: each Slack deal-card action and its Teams twin. `null`: Slack only, with why.
@@ -126,5 +126,31 @@ describe('Slack and Teams render the same deal view alike', () => {
     expect(open.actions).toEqual(expect.arrayContaining([VERBS.advanceStage, VERBS.markWon, VERBS.markLost, VERBS.setNextAction, VERBS.logActivity]));
     expect(won.actions).not.toContain(VERBS.advanceStage);
     expect(won.actions).toContain(VERBS.logActivity);
+  });
+});
+
+describe('a detailed deal: its contacts, and one picker to attach and detach them, on both surfaces', () => {
+  const contacts = [
+    { id: 'p1', name: 'Ana Lima', email: 'ana@acme.com' },
+    { id: 'p2', name: 'Bo Berg', email: null },
+  ];
+  const contactsLine = (texts: string[]) => normalise(texts.find((t) => /^\W*Contacts:/.test(t.replace(/[*_]/g, ''))) ?? '').replace(/[*_]/g, '');
+
+  it.each([
+    ['with two contacts', contacts],
+    ['with none yet', []],
+  ])('%s', (_what, list) => {
+    const view = detail({ contacts: list });
+    const { blocks } = replyBlocks({ kind: 'deal', deal: view }, { ...clock, shareable: true, assistant: true });
+    const slackTexts = blocks.flatMap((b) => (b.type === 'section' && b.text ? [b.text.text] : []));
+    const slackPicker = JSON.stringify(blocks).includes(`"action_id":"${ACTIONS.dealContacts}"`);
+    const { card } = replyCard({ kind: 'deal', deal: view }, { ...clock, assistant: true });
+    const teamsTexts = card.body.flatMap((b) => (b.type === 'TextBlock' ? [b.text as string] : []));
+    expect(contactsLine(teamsTexts)).toBe(contactsLine(slackTexts));
+    expect(contactsLine(teamsTexts)).toBe(list.length ? 'Contacts: Ana Lima (ana@acme.com), Bo Berg' : 'Contacts: none yet');
+    expect(slackPicker).toBe(true);
+    const teamsPicker = JSON.stringify(card.actions);
+    expect(teamsPicker).toContain(`"verb":"${VERBS.dealContacts}"`);
+    expect(teamsPicker).toContain(`"value":"${list.map((c) => c.id).join(',')}"`);
   });
 });

@@ -63,12 +63,13 @@ export function dealCardBody(deal: DealView | DealDetailView, opts: DealCardOpti
   if (deal.status === 'lost') list.push(['Lost reason', deal.lostReason ? escapeMarkdown(truncate(deal.lostReason, TEAMS_CARD_LIMITS.reason)) : '—']);
   body.push(facts(list));
 
-  if ('contacts' in deal && deal.contacts.length) {
+  if ('contacts' in deal) {
     // A few, each cut short, and a count of the rest: a deal may have 50 contacts.
     const shown = deal.contacts.slice(0, TEAMS_CARD_LIMITS.contacts);
     const people = shown.map((c) => escapeMarkdown(truncate(c.email ? `${c.name} (${c.email})` : c.name, TEAMS_CARD_LIMITS.contactText)));
     const rest = deal.contacts.length - shown.length;
-    body.push(text(`**Contacts:** ${people.join(', ')}${rest > 0 ? ` …and ${plural(rest, 'more contact')}` : ''}`, { size: 'Small' }));
+    const list = people.length ? `${people.join(', ')}${rest > 0 ? ` …and ${plural(rest, 'more contact')}` : ''}` : '_none yet_';
+    body.push(text(`**Contacts:** ${list}`, { size: 'Small' }));
   }
   if ('timeline' in deal && deal.timeline.length) {
     const lines = deal.timeline.slice(0, TIMELINE_ENTRIES).map((e) => timelineLine(e, opts, date));
