@@ -251,6 +251,13 @@ describe('duplicate warning', () => {
 });
 
 describe('deal card contacts', () => {
+  it('a view that offers deal.add_contact gets the contacts picker with its label', () => {
+    const view = contactCardView({ actions: [{ id: 'deal.add_contact', label: 'Add contact', subject: 'clx0deal000000000000000042' }] });
+    const { card } = replyCard({ kind: 'contact', contact: view }, clock);
+    expect(actionsOf(card.actions)).toEqual([['Add contact', `form:${VERBS.dealContacts}`]]);
+    expect(all(card.actions, 'Action.Execute')[0]!.data).toEqual({ verb: VERBS.dealContacts, dealId: 'clx0deal000000000000000042', shown: [] });
+  });
+
   it('a detailed deal lists its contacts and offers a multi-select of them that searches more as the person types', () => {
     const d = detail({ contacts: [{ id: 'p1', name: 'Ana Lima', email: 'ana@acme.com' }, { id: 'p2', name: 'Bo Berg', email: null }] });
     const card = dealCard(d, clock);
