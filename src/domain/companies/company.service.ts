@@ -140,18 +140,23 @@ export class CompanyService {
    * to five; none: NotFound.
    */
   async resolve(actor: Actor, query: string): Promise<CompanySummaryView> {
+    return this.summary(this.deps.db, await this.resolveRow(actor, query));
+  }
+
+  /** `resolve` without the counts: the company's row (for a list scoped to a company). */
+  async resolveRow(actor: Actor, query: string): Promise<CompanySummaryRow> {
     const text = parseInput(companyQuerySchema, query);
     const { workspaceId } = actor;
     const db = this.deps.db;
     const byId = await db.company.findFirst({ where: { id: text, workspaceId }, include: companySummaryInclude });
-    if (byId) return this.summary(db, byId);
+    if (byId) return byId;
     const domain = /\s/.test(text) ? undefined : normaliseDomain(text);
     if (domain) {
       const byDomain = await db.company.findUnique({
         where: { workspaceId_domain: { workspaceId, domain } },
         include: companySummaryInclude,
       });
-      if (byDomain) return this.summary(db, byDomain);
+      if (byDomain) return byDomain;
     }
     const byName = await db.company.findMany({
       where: { workspaceId, nameKey: searchKey(text) },
@@ -159,12 +164,10 @@ export class CompanyService {
       take: AMBIGUOUS_CANDIDATES + 1,
       include: companySummaryInclude,
     });
-    if (byName.length === 1) return this.summary(db, byName[0]!);
+    if (byName.length === 1) return byName[0]!;
     if (byName.length > 1) throw ambiguous(text, byName);
     const found = await this.search(actor, text, AMBIGUOUS_CANDIDATES + 1);
-    if (found.length === 1) {
-      return this.summary(db, await db.company.findUniqueOrThrow({ where: { id: found[0]!.id }, include: companySummaryInclude }));
-    }
+    if (found.length === 1) return db.company.findUniqueOrThrow({ where: { id: found[0]!.id }, include: companySummaryInclude });
     if (found.length > 1) throw ambiguous(text, found);
     throw new DomainError(DomainErrorCode.NotFound, `No company matches “${text}”.`, { field: 'company' });
   }
