@@ -30,6 +30,8 @@ export const ACTIONS = {
   pagePrev: 'list_page_prev',
   /** A digest's "Snooze 7 days" on a stale deal: off the stale lists for a week. */
   snoozeDeal: 'deal_snooze',
+  /** The App Home's "New contact" button (no value): opens the new-contact modal. */
+  newContact: 'contact_new',
   /** "Open" on a contact or company row: the value is its id. */
   openContact: 'contact_open',
   openCompany: 'company_open',

@@ -142,7 +142,9 @@ describe('"Log to CRM" on a message', () => {
     });
     const call = await opened;
     const view = call.view as { callback_id: string; private_metadata: string };
-    expect(view.callback_id).toBe(VIEWS.logActivity);
+    // One typeahead for what it is about: a deal, a contact, or both.
+    expect(view.callback_id).toBe(VIEWS.logToCrm);
+    expect(textOf(view)).toContain('Deal or contact');
     expect(textOf(view)).toContain('Ana says budget is approved');
     expect(textOf(view)).toContain('<@U0BOB>');
     expect(JSON.parse(view.private_metadata)).toMatchObject({ channelId: 'C0SALES', messageTs: '1700000000.000100' });

@@ -110,7 +110,7 @@ describe('App Home buttons', () => {
     const home = viewOf(await nextCall('views.publish', (body) => textOf(body.view).includes('Home deal 15')));
     const buttons = buttonsIn(home.blocks);
     const ids = new Set(buttons.map((b) => b.action_id));
-    expect(ids).toEqual(new Set([ACTIONS.newDeal, ACTIONS.openDeal, ACTIONS.pageNext]));
+    expect(ids).toEqual(new Set([ACTIONS.newDeal, ACTIONS.newContact, ACTIONS.openDeal, ACTIONS.pageNext]));
 
     // Open on a deal row: the deal's card in a modal, with its buttons but no Share (there is no channel).
     const open = buttons.find((b) => b.action_id === ACTIONS.openDeal)!;

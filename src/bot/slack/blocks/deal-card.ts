@@ -1,6 +1,6 @@
 /** One deal as a Slack card: what it is, where it stands, what happens next, and buttons to act. */
 import type { Button, KnownBlock, MultiExternalSelect, SectionBlock } from '@slack/types';
-import { fieldLabel, type DealDetailView, type DealView, type TimelineEntry } from '../../../domain/deals/deal.view.js';
+import { eventWords, fieldLabel, type DealDetailView, type DealView, type TimelineEntry } from '../../../domain/deals/deal.view.js';
 import { todayIn } from '../../../domain/shared/dates.js';
 import { dealAssistantButtons, type AssistantButton } from '../../../domain/assistant/assistant.view.js';
 import { ACTIONS, DEAL_CONTACTS_BLOCK_PREFIX } from '../ids.js';
@@ -135,11 +135,13 @@ function timelineLine(e: TimelineEntry, clock: Clock, date: (d: string) => strin
   const what =
     e.kind === 'activity'
       ? `${escapeMrkdwn(e.type)}: ${escapeMrkdwn(truncate(oneLine(e.body ?? ''), 150))}${e.sourceUrl ? ` ${link(e.sourceUrl, 'source')}` : ''}`
-      : e.type === 'created'
-        ? `created in ${escapeMrkdwn(e.to ?? '—')}`
+      : e.field === 'contact'
+        ? e.to
+          ? `added contact ${escapeMrkdwn(truncate(e.to, 80))}`
+          : `removed contact ${escapeMrkdwn(truncate(e.from ?? '—', 80))}`
         : e.field
           ? `${humanise(e.field)}: ${escapeMrkdwn(truncate(e.from ?? '—', 80))} → ${escapeMrkdwn(truncate(e.to ?? '—', 80))}`
-          : escapeMrkdwn(e.type);
+          : escapeMrkdwn(truncate(eventWords(e), 300));
   return `• ${[when, e.actor ? escapeMrkdwn(e.actor) : undefined, what].filter(Boolean).join(' · ')}`;
 }
 

@@ -55,7 +55,7 @@ export function appHomeView(input: AppHomeInput): HomeView {
 
   const blocks: KnownBlock[] = [
     ...(input.notice ? [section(`:white_check_mark: ${escapeMrkdwn(input.notice)}`)] : []),
-    actions([button('New deal', ACTIONS.newDeal, { style: 'primary' })]),
+    actions([button('New deal', ACTIONS.newDeal, { style: 'primary' }), button('New contact', ACTIONS.newContact)]),
     ...taskSection,
     header('Your next actions due today or overdue'),
     ...(due.length ? due : [context('Nothing due. :tada:')]),

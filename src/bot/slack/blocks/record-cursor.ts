@@ -68,10 +68,16 @@ export interface TaskButtonValue {
   /** The task reference: `T-3`. */
   task: string;
   origin: TaskButtonOrigin;
+  /**
+   * The due date the task was shown with (null: none), so that Snooze clicked twice moves it
+   * once; absent on a bare reference.
+   */
+  due?: string | null;
 }
 
 const taskValueSchema = z.object({
   t: z.string().trim().min(1).max(32),
+  d: z.union([z.string().regex(/^\d{4}-\d{2}-\d{2}$/), z.null()]).optional(),
   o: z
     .union([
       z.object({ in: z.literal('task') }),
@@ -83,7 +89,7 @@ const taskValueSchema = z.object({
 
 export function encodeTaskValue(v: TaskButtonValue): string {
   const o = v.origin.in === 'list' ? { in: 'list', c: v.origin.cursor } : v.origin;
-  return JSON.stringify({ t: v.task, o });
+  return JSON.stringify({ t: v.task, o, ...(v.due !== undefined && { d: v.due }) });
 }
 
 /** A task button's value; a bare reference (`T-3`) is the task shown on its own. */
@@ -94,7 +100,7 @@ export function parseTaskValue(value: string | undefined): TaskButtonValue | und
   const parsed = parseJson(text, taskValueSchema);
   if (!parsed) return undefined;
   const o = parsed.o ?? { in: 'task' as const };
-  return { task: parsed.t, origin: o.in === 'list' ? { in: 'list', cursor: o.c } : o };
+  return { task: parsed.t, origin: o.in === 'list' ? { in: 'list', cursor: o.c } : o, ...(parsed.d !== undefined && { due: parsed.d }) };
 }
 
 function parseJson<T>(value: string | undefined, schema: z.ZodType<T>): T | undefined {

@@ -231,7 +231,7 @@ export function taskCardBlocks(task: TaskView, opts: CardOptions): KnownBlock[] 
   if (opts.headline) blocks.push(section(`:white_check_mark: ${escapeMrkdwn(opts.headline)}`));
   blocks.push(section(taskText(task, opts)));
   if (opts.hint) blocks.push(context(escapeControl(opts.hint)));
-  const buttons = cardActionButtons(task.actions, opts.taskOrigin ?? { in: 'task' });
+  const buttons = cardActionButtons(task.actions, opts.taskOrigin ?? { in: 'task' }, task);
   if (buttons.length) blocks.push(actions(buttons));
   return blocks;
 }
@@ -252,7 +252,7 @@ export function taskListBlocks(list: TaskListView, opts: Clock & { headline?: st
 
 /** One task as a section and, for an open task, its buttons (Done, Snooze) below it. */
 export function taskBlocks(task: TaskView, clock: Clock, origin: TaskButtonOrigin): KnownBlock[] {
-  const buttons = cardActionButtons(task.actions, origin);
+  const buttons = cardActionButtons(task.actions, origin, task);
   return [section(taskText(task, clock)), ...(buttons.length ? [{ ...actions(buttons), block_id: `task:${task.ref}`.slice(0, SLACK_LIMITS.blockId) } satisfies ActionsBlock] : [])];
 }
 
@@ -314,12 +314,14 @@ export function duplicateBlocks(reply: Extract<Reply, { kind: 'duplicate' }>, op
 
 /**
  * One button per action of a view, with the view's label. Contact and company buttons carry the
- * subject (an id); Done and Snooze carry the task and where it was shown (`origin`).
+ * subject (an id); Done and Snooze carry the task, where it was shown (`origin`) and the due date
+ * it was shown with (`task`: a Snooze clicked twice moves it once).
  */
-export function cardActionButtons(list: CardAction[], origin: TaskButtonOrigin = { in: 'task' }): Button[] {
+export function cardActionButtons(list: CardAction[], origin: TaskButtonOrigin = { in: 'task' }, task?: TaskView): Button[] {
   return list.slice(0, SLACK_LIMITS.actionsElements).map((a) => {
     const isTask = a.id === 'task.done' || a.id === 'task.snooze';
-    const value = isTask ? encodeTaskValue({ task: a.subject, origin }) : a.subject;
+    const shown = task && task.ref === a.subject ? { due: task.due } : {};
+    const value = isTask ? encodeTaskValue({ task: a.subject, origin, ...shown }) : a.subject;
     return button(a.label, RECORD_ACTIONS[a.id], { value, ...(a.id === 'task.done' && { style: 'primary' as const }) });
   });
 }

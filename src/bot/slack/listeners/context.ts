@@ -112,14 +112,15 @@ const FIELD_BLOCKS: Record<string, string> = {
 
 /**
  * A domain error as inline modal errors (`response_action: errors`) when it names a field the
- * modal has; undefined otherwise (the caller shows it some other way).
+ * modal has; undefined otherwise (the caller shows it some other way). `overrides` maps a field
+ * to another block for one form (a contact's `title` is its job title, not a deal's title).
  */
-export function fieldErrors(err: unknown, blocksInView: string[]): Record<string, string> | undefined {
+export function fieldErrors(err: unknown, blocksInView: string[], overrides: Record<string, string> = {}): Record<string, string> | undefined {
   if (!isDomainError(err)) return undefined;
   const errors: Record<string, string> = {};
   const issues = err.details.issues ?? (err.details.field ? [{ field: err.details.field, message: err.message }] : []);
   for (const issue of issues) {
-    const block = FIELD_BLOCKS[issue.field];
+    const block = overrides[issue.field] ?? FIELD_BLOCKS[issue.field];
     if (block && blocksInView.includes(block) && !errors[block]) {
       errors[block] = err.details.issues ? capitalise(issue.message) : err.message;
     }
@@ -138,6 +139,9 @@ const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 export const modalMetaSchema = z
   .object({
     dealId: z.string().max(64).optional(),
+    /** The contact or company a record form is about (edit, new task, new contact at a company). */
+    contactId: z.string().max(64).optional(),
+    companyId: z.string().max(64).optional(),
     responseUrl: z.string().url().max(500).optional(),
     channelId: z.string().max(64).optional(),
     messageTs: z.string().max(64).optional(),

@@ -39,9 +39,12 @@ describe('the App Home', () => {
     }
   });
 
-  it('starts with a New deal button', () => {
+  it('starts with New deal and New contact buttons', () => {
     const first = appHomeView(input(1)).blocks[0] as ActionsBlock;
-    expect((first.elements as Button[]).map((b) => [b.action_id, b.text.text])).toEqual([[ACTIONS.newDeal, 'New deal']]);
+    expect((first.elements as Button[]).map((b) => [b.action_id, b.text.text])).toEqual([
+      [ACTIONS.newDeal, 'New deal'],
+      [ACTIONS.newContact, 'New contact'],
+    ]);
   });
 
   it('gives every deal an Open button carrying its id', () => {

@@ -111,7 +111,7 @@ describe('tasks', () => {
     expect(cardActionsIn(blocks)).toEqual(taskView().actions);
     const done = byAction(blocks, RECORD_ACTIONS['task.done'])[0]!;
     expect(done.text.text).toBe('Done');
-    expect(parseTaskValue(done.value)).toEqual({ task: 'T-3', origin: { in: 'task' } });
+    expect(parseTaskValue(done.value)).toEqual({ task: 'T-3', origin: { in: 'task' }, due: '2026-11-18' });
   });
 
   it('a done task has no buttons and says it is done', () => {
@@ -129,7 +129,7 @@ describe('tasks', () => {
     expect(shown).toContain('Showing 3–4 of 30');
     expect(cardActionsIn(blocks).map((a) => `${a.id} ${a.subject}`)).toEqual(['task.done T-3', 'task.snooze T-3', 'task.done T-4', 'task.snooze T-4']);
     const value = parseTaskValue(byAction(blocks, RECORD_ACTIONS['task.done'])[1]!.value);
-    expect(value).toEqual({ task: 'T-4', origin: { in: 'list', cursor: { list: 'tasks', scope: { type: 'mine' }, page: 2, pageSize: 2 } } });
+    expect(value).toEqual({ task: 'T-4', origin: { in: 'list', cursor: { list: 'tasks', scope: { type: 'mine' }, page: 2, pageSize: 2 } }, due: null });
     expect(parseRecordCursor(byAction(blocks, ACTIONS.recordPageNext)[0]!.value)).toEqual({ list: 'tasks', scope: { type: 'mine' }, page: 3, pageSize: 2 });
     expect(parseRecordCursor(byAction(blocks, ACTIONS.recordPagePrev)[0]!.value)).toEqual({ list: 'tasks', scope: { type: 'mine' }, page: 1, pageSize: 2 });
   });
@@ -244,7 +244,7 @@ describe('the App Home and the deal card', () => {
     expect(visibleText(view.blocks)).toContain('Done: T-9 Call back.');
     const done = byAction(view.blocks as KnownBlock[], RECORD_ACTIONS['task.done']);
     expect(done).toHaveLength(5);
-    expect(parseTaskValue(done[0]!.value)).toEqual({ task: 'T-1', origin: { in: 'home' } });
+    expect(parseTaskValue(done[0]!.value)).toEqual({ task: 'T-1', origin: { in: 'home' }, due: '2026-11-18' });
     expect(visibleText(view.blocks)).toContain('…and 3 more. `/deal tasks mine` lists them all.');
   });
 

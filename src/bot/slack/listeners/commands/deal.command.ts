@@ -63,6 +63,10 @@ export function registerDealCommand(app: App, deps: SlackDeps): void {
       if (reply.kind === 'deal' && reply.headline) {
         deps.home.refresh(client, actor, [command.user_id, reply.deal.owner?.externalId]);
       }
+      // A task created, done or snoozed: the Homes that list it.
+      if (reply.kind === 'task' && reply.headline) {
+        deps.home.refresh(client, actor, [command.user_id, reply.task.assignee?.externalId]);
+      }
     } catch (err) {
       await respond({ response_type: 'ephemeral', text: errorText(err, deps.log) });
     }

@@ -1,12 +1,12 @@
 /**
- * The App Home tab: the person's open deals, next actions due, deals with no next action, and a
- * pipeline snapshot. Published when opened and republished when something of theirs changes.
+ * The App Home tab: the person's open tasks, next actions due, deals with no next action, their
+ * open deals, and a pipeline snapshot. Published when opened and republished when something of theirs changes.
  */
 import type { WebClient } from '@slack/web-api';
 import type { Actor, Crm } from '../../../../domain/index.js';
 import { inBackground } from '../../../../background.js';
 import type { Logger } from '../../../../log.js';
-import { appHomeView } from '../../blocks/home.js';
+import { appHomeView, HOME_LIMITS } from '../../blocks/home.js';
 
 export class HomePublisher {
   constructor(
@@ -14,15 +14,17 @@ export class HomePublisher {
     private readonly log: Logger,
   ) {}
 
-  async publish(client: WebClient, actor: Actor, slackUserId: string): Promise<void> {
+  /** Publishes the person's Home; `notice` says at the top what a button in it just did. */
+  async publish(client: WebClient, actor: Actor, slackUserId: string, notice?: string): Promise<void> {
     const mine = { ownerId: actor.memberId, limit: 10 };
-    const [myDeals, due, noNextAction, summary] = await Promise.all([
+    const [myDeals, due, noNextAction, summary, tasks] = await Promise.all([
       this.crm.deals.list(actor, { type: 'mine' }, { pageSize: 15 }),
       this.crm.reports.nextActionsDue(actor, mine),
       this.crm.reports.withoutNextAction(actor, mine),
       this.crm.reports.pipelineSummary(actor),
+      this.crm.tasks.list(actor, { type: 'mine' }, { pageSize: HOME_LIMITS.tasks }),
     ]);
-    const view = appHomeView({ myDeals, due, noNextAction, summary, now: this.crm.clock.now(), timeZone: actor.timeZone });
+    const view = appHomeView({ myDeals, due, noNextAction, summary, tasks, notice, now: this.crm.clock.now(), timeZone: actor.timeZone });
     await client.views.publish({ user_id: slackUserId, view });
   }
 

@@ -1,5 +1,6 @@
 /**
- * Typeahead for the modals' external selects: deals, companies (with "create"), contacts.
+ * Typeahead for the external selects: deals, companies (with "create"), contacts (one, or several on
+ * a deal), and "Log to CRM"'s one list of deals and contacts.
  *
  * Slack shows nothing at all unless the answer comes within 3 seconds, so every handler answers,
  * always: with what it found, or with no options when the search failed or took longer than
@@ -17,8 +18,8 @@ import type { App, BlockSuggestion } from '@slack/bolt';
 import type { PlainTextOption } from '@slack/types';
 import { searchKey } from '../../../../domain/shared/text.js';
 import { blockKitViolations, SLACK_LIMITS } from '../../blocks/limits.js';
-import { companyOption, contactOption, dealOption, newCompanyOption } from '../../blocks/modals.js';
-import { INPUTS } from '../../ids.js';
+import { companyOption, contactOption, dealOption, newCompanyOption, subjectContactOption, subjectDealOption, subjectPairOption } from '../../blocks/modals.js';
+import { ACTIONS, INPUTS } from '../../ids.js';
 import type { Actor } from '../../../../domain/index.js';
 import { knownActorOf, type SlackDeps } from '../context.js';
 
@@ -29,6 +30,10 @@ export const TYPEAHEAD_LIMITS = {
   results: 20,
   /** Answer with no options after this long: well inside Slack's 3 seconds, network included. */
   deadlineMs: 2000,
+  /** "Log to CRM": deals and contacts found, each. */
+  subjectEach: 8,
+  /** "Log to CRM": how many of the deals and contacts found are paired with their contacts and deals. */
+  subjectPairsOf: 3,
 } as const;
 
 type Ack = (answer: { options: PlainTextOption[] }) => Promise<void>;
@@ -60,12 +65,39 @@ export function registerOptions(app: App, deps: SlackDeps): void {
     });
   });
 
-  app.options<'block_suggestion'>({ action_id: INPUTS.contact }, async ({ ack, body, context }) => {
-    await answer(deps, ack, INPUTS.contact, async () => {
+  // One contact (the log-activity modal), several (a deal's contacts, in a modal or on the deal card).
+  for (const actionId of [INPUTS.contact, INPUTS.contacts, ACTIONS.dealContacts]) {
+    app.options<'block_suggestion'>({ action_id: actionId }, async ({ ack, body, context }) => {
+      await answer(deps, ack, actionId, async () => {
+        const actor = await typist(body, context);
+        if (!actor) return [];
+        const contacts = await deps.crm.contacts.search(actor, query(body), TYPEAHEAD_LIMITS.results);
+        return contacts.map(contactOption);
+      });
+    });
+  }
+
+  /**
+   * "Log to CRM": deals and contacts in one list ("Deal: D-42 Acme renewal", "Contact: Jane Doe
+   * (jane@acme.com)"), then each deal found with each of its contacts, and each contact found with
+   * each of their open deals ("Deal + contact: …", logged on both).
+   */
+  app.options<'block_suggestion'>({ action_id: INPUTS.subject }, async ({ ack, body, context }) => {
+    await answer(deps, ack, INPUTS.subject, async () => {
       const actor = await typist(body, context);
       if (!actor) return [];
-      const contacts = await deps.crm.contacts.search(actor, query(body), TYPEAHEAD_LIMITS.results);
-      return contacts.map(contactOption);
+      const q = query(body);
+      if (!q) return [];
+      const each = TYPEAHEAD_LIMITS.subjectEach;
+      const [deals, contacts] = await Promise.all([deps.crm.deals.find(actor, q, { pageSize: each }), deps.crm.contacts.search(actor, q, each)]);
+      const [dealDetails, contactCards] = await Promise.all([
+        Promise.all(deals.items.slice(0, TYPEAHEAD_LIMITS.subjectPairsOf).map((d) => deps.crm.deals.get(actor, d.id, 0))),
+        Promise.all(contacts.slice(0, TYPEAHEAD_LIMITS.subjectPairsOf).map((c) => deps.crm.contacts.card(actor, c.id))),
+      ]);
+      const pairs = new Map<string, PlainTextOption>();
+      for (const d of dealDetails) for (const c of d.contacts) pairs.set(`${d.id}:${c.id}`, subjectPairOption(d, c));
+      for (const c of contactCards) for (const d of c.openDeals) pairs.set(`${d.id}:${c.id}`, subjectPairOption(d, c));
+      return [...deals.items.map(subjectDealOption), ...contacts.map(subjectContactOption), ...pairs.values()].slice(0, TYPEAHEAD_LIMITS.results);
     });
   });
 }

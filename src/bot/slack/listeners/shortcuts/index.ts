@@ -1,6 +1,7 @@
 /**
- * Message shortcuts. "Log to CRM" opens the log-activity modal prefilled with the message; the
- * activity keeps the message's permalink. "Create deal from message" opens the create-deal modal;
+ * Message shortcuts. "Log to CRM" opens a modal prefilled with the message, with one typeahead
+ * for what it is about (a deal, a contact, or a deal with one of its contacts); the activity keeps
+ * the message's permalink. "Create deal from message" opens the create-deal modal;
  * the message becomes the new deal's first note.
  *
  * Both acknowledge first, then make sure the person is one of the workspace's own members (for
@@ -8,7 +9,7 @@
  * organisation in a shared channel gets a refusal through the response URL, and no modal.
  */
 import type { AllMiddlewareArgs, App, MessageShortcut, RespondFn, SlackShortcutMiddlewareArgs } from '@slack/bolt';
-import { createDealModal, logActivityModal } from '../../blocks/modals.js';
+import { createDealModal, logToCrmModal } from '../../blocks/modals.js';
 import { SHORTCUTS } from '../../ids.js';
 import { actorOf, errorText, uniqueKey, writeMeta, type SlackDeps } from '../context.js';
 
@@ -52,7 +53,7 @@ export function registerShortcuts(app: App, deps: SlackDeps): void {
     const author = shortcut.message.user;
     await client.views.open({
       trigger_id: shortcut.trigger_id,
-      view: logActivityModal({
+      view: logToCrmModal({
         initial: { body: author ? `${text}\n— <@${author}>` : text, type: 'note' },
         privateMetadata: writeMeta({
           channelId: shortcut.channel.id,

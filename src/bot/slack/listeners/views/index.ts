@@ -10,14 +10,13 @@
  * A submission Slack delivers again (same view id) or a message logged twice on the same deal is
  * stored once.
  */
-import type { AllMiddlewareArgs, App, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import type { App, ViewSubmitAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Actor } from '../../../../domain/index.js';
 import type { DealView } from '../../../../domain/deals/deal.view.js';
 import { titleSchema } from '../../../../domain/deals/deal.schema.js';
 import { readAmount, workspaceAmountOptions } from '../../../commands/amount.js';
 import { lostHeadline } from '../../../commands/execute.js';
-import { COMPANY_NAME_TOO_LONG, NEW_COMPANY_NAME_MAX, NEW_COMPANY_PREFIX } from '../../blocks/modals.js';
 import { answerModal, ANSWER_MODAL_TEXT } from '../../blocks/answer-modal.js';
 import { noticeModal } from '../../blocks/notice.js';
 import { replyBlocks } from '../../blocks/reply.js';
@@ -25,34 +24,14 @@ import { BLOCKS, VIEWS } from '../../ids.js';
 import { isReplay } from '../../inbox.js';
 import { actorOf, errorText, fieldErrors, knownActorOf, readMeta, replyOptions, type ModalMeta, type SlackDeps } from '../context.js';
 import { blocksOf, date, selected, text, user } from './read.js';
-
-type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
-type Errors = Record<string, string>;
-const fieldError = (block: string, message: string): Errors => ({ [block]: message });
+import { companyChoice, COMPANY_TOO_LONG, fieldError, isUpdate, type Errors, type Lookups, type ViewArgs, type ViewKit, type Work } from './form.js';
+import { registerRecordViews } from './records.js';
 
 /** Thrown by a lookup that would need Slack's Web API while the request is not yet acknowledged. */
 class NeedsSlack extends Error {}
 
-/**
- * What a submission may need from Slack. Before `ack` they answer from the database or throw
- * NeedsSlack (then the submission runs again after `ack`, with Slack); throw before writing.
- */
-interface Lookups {
-  /** The member id of a person picked in a users select. */
-  member(actor: Actor, slackUserId: string): Promise<string>;
-  /** A message's permalink (for "Log to CRM" and "Create deal from message"). */
-  permalink(meta: ModalMeta): Promise<string | undefined>;
-}
 
 const AMOUNT_HINT = 'Write an amount such as 25k, $1.2M or 25,000 EUR.';
-const COMPANY_TOO_LONG = `That name is too long to create here (${NEW_COMPANY_NAME_MAX} characters at most): shorten it, or pick an existing company.`;
-
-/** The company a form picked: an existing one by id, a new one by name, or the too-long marker. */
-function companyChoice(value: string | undefined): { companyId?: string; companyName?: string; tooLong?: true } {
-  if (!value) return {};
-  if (value === COMPANY_NAME_TOO_LONG) return { tooLong: true };
-  return value.startsWith(NEW_COMPANY_PREFIX) ? { companyName: value.slice(NEW_COMPANY_PREFIX.length) } : { companyId: value };
-}
 
 /** Field errors a form shows before anything else: the amount must read as money, the company must fit. */
 function formErrors(a: ViewArgs): Errors | undefined {
@@ -86,11 +65,7 @@ export function registerViews(app: App, deps: SlackDeps): void {
    * errors; `work` returns field errors (nothing written) or does the write and returns what to
    * tell the person afterwards.
    */
-  const submit = (
-    callbackId: string,
-    work: (a: ViewArgs, actor: Actor, meta: ModalMeta, lookups: Lookups) => Promise<Errors | (() => Promise<void>)>,
-    check: (a: ViewArgs) => Errors | undefined = () => undefined,
-  ) => {
+  const submit = (callbackId: string, work: Work, check: (a: ViewArgs) => Errors | undefined = () => undefined) => {
     app.view<ViewSubmitAction>(callbackId, async (args) => {
       const a = args as ViewArgs;
       const firstBlock = blocksOf(a.view)[0];
@@ -124,6 +99,10 @@ export function registerViews(app: App, deps: SlackDeps): void {
         actor = await knownActorOf(deps, a.body, a.context);
         if (actor) {
           const result = await work(a, actor, meta, beforeAck);
+          if (isUpdate(result)) {
+            await a.ack({ response_action: 'update', view: result.update });
+            return;
+          }
           if (typeof result !== 'function') {
             await a.ack({ response_action: 'errors', errors: result });
             return;
@@ -158,7 +137,8 @@ export function registerViews(app: App, deps: SlackDeps): void {
     const afterAckPhase = async (a: ViewArgs, actor: Actor | undefined, meta: ModalMeta) => {
       try {
         const result = await work(a, actor ?? (await actorOf(deps, a.body, a.client, a.context)), meta, afterAck(a.client));
-        if (typeof result === 'function') await result();
+        if (isUpdate(result)) await result.orElse();
+        else if (typeof result === 'function') await result();
         else await tell(a, meta, Object.values(result).join('\n'));
       } catch (err) {
         await tell(a, meta, errorText(err, deps.log));
@@ -174,6 +154,20 @@ export function registerViews(app: App, deps: SlackDeps): void {
     } catch (err) {
       deps.log.warn({ err }, 'could not tell the person about a modal submission');
     }
+  };
+
+  const show: ViewKit['show'] = async (a, actor, meta, reply, opts) => {
+    const options = await replyOptions(deps, actor);
+    const underneath = (a.view as { previous_view_id?: string | null }).previous_view_id;
+    if (underneath) {
+      const message = replyBlocks(reply, { ...options, shareable: false });
+      await a.client.views.update({ view_id: underneath, view: answerModal(opts.title, message) });
+      return;
+    }
+    const message = replyBlocks(reply, options);
+    if (await toResponseUrl(meta, { replace_original: opts.replace && !meta.keepOriginal, ...message })) return;
+    if (meta.channelId) await a.client.chat.postEphemeral({ channel: meta.channelId, user: a.body.user.id, ...message });
+    else await a.client.chat.postMessage({ channel: a.body.user.id, ...message });
   };
 
   /** Shows the deal card where the modal came from (the card's response URL), or by DM. */
@@ -262,7 +256,11 @@ export function registerViews(app: App, deps: SlackDeps): void {
     });
     return async () => {
       if (!dealId) {
-        await a.client.chat.postMessage({ channel: a.body.user.id, text: created ? 'Logged on the contact.' : 'That was already logged.' });
+        // On the contact alone (its card's Log button): its card, with what was logged.
+        const contact = await deps.crm.contacts.card(actor, contactId!);
+        const type = selected(a.view, 'activityType') ?? 'note';
+        const headline = created ? `Logged ${type === 'email' ? 'an email' : `a ${type}`} on ${contact.name}.` : `That was already logged on ${contact.name}.`;
+        await show(a, actor, meta, { kind: 'contact', contact, headline }, { replace: false, title: 'Contact' });
         return;
       }
       const deal = await deps.crm.deals.get(actor, dealId);
@@ -310,22 +308,7 @@ export function registerViews(app: App, deps: SlackDeps): void {
     formErrors,
   );
 
-  submit(
-    VIEWS.newContact,
-    async (a, actor) => {
-      const { tooLong, ...company } = companyChoice(selected(a.view, 'company'));
-      if (tooLong) return fieldError(BLOCKS.company, COMPANY_TOO_LONG);
-      const contact = await deps.crm.contacts.create(actor, {
-        name: text(a.view, 'name') ?? '',
-        email: text(a.view, 'email'),
-        phone: text(a.view, 'phone'),
-        title: text(a.view, 'jobTitle'),
-        ...company,
-      });
-      return () => tell(a, {}, `Added ${contact.name}${contact.company ? ` at ${contact.company.name}` : ''}.`);
-    },
-    formErrors,
-  );
+  registerRecordViews({ submit, tell, show }, deps);
 }
 
 /** Posts an ephemeral answer to the modal's origin (its response URL); false when there is none or it failed. */
