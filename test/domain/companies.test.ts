@@ -6,7 +6,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCrm, DomainErrorCode } from '../../src/domain/index.js';
-import { AMBIGUOUS_CODE } from '../../src/domain/contacts/contact.service.js';
 import { createTestDb, type TestDb } from '../helpers/db.js';
 import { seedWorkspace, usd, type TestWorkspace } from '../helpers/fixtures.js';
 
@@ -87,7 +86,7 @@ describe(`finding the company a person meant (${DB})`, () => {
   it('by the one company a search finds; several: names them; none: says so', async () => {
     expect((await t.crm.companies.resolve(ws.alice, 'logistics')).name).toBe('Globex Logistics');
     const err = await t.crm.companies.resolve(ws.alice, 'umbrella').catch((e: unknown) => e);
-    expect(err).toMatchObject({ code: AMBIGUOUS_CODE, message: 'Several companies match “umbrella”: Umbrella, Umbrella. Say which one, by its domain or full name.' });
+    expect(err).toMatchObject({ code: DomainErrorCode.Ambiguous, message: 'Several companies match “umbrella”: Umbrella, Umbrella. Say which one, by its domain or full name.' });
     await expect(t.crm.companies.resolve(ws.alice, 'Initech')).rejects.toMatchObject({
       code: DomainErrorCode.NotFound,
       message: 'No company matches “Initech”.',

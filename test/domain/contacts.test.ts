@@ -5,7 +5,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCrm, DomainErrorCode } from '../../src/domain/index.js';
-import { AMBIGUOUS_CODE } from '../../src/domain/contacts/contact.service.js';
 import { seedDemo } from '../../src/db/demo-seed.js';
 import { createTestDb, type TestDb } from '../helpers/db.js';
 import { seedWorkspace, usd, type TestWorkspace } from '../helpers/fixtures.js';
@@ -120,12 +119,12 @@ describe(`finding the contact a person meant (${DB})`, () => {
   it('names up to five candidates when several match', async () => {
     const err = await t.crm.contacts.resolve(ws.alice, 'sam smith').catch((e: unknown) => e);
     expect(err).toMatchObject({
-      code: AMBIGUOUS_CODE,
+      code: DomainErrorCode.Ambiguous,
       message: 'Several contacts match “sam smith”: Sam Smith 1 (sam1@smith.test), Sam Smith 2 (sam2@smith.test), Sam Smith 3 (sam3@smith.test), Sam Smith 4 (sam4@smith.test), Sam Smith 5 (sam5@smith.test) and more. Say which one, by email or full name.',
     });
     expect((err as { details: { choices: string[] } }).details.choices).toHaveLength(5);
     const joanna = await t.crm.contacts.resolve(ws.alice, 'Joanna').catch((e: unknown) => e);
-    expect(joanna).toMatchObject({ code: AMBIGUOUS_CODE });
+    expect(joanna).toMatchObject({ code: DomainErrorCode.Ambiguous });
     expect((joanna as { details: { choices: string[] } }).details.choices.sort()).toEqual(['Joanna (Flingers)', 'Joanna (joanna@chotchkies.test)']);
   });
 

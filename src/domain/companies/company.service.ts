@@ -36,8 +36,6 @@ import type { CompanyCardView, CompanyListScope, CompanyListView, CompanySummary
 export const COMPANY_CARD_CONTACTS = 10;
 export const COMPANY_CARD_DEALS = 10;
 const AMBIGUOUS_CANDIDATES = 5;
-const AMBIGUOUS_CODE: DomainErrorCode =
-  (DomainErrorCode as Record<string, DomainErrorCode>)['Ambiguous'] ?? DomainErrorCode.InvalidInput;
 
 /**
  * What `create` answers. The contract's shape is `{ company, created }`; the company's own fields
@@ -482,7 +480,7 @@ function ambiguous(text: string, candidates: { name: string; domain: string | nu
   const shown = candidates.slice(0, AMBIGUOUS_CANDIDATES).map(companyLabel);
   const more = candidates.length > AMBIGUOUS_CANDIDATES ? ' and more' : '';
   return new DomainError(
-    AMBIGUOUS_CODE,
+    DomainErrorCode.Ambiguous,
     `Several companies match “${text}”: ${shown.join(', ')}${more}. Say which one, by its domain or full name.`,
     { field: 'company', choices: shown },
   );

@@ -39,10 +39,6 @@ export const AMBIGUOUS_CANDIDATES = 5;
  */
 const EMAIL_TEXT = /^[a-z0-9_'+.@-]+$/;
 
-/** The error code for "several match": Ambiguous once the domain has one, InvalidInput until then. */
-export const AMBIGUOUS_CODE: DomainErrorCode =
-  (DomainErrorCode as Record<string, DomainErrorCode>)['Ambiguous'] ?? DomainErrorCode.InvalidInput;
-
 /**
  * What `create` answers. The contract's shape is `{ contact, created }`; the contact's own fields
  * are also at the top level for the callers written before it (`(await create(…)).id`), until
@@ -533,7 +529,7 @@ function ambiguous(text: string, candidates: ContactSummaryView[]): DomainError 
   const shown = candidates.slice(0, AMBIGUOUS_CANDIDATES).map(contactLabel);
   const more = candidates.length > AMBIGUOUS_CANDIDATES ? ' and more' : '';
   return new DomainError(
-    AMBIGUOUS_CODE,
+    DomainErrorCode.Ambiguous,
     `Several contacts match “${text}”: ${shown.join(', ')}${more}. Say which one, by email or full name.`,
     { field: 'contact', choices: shown },
   );
