@@ -204,6 +204,16 @@ describe('the duplicate choice', () => {
     expect(await contactsNamed('Sam Lee')).toHaveLength(2);
   });
 
+  it('from someone the app has not met yet: the form closes first, and the choice comes by DM', async () => {
+    const submission = viewSubmission({ callbackId: VIEWS.newContact, values: { ...text('name', 'Sam Lee'), ...pick('company', 'new:Initech') } as never });
+    submission.user = { id: 'U0NEWBIE', username: 'newbie', team_id: 'T0ACME' };
+    const res = await slack.interaction(submission);
+    expect(await res.text()).toBe('');
+    const dm = await nextCall('chat.postMessage', (b) => b.channel === 'U0NEWBIE');
+    expect(shown(String(dm.text))).toMatch(/Sam Lee at Initech already exists/);
+    expect(buttonsIn(dm.blocks).map((b) => b.text.text)).toEqual(['Use existing', 'Create anyway']);
+  });
+
   it('the same email is never created twice: only Use existing', async () => {
     const ack = await submitNewContact({ ...text('name', 'Jane Again'), ...{ [BLOCKS.email]: { [INPUTS.email]: { type: 'email_text_input', value: 'jane@acme.com' } } } });
     expect(ack.response_action).toBe('update');
@@ -289,6 +299,64 @@ describe('a deal’s contacts from its card', () => {
     const removed = await select([]);
     expect(shown(textOf(removed.blocks))).toContain(`Took Jane Roe off ${deal.ref}.`);
     expect(await t.handle.db.dealContact.count({ where: { dealId: deal.id } })).toBe(0);
+  });
+});
+
+describe('a deal’s contacts from a button, a contact’s activity, contact lists', () => {
+  it('the deal’s Add contact button opens the contacts form; saving it sets the deal’s contacts', async () => {
+    const deal = await newDeal('Form contacts deal');
+    const { contact } = await t.crm.contacts.create(alice, { name: 'Form Person', email: 'form.person@acme.com' });
+    const url = freshUrl();
+    await click(RECORD_ACTIONS['deal.add_contact'], deal.ref, { kind: 'message', responseUrl: url });
+    const form = viewOf(await nextCall('views.open'));
+    expect(form.callback_id).toBe(VIEWS.dealContacts);
+    expect(shown(textOf(form.blocks))).toContain(deal.ref);
+    const answer = captureResponseUrl(new URL(url).pathname);
+    const res = await slack.interaction(
+      viewSubmission({
+        callbackId: VIEWS.dealContacts,
+        privateMetadata: form.private_metadata,
+        values: { [BLOCKS.contacts]: { [INPUTS.contacts]: { type: 'multi_external_select', selected_options: [{ text: { type: 'plain_text', text: 'x' }, value: contact.id }] } } },
+      }),
+    );
+    expect(await res.text()).toBe('');
+    expect(shown(textOf((await answer).blocks))).toContain(`Added Form Person to ${deal.ref}.`);
+    expect(await t.handle.db.dealContact.count({ where: { dealId: deal.id, contactId: contact.id } })).toBe(1);
+  });
+
+  it('Log activity on a contact card logs on the contact alone and shows its card', async () => {
+    const { contact } = await t.crm.contacts.create(alice, { name: 'Logged Person' });
+    const url = freshUrl();
+    await click(RECORD_ACTIONS['contact.log'], contact.id, { kind: 'message', responseUrl: url });
+    const form = viewOf(await nextCall('views.open'));
+    expect(form.callback_id).toBe(VIEWS.logActivity);
+    const dealInput = (form.blocks as { block_id?: string; optional?: boolean }[]).find((b) => b.block_id === BLOCKS.deal)!;
+    expect(dealInput.optional).toBe(true);
+    const answer = captureResponseUrl(new URL(url).pathname);
+    await slack.interaction(
+      viewSubmission({
+        callbackId: VIEWS.logActivity,
+        privateMetadata: form.private_metadata,
+        values: { ...pick('contact', contact.id), ...pick('activityType', 'call'), ...text('body', 'Talked about renewal') } as never,
+      }),
+    );
+    const card = shown(textOf((await answer).blocks));
+    expect(card).toContain('Logged a call on Logged Person.');
+    expect(card).toContain('call: Talked about renewal');
+    expect(await t.handle.db.activity.count({ where: { contactId: contact.id, dealId: null } })).toBe(1);
+  });
+
+  it('a contact list pages with Next, and Open shows a contact’s card', async () => {
+    for (let i = 0; i < 12; i++) await t.crm.contacts.create(alice, { name: `Paged ${String(i).padStart(2, '0')}`, companyName: 'Pagination Inc' });
+    const first = await command('contacts Pagination Inc');
+    expect(shown(textOf(first.blocks))).toContain('Showing 1–10 of 12');
+    const next = await clickInMessage(ACTIONS.recordPageNext, button(first.blocks, ACTIONS.recordPageNext).value);
+    expect(next.replace_original).toBe(true);
+    expect(shown(textOf(next.blocks))).toContain('Showing 11–12 of 12');
+    const open = await clickInMessage(ACTIONS.openContact, button(next.blocks, ACTIONS.openContact).value);
+    expect(open.replace_original).toBe(false);
+    expect(shown(textOf(open.blocks))).toContain('Paged 10');
+    expect(buttonsIn(open.blocks).map((b) => b.action_id)).toContain(RECORD_ACTIONS['contact.edit']);
   });
 });
 

@@ -1,6 +1,6 @@
 /** What the modal submissions share: their types, the kit the record forms use, small readers. */
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
-import type { ModalView } from '@slack/types';
+import type { KnownBlock, ModalView } from '@slack/types';
 import type { Actor } from '../../../../domain/index.js';
 import type { Reply } from '../../../commands/reply.js';
 import { COMPANY_NAME_TOO_LONG, NEW_COMPANY_NAME_MAX, NEW_COMPANY_PREFIX } from '../../blocks/modals.js';
@@ -46,6 +46,8 @@ export interface ViewKit {
   submit(callbackId: string, work: Work, check?: (a: ViewArgs) => Errors | undefined): void;
   /** An answer after the modal closed, in words: where the modal came from (its response URL), or a DM. */
   tell(a: ViewArgs, meta: ModalMeta, message: string): Promise<void>;
+  /** A message after the modal closed: where the modal came from (its response URL, added), or a DM. */
+  post(a: ViewArgs, meta: ModalMeta, message: { text: string; blocks: KnownBlock[] }): Promise<void>;
   /**
    * A reply where the modal came from: the modal underneath (a form pushed onto an answer modal),
    * the message it was opened from (its response URL, replacing it when `replace`), the channel

@@ -308,7 +308,11 @@ export function registerViews(app: App, deps: SlackDeps): void {
     formErrors,
   );
 
-  registerRecordViews({ submit, tell, show }, deps);
+  const post: ViewKit['post'] = async (a, meta, message) => {
+    if (await toResponseUrl(meta, { replace_original: false, ...message })) return;
+    await a.client.chat.postMessage({ channel: a.body.user.id, ...message });
+  };
+  registerRecordViews({ submit, tell, show, post }, deps);
 }
 
 /** Posts an ephemeral answer to the modal's origin (its response URL); false when there is none or it failed. */

@@ -14,7 +14,7 @@ import { parseSubject } from '../../blocks/modals.js';
 import type { CreateAnywayValue } from '../../blocks/record-cursor.js';
 import { duplicateBlocks } from '../../blocks/records.js';
 import { BLOCKS, VIEWS } from '../../ids.js';
-import { fieldErrors, type ModalMeta, type SlackDeps } from '../context.js';
+import { fieldErrors, type SlackDeps } from '../context.js';
 import { companyChoice, COMPANY_TOO_LONG, fieldError, type Errors, type ViewArgs, type ViewKit, type WorkResult } from './form.js';
 import { blocksOf, date, field, selected, text, user } from './read.js';
 
@@ -95,31 +95,18 @@ export function registerRecordViews(kit: ViewKit, deps: SlackDeps): void {
         }
         const details = err.details as { existingId: string; emailTaken?: boolean };
         const existing = await deps.crm.contacts.get(actor, details.existingId);
-        const anyway: CreateAnywayValue | undefined = details.emailTaken ? undefined : { contact: withoutEmpty(input) };
+        const anyway: CreateAnywayValue | undefined = details.emailTaken ? undefined : { contact: definedOnly(input) };
         const reply = { kind: 'duplicate' as const, message: err.message, existing: { record: 'contact' as const, contact: existing }, createAnyway: null };
         const blocks = duplicateBlocks(reply, { createAnyway: anyway });
         return {
           update: answerModal(RECORD_FORM_TEXT.duplicateTitle, { blocks }),
           // The form has closed already: the same choice, as a message.
-          orElse: () => showBlocks(a, meta, { text: err.message, blocks }),
+          orElse: () => kit.post(a, meta, { text: err.message, blocks }),
         };
       }
     },
     companyFits,
   );
-
-  /** The duplicate choice after the modal closed: where it came from, or by DM. */
-  const showBlocks = async (a: ViewArgs, meta: ModalMeta, message: { text: string; blocks: ReturnType<typeof duplicateBlocks> }) => {
-    if (meta.responseUrl) {
-      const res = await fetch(meta.responseUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, ...message }),
-      });
-      if (res.ok) return;
-    }
-    await a.client.chat.postMessage({ channel: a.body.user.id, ...message });
-  };
 
   submit(
     VIEWS.editContact,
@@ -259,6 +246,7 @@ export async function setDealContacts(
   return { deal: await deps.crm.deals.get(actor, deal.id), added, removed };
 }
 
-function withoutEmpty<T extends Record<string, string | undefined>>(o: T): { [K in keyof T]: Exclude<T[K], undefined> } & { name: string } {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== '')) as never;
+/** The form's values without the empty ones (a button value carries only what was typed). */
+function definedOnly(input: { name: string; email?: string; phone?: string; title?: string; companyId?: string; companyName?: string }) {
+  return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined && v !== '')) as typeof input;
 }
