@@ -9,6 +9,7 @@ import nock from 'nock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { dealCard } from '../../../src/bot/teams/cards/deal-card.js';
 import { digestCard, nudgeCard } from '../../../src/bot/teams/cards/digest.js';
+import { task } from './record-fixtures.js';
 import { TEAMS_CARD_LIMITS, jsonBytes } from '../../../src/bot/teams/cards/limits.js';
 import { attachment } from '../../../src/bot/teams/cards/parts.js';
 import { listCard, MAX_LIST_ITEMS, replyCard, type TeamsMessage } from '../../../src/bot/teams/cards/reply.js';
@@ -156,6 +157,26 @@ describe('every card stays under 28 KB', () => {
   it('a morning nudge with 100 deals in each section', () => {
     const nudge: NudgeView = { member: { id: 'm', displayName: markdown(200), externalId: 'aad', timeZone: 'UTC' }, date: '2026-11-19', generatedAt: clock.now, due: section(100), noNextAction: section(100) };
     expect(bytes(asPosted(nudgeCard(nudge)))).toBeLessThanOrEqual(LIMIT);
+  });
+
+  it('a morning nudge with 100 deals in each section and 100 other tasks due, the longest titles', () => {
+    const tasks = Array.from({ length: 100 }, (_, i) =>
+      task({ ref: `T-${100_000 + i}`, title: markdown(500), due: '2026-11-01', overdue: true, contact: { id: `c${i}`, name: markdown(200) } }),
+    );
+    const nudge: NudgeView = {
+      member: { id: 'm', displayName: markdown(200), externalId: 'aad', timeZone: 'UTC' },
+      date: '2026-11-19',
+      generatedAt: clock.now,
+      due: section(100),
+      noNextAction: section(100),
+      tasksDue: { items: tasks, total: 140, totalCapped: false },
+    };
+    const msg = nudgeCard(nudge);
+    expect(bytes(asPosted(msg))).toBeLessThanOrEqual(LIMIT);
+    expect(cardText(msg.card)).toContain('Your other tasks due');
+    expect(cardText(msg.card)).toMatch(/T-100000/);
+    expect(cardText(msg.card)).toMatch(/…and \d+ more: `deal tasks`/);
+    expect(msg.summary).toContain('140 other tasks due');
   });
 
   it('a list page of the most deals a page shows, and the report', () => {

@@ -68,8 +68,33 @@ function nudgeCardWith(nudge: NudgeView, rows: number): TeamsMessage {
   // A personal chat: each deal with an Open button.
   if (nudge.due.total) body.push(section('Due today or overdue', nudge.due, clock, rows, undefined, true));
   if (nudge.noNextAction.total) body.push(section('Open deals without a next action', nudge.noNextAction, clock, rows, undefined, true));
-  const summary = `Today: ${pluralCount(nudge.due, 'next action')} due, ${pluralCount(nudge.noNextAction, 'deal')} without a next action`;
+  const tasks = nudge.tasksDue;
+  if (tasks?.total) body.push(taskSection(tasks, clock, rows));
+  const summary =
+    `Today: ${pluralCount(nudge.due, 'next action')} due, ${pluralCount(nudge.noNextAction, 'deal')} without a next action` +
+    (tasks?.total ? `, ${pluralCount(tasks, 'other task')} due` : '');
   return { card: card(body, [], summary), summary };
+}
+
+/** The member's other tasks due (not a deal's next action already listed): one line each, with how to close it. */
+function taskSection(tasks: NonNullable<NudgeView['tasksDue']>, clock: Clock, rows: number): CardElement {
+  const date = dateFormatter(clock);
+  const shown = tasks.items.slice(0, rows);
+  const count = tasks.total === shown.length && !tasks.totalCapped ? `${tasks.total}` : `${shown.length} of ${formatCount(tasks)}`;
+  const lines = shown.map((t) => {
+    const due = t.due ? (t.overdue ? `overdue since ${date(t.due)}` : 'due today') : '';
+    const on = [t.deal?.ref, t.contact?.name].filter(Boolean).join(', ');
+    return `- **${escapeMarkdown(t.ref)}** ${escapeMarkdown(truncate(t.title, TEAMS_CARD_LIMITS.changeTitle))}${due ? ` · ${due}` : ''}${on ? ` · ${escapeMarkdown(truncate(on, 80))}` : ''}`;
+  });
+  const more = tasks.total > shown.length ? `\n\n…and ${formatCount(tasks, shown.length)} more: \`deal tasks\`.` : '';
+  return container(
+    [
+      text(`**Your other tasks due** (${count})`),
+      text(lines.join('\n') + more, { spacing: 'None' }),
+      text(ourText('Done: `deal done T-3`. Later: `deal snooze T-3`.'), { size: 'Small', subtle: true }),
+    ],
+    { separator: true, spacing: 'Medium' },
+  );
 }
 
 /** Where the deals a digest leaves out are listed. */
