@@ -40,7 +40,8 @@ beforeAll(async () => {
     'task jane@acme.com Book the onsite by 2026-12-04 @bob',
   ]) {
     const r = await reply(line);
-    if (r.kind === 'error' || r.kind === 'duplicate') throw new Error(`${line}: ${'message' in r ? r.message : r.kind}`);
+    if (r.kind === 'error') throw new Error(`${line}: ${r.message}`);
+    if (r.kind === 'duplicate') throw new Error(`${line}: ${r.message}`);
   }
 });
 afterAll(async () => t.cleanup());
