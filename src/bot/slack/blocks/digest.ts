@@ -21,6 +21,7 @@ import { ACTIONS, DELIVERED_BLOCK_PREFIX, SNOOZE_DAYS } from '../ids.js';
 import { dateFormatter, dealTitleLine, nextActionText, personText, stageText, type Clock } from './deal-text.js';
 import { escapeControl, escapeMrkdwn, SLACK_LIMITS, truncate, truncateMrkdwn } from './escape.js';
 import { button, capBlocks, context, divider, header, linesSection, section } from './parts.js';
+import { taskText } from './records.js';
 import type { SlackMessage } from './reply.js';
 
 /** The channel digest; a day with nothing to report is one line. */
@@ -127,10 +128,23 @@ export function nudgeMessage(n: NudgeView): SlackMessage {
     }
     if (n.due.total > n.due.items.length) blocks.push(context(more(n.due, n.due.items.length, 'next action', '`/deal list mine`')));
   }
+  const tasks = n.tasksDue;
+  if (tasks && tasks.total > 0) {
+    // One section, not a block per task: the deals above already spend most of the 50 blocks.
+    blocks.push(
+      linesSection(
+        `:ballot_box_with_check: *Your other tasks due today or overdue* (${formatCount(tasks)})`,
+        tasks.items.map((t) => taskText(t, clock)),
+        { hidden: tasks.total - tasks.items.length, more: (k) => moreText(k, tasks.totalCapped, 'task', '`/deal tasks`') },
+      ),
+    );
+    blocks.push(context(escapeControl('Done: `/deal done T-3` · later: `/deal snooze T-3` · all yours: `/deal tasks`')));
+  }
   blocks.push(context(escapeControl('One message a working day. Change the time or turn it off: `/deal nudges`.')));
   const parts = [
     n.noNextAction.total ? `${pluralCount(n.noNextAction, 'deal')} with no next action` : undefined,
     n.due.total ? `${pluralCount(n.due, 'next action')} due` : undefined,
+    tasks?.total ? `${pluralCount(tasks, 'other task')} due` : undefined,
   ].filter(Boolean);
   return message(`Today: ${parts.join(', ')}`, blocks);
 }

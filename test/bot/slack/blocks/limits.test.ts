@@ -38,6 +38,7 @@ import { subscribeDigestSchema } from '../../../../src/domain/digests/digest.sch
 import { ensureMemberSchema } from '../../../../src/domain/identity/identity.schema.js';
 import type { DealQueueView, PipelineSummaryView } from '../../../../src/domain/reports/report.view.js';
 import { clock, NOW } from './fixtures.js';
+import { task as recordTask } from '../../teams/record-fixtures.js';
 
 // ---------------------------------------------------------------------------------------------
 // The longest inputs, from the domain's own schemas.
@@ -192,6 +193,13 @@ function nudge(f: Flavour): NudgeView {
     generatedAt: NOW,
     noNextAction: { items: deals(NUDGE_LIMITS.noNextAction, f, { nextAction: null }), total: 100_000, totalCapped: true },
     due: { items: deals(NUDGE_LIMITS.due, f), total: 100_000, totalCapped: true },
+    tasksDue: {
+      items: Array.from({ length: NUDGE_LIMITS.tasksDue }, (_, i) =>
+        recordTask({ ref: `T-${999_999_990 + i}`, title: text(500, f), due: '2026-11-01', overdue: true, contact: { id: `c${i}`, name: text(200, f) } }),
+      ),
+      total: 100_000,
+      totalCapped: true,
+    },
   };
 }
 
@@ -392,6 +400,7 @@ describe('every Slack renderer, with the longest inputs the app accepts, stays w
         expect(text).toMatch(/…and 99,99\d\+ more next actions/);
         expect(text).toMatch(/…and 99,9\d\d more changes/);
         expect(allText(digestSettingsBlocks(settings(), clock).blocks)).toMatch(/…and \d+ more channels/);
+        expect(allText(nudgeMessage(nudge(f)).blocks)).toMatch(/…and [\d,]+\+? more tasks/);
       });
 
       it('the App Home tab', () => {
