@@ -290,6 +290,27 @@ describe(`lists of contacts (${DB})`, () => {
     expect(search2.items.map((c) => c.name)).toEqual(["Alice's contact 6", "Alice's contact 7"]);
   });
 
+  it('a search lists name and email matches together, by name, page after page', async () => {
+    const ws2 = await freshWorkspace();
+    for (const [name, email] of [
+      ['Zoe Orbit', 'zoe@orbit.test'],
+      ['Orbit Olga', undefined],
+      ['Adam Apple', 'adam@orbit.test'],
+      ['Mia Moon', 'mia@moon.test'],
+      ['Bea Orbital', undefined],
+    ] as const) {
+      await t.crm.contacts.create(ws2.alice, { name, ...(email && { email }) });
+    }
+    const first = await t.crm.contacts.list(ws2.alice, { type: 'search', query: 'orbit' }, { pageSize: 2 });
+    expect(first.items.map((c) => c.name)).toEqual(['Adam Apple', 'Bea Orbital']);
+    expect(first).toMatchObject({ total: 4, hasMore: true });
+    const second = await t.crm.contacts.list(ws2.alice, { type: 'search', query: 'orbit' }, { page: 2, pageSize: 2 });
+    expect(second.items.map((c) => c.name)).toEqual(['Orbit Olga', 'Zoe Orbit']);
+    expect(second.hasMore).toBe(false);
+    expect((await t.crm.contacts.list(ws2.alice, { type: 'search', query: 'adam@orbit' })).items.map((c) => c.name)).toEqual(['Adam Apple']);
+    expect((await t.crm.contacts.list(ws2.alice, { type: 'search', query: 'bea orb' })).items.map((c) => c.name)).toEqual(['Bea Orbital']);
+  });
+
   it('never lists another workspace’s contacts', async () => {
     const other = await freshWorkspace();
     expect((await t.crm.contacts.list(other.alice, { type: 'all' })).items).toEqual([]);

