@@ -295,20 +295,30 @@ export class CompanyService {
       heading = `Companies matching “${s.query}”`;
       const pattern = likeContains(searchKey(s.query));
       rowsOf = async (skip, take) => {
+        // Names and domains each down their own index, merged in name order by the database (as
+        // the contact list search does): an OR over both read every company's row for its domain.
         const ids = await db.$queryRaw<{ id: string }[]>`
-          SELECT "id" FROM "Company"
-          WHERE "workspaceId" = ${workspaceId} AND ("nameKey" LIKE ${pattern} ESCAPE '!' OR "domain" LIKE ${pattern} ESCAPE '!')
+          WITH "byName" AS MATERIALIZED (
+            SELECT "id", "nameKey" FROM "Company"
+            WHERE "workspaceId" = ${workspaceId} AND "nameKey" LIKE ${pattern} ESCAPE '!'
+            ORDER BY "nameKey", "id" LIMIT ${skip + take}
+          ), "byDomain" AS MATERIALIZED (
+            SELECT "id", "nameKey" FROM "Company"
+            WHERE "workspaceId" = ${workspaceId} AND "domain" LIKE ${pattern} ESCAPE '!'
+          )
+          SELECT "id", "nameKey" FROM "byName" UNION SELECT "id", "nameKey" FROM "byDomain"
           ORDER BY "nameKey", "id" LIMIT ${take} OFFSET ${skip}`;
         return db.company.findMany({ where: { workspaceId, id: { in: ids.map((r) => r.id) } }, orderBy, include: companySummaryInclude });
       };
       count = async (take) => {
         const [counted] = await db.$queryRaw<{ n: bigint | number }[]>`
-          SELECT COUNT(*) AS "n" FROM (
-            SELECT 1 FROM "Company"
-            WHERE "workspaceId" = ${workspaceId} AND ("nameKey" LIKE ${pattern} ESCAPE '!' OR "domain" LIKE ${pattern} ESCAPE '!')
-            LIMIT ${take}
-          ) AS "matches"`;
-        return Number(counted?.n ?? 0);
+          WITH "byName" AS MATERIALIZED (
+            SELECT "id" FROM "Company" WHERE "workspaceId" = ${workspaceId} AND "nameKey" LIKE ${pattern} ESCAPE '!' LIMIT ${take}
+          ), "byDomain" AS MATERIALIZED (
+            SELECT "id" FROM "Company" WHERE "workspaceId" = ${workspaceId} AND "domain" LIKE ${pattern} ESCAPE '!' LIMIT ${take}
+          )
+          SELECT COUNT(*) AS "n" FROM (SELECT "id" FROM "byName" UNION SELECT "id" FROM "byDomain") AS "matches"`;
+        return Math.min(Number(counted?.n ?? 0), take);
       };
     }
     const skip = (p - 1) * pageSize;
