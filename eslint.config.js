@@ -5,7 +5,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'src/generated/**', 'node_modules/**', 'coverage/**'] },
+  { ignores: ['dist/**', 'src/generated/**', 'node_modules/**', 'coverage/**', 'scratch/**'] },
   js.configs.recommended,
   {
     // Plain JavaScript entries (Bree's worker wrapper, benchmarks' workers) run on Node.
