@@ -2,6 +2,7 @@ import pRetry, { AbortError } from 'p-retry';
 import { isSqliteClient, type Db, type Tx } from '../db/client.js';
 import { DomainError, DomainErrorCode } from './errors.js';
 import type { Clock } from './ports.js';
+import type { Role } from './shared/roles.js';
 
 /** What every domain service is built from. */
 export interface DomainDeps {
@@ -20,6 +21,11 @@ export interface Actor {
   memberId: string;
   /** The person's IANA time zone: "today" and relative dates are read in it. */
   timeZone: string;
+  /**
+   * The member's role when this actor was resolved (for a surface to word its answers). The
+   * services never trust it: their guards (shared/roles.ts) read the stored role.
+   */
+  role?: Role;
 }
 
 export type { Db, Tx };

@@ -18,8 +18,10 @@ export const DomainErrorCode = {
   AssistantDisabled: 'ASSISTANT_DISABLED',
   /** The person is not one of the workspace's own members (another organisation, or a guest). */
   NotAMember: 'NOT_A_MEMBER',
-  /** Only a workspace admin may do this. */
+  /** Only a workspace admin may do this: the message names the admins to ask. */
   AdminOnly: 'ADMIN_ONLY',
+  /** The person has read-only access (role `read_only`): the message names the admins to ask. */
+  ReadOnly: 'READ_ONLY',
   /** The bot will not post CRM content where people from other organisations can read it. */
   SharedChannel: 'SHARED_CHANNEL',
 } as const;

@@ -3,6 +3,7 @@ import { inTransaction, onUniqueViolation, type Actor, type DomainDeps } from '.
 import { DomainError, DomainErrorCode } from '../errors.js';
 import type { DealService } from '../deals/deal.service.js';
 import { parseInput } from '../shared/validate.js';
+import { requireWriter } from '../shared/roles.js';
 import { logActivitySchema, type LogActivityInput } from './activity.schema.js';
 
 export interface LogActivityResult {
@@ -19,6 +20,7 @@ export class ActivityService {
 
   /** Logs a call, email, meeting or note on a deal and/or contact; the deal's last activity moves with it. */
   async log(actor: Actor, input: LogActivityInput): Promise<LogActivityResult> {
+    await requireWriter(actor, this.deps);
     const data = parseInput(logActivitySchema, input);
     const { workspaceId } = actor;
     if (data.idempotencyKey) {

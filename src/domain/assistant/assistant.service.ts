@@ -26,6 +26,7 @@ import type { DealView } from '../deals/deal.view.js';
 import type { IdentityService } from '../identity/identity.service.js';
 import { addDays, dateOnlySchema, todayIn } from '../shared/dates.js';
 import { parseInput } from '../shared/validate.js';
+import { requireWriter } from '../shared/roles.js';
 import { setNextActionSchema } from '../deals/deal.schema.js';
 import { AssistantError, type AssistantPort, type OfflineReason } from './assistant.port.js';
 import {
@@ -186,6 +187,7 @@ export class AssistantService {
 
   /** Makes a suggestion the deal's next action: the person clicked it, so it is theirs now. */
   async acceptSuggestion(actor: Actor, ref: string, suggestion: { action: string; due?: string | null }): Promise<DealView> {
+    await requireWriter(actor, this.deps);
     const input = parseInput(setNextActionSchema, { action: suggestion.action, due: suggestion.due ?? undefined });
     return this.deals.setNextAction(actor, ref, input);
   }
@@ -195,6 +197,7 @@ export class AssistantService {
    * The draft is found by its id, so nothing but the id has to travel in a button.
    */
   async logDraft(actor: Actor, ref: string, id: string, source: 'slack' | 'teams' | 'console' | 'api' = 'api') {
+    await requireWriter(actor, this.deps);
     const dealId = await this.deals.resolveId(actor, ref);
     const row = await this.deps.db.assistantCache.findUnique({
       where: { workspaceId_key: { workspaceId: actor.workspaceId, key: `shown-draft:deal:${dealId}:${id}` } },

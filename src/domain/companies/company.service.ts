@@ -13,6 +13,7 @@ import { dealViewInclude } from '../deals/deal.view.js';
 import { COUNT_CAP, countUpTo } from '../shared/count.js';
 import { cleanLine, likeContains, likeStartsWith, searchKey } from '../shared/text.js';
 import { parseInput } from '../shared/validate.js';
+import { requireWriter } from '../shared/roles.js';
 import {
   companyCardActions,
   companyLabel,
@@ -70,6 +71,7 @@ export class CompanyService {
    * delivery (the same `idempotencyKey`) creates nothing and answers the first one's company.
    */
   async create(actor: Actor, input: CreateCompanyInput): Promise<CreateCompanyResult> {
+    await requireWriter(actor, this.deps);
     const data = parseInput(createCompanySchema, input);
     const { workspaceId } = actor;
     const key = data.idempotencyKey;
@@ -246,6 +248,7 @@ export class CompanyService {
 
   /** Changes a company. A domain another company has is a duplicate; `domain: null` clears it. */
   async edit(actor: Actor, companyId: string, patch: EditCompanyInput): Promise<CompanySummaryView> {
+    await requireWriter(actor, this.deps);
     const data = parseInput(editCompanySchema, patch);
     const { workspaceId } = actor;
     const write = () =>
@@ -305,6 +308,7 @@ export class CompanyService {
           ), "byDomain" AS MATERIALIZED (
             SELECT "id", "nameKey" FROM "Company"
             WHERE "workspaceId" = ${workspaceId} AND "domain" LIKE ${pattern} ESCAPE '!'
+            ORDER BY "domain"
           )
           SELECT "id", "nameKey" FROM "byName" UNION SELECT "id", "nameKey" FROM "byDomain"
           ORDER BY "nameKey", "id" LIMIT ${take} OFFSET ${skip}`;
@@ -313,9 +317,9 @@ export class CompanyService {
       count = async (take) => {
         const [counted] = await db.$queryRaw<{ n: bigint | number }[]>`
           WITH "byName" AS MATERIALIZED (
-            SELECT "id" FROM "Company" WHERE "workspaceId" = ${workspaceId} AND "nameKey" LIKE ${pattern} ESCAPE '!' LIMIT ${take}
+            SELECT "id" FROM "Company" WHERE "workspaceId" = ${workspaceId} AND "nameKey" LIKE ${pattern} ESCAPE '!' ORDER BY "nameKey" LIMIT ${take}
           ), "byDomain" AS MATERIALIZED (
-            SELECT "id" FROM "Company" WHERE "workspaceId" = ${workspaceId} AND "domain" LIKE ${pattern} ESCAPE '!' LIMIT ${take}
+            SELECT "id" FROM "Company" WHERE "workspaceId" = ${workspaceId} AND "domain" LIKE ${pattern} ESCAPE '!' ORDER BY "domain" LIMIT ${take}
           )
           SELECT COUNT(*) AS "n" FROM (SELECT "id" FROM "byName" UNION SELECT "id" FROM "byDomain") AS "matches"`;
         return Math.min(Number(counted?.n ?? 0), take);
@@ -346,6 +350,7 @@ export class CompanyService {
    * nothing points at the merged company's id.
    */
   async merge(actor: Actor, fromId: string, intoId: string): Promise<CompanyMergeResult> {
+    await requireWriter(actor, this.deps);
     if (fromId === intoId) {
       throw new DomainError(DomainErrorCode.InvalidInput, 'A company can’t be merged into itself: pick two different companies.', {
         field: 'company',

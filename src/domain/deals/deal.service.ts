@@ -13,6 +13,7 @@ import { DAY_MS, fromDateOnly, toDateOnly } from '../shared/dates.js';
 import { formatMoney } from '../shared/money.js';
 import { cleanLine, likeContains, searchKey } from '../shared/text.js';
 import { parseInput } from '../shared/validate.js';
+import { requireWriter } from '../shared/roles.js';
 import { allocateTaskNumber, firstOpenTask, sameInstant, syncDealNextAction } from '../tasks/task.mirror.js';
 import {
   createDealSchema,
@@ -78,6 +79,7 @@ export class DealService {
   ) {}
 
   async create(actor: Actor, input: CreateDealInput): Promise<CreateDealResult> {
+    await requireWriter(actor, this.deps);
     const data = parseInput(createDealSchema, input);
     const { workspaceId } = actor;
     if (data.idempotencyKey) {
@@ -302,6 +304,7 @@ export class DealService {
   }
 
   async edit(actor: Actor, ref: string, patch: EditDealInput): Promise<DealView> {
+    await requireWriter(actor, this.deps);
     const data = parseInput(editDealSchema, patch);
     return this.write(actor, ref, async (tx, deal) => {
       const update: Prisma.DealUncheckedUpdateInput = {};
@@ -349,6 +352,7 @@ export class DealService {
 
   /** `moveStage`, saying whether anything changed and how the deal stood before. */
   async moveStageChange(actor: Actor, ref: string, stageName: string, opts: { lostReason?: string } = {}): Promise<DealChange> {
+    await requireWriter(actor, this.deps);
     const stage = await this.pipelines.resolveStage(actor.workspaceId, stageName);
     return this.writeChange(actor, ref, async (_tx, deal, now, stages) =>
       stage.kind === 'lost' ? this.lostChange(deal, stage, now, stages, opts.lostReason) : this.stageChange(deal, stage, now, stages),
@@ -367,6 +371,7 @@ export class DealService {
    * `from` (buttons rendered before they carried it) it advances from wherever the deal is.
    */
   async advanceFrom(actor: Actor, ref: string, from: string | undefined): Promise<DealChange> {
+    await requireWriter(actor, this.deps);
     return this.writeChange(actor, ref, async (_tx, deal, now, stages) => {
       if (from !== undefined && !isStage(stages, deal.stageId, from)) return NO_CHANGE;
       if (deal.status !== 'open') throw this.closedError(deal);
@@ -389,6 +394,7 @@ export class DealService {
    * as it is too, so that an old card or a replayed click never wins a deal someone reopened.
    */
   async markWonFrom(actor: Actor, ref: string, from: string | undefined): Promise<DealChange> {
+    await requireWriter(actor, this.deps);
     const { stages } = await this.pipelines.defaultPipeline(actor.workspaceId);
     const won = stages.find((s) => s.kind === 'won');
     if (!won) throw new DomainError(DomainErrorCode.UnknownStage, 'This pipeline has no won stage.');
@@ -410,6 +416,7 @@ export class DealService {
    * person was shown), a deal that has moved on since is left as it is.
    */
   async markLostFrom(actor: Actor, ref: string, reason: string | undefined, from: string | undefined): Promise<DealChange> {
+    await requireWriter(actor, this.deps);
     const { stages } = await this.pipelines.defaultPipeline(actor.workspaceId);
     const lost = stages.find((s) => s.kind === 'lost');
     if (!lost) throw new DomainError(DomainErrorCode.UnknownStage, 'This pipeline has no lost stage.');
@@ -496,6 +503,7 @@ export class DealService {
    * its first open task again, which is another one when the new date puts this one behind it.
    */
   async setNextAction(actor: Actor, ref: string, input: SetNextActionInput): Promise<DealView> {
+    await requireWriter(actor, this.deps);
     const data = parseInput(setNextActionSchema, input);
     return this.write(actor, ref, async (tx, deal, now) => {
       if (deal.status !== 'open') throw this.closedError(deal);
@@ -533,6 +541,7 @@ export class DealService {
   }
 
   async assign(actor: Actor, ref: string, owner: { userId?: string; handle?: string } | { memberId: string }): Promise<DealView> {
+    await requireWriter(actor, this.deps);
     const member =
       'memberId' in owner
         ? await this.memberInWorkspace(actor.workspaceId, owner.memberId)
@@ -552,6 +561,7 @@ export class DealService {
    * (the same click delivered twice), nothing is written and `changed` is false.
    */
   async snooze(actor: Actor, ref: string, days: number): Promise<{ deal: DealView; until: Date; changed: boolean }> {
+    await requireWriter(actor, this.deps);
     if (!Number.isInteger(days) || days < 1 || days > 90) {
       throw new DomainError(DomainErrorCode.InvalidInput, 'Snooze for 1 to 90 days.', { field: 'days' });
     }
@@ -572,6 +582,7 @@ export class DealService {
 
   /** Hides a deal from every list and report; deals are never deleted. */
   async archive(actor: Actor, ref: string): Promise<DealView> {
+    await requireWriter(actor, this.deps);
     return this.write(actor, ref, async (_tx, deal, now) =>
       deal.archivedAt ? { update: {}, events: [] } : { update: { archivedAt: now, archived: true }, events: [{ kind: 'archived' }] },
     );
@@ -594,11 +605,13 @@ export class DealService {
    * it (a double click, a replayed button): nothing is written and `changed` is false.
    */
   async addContact(actor: Actor, ref: string, contactId: string): Promise<{ deal: DealDetailView; changed: boolean }> {
+    await requireWriter(actor, this.deps);
     return this.linkContact(actor, ref, contactId, 'add');
   }
 
   /** Takes a contact off a deal (timeline kind `contact`, from: their name); not on it: `changed` false. */
   async removeContact(actor: Actor, ref: string, contactId: string): Promise<{ deal: DealDetailView; changed: boolean }> {
+    await requireWriter(actor, this.deps);
     return this.linkContact(actor, ref, contactId, 'remove');
   }
 

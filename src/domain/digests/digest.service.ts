@@ -10,6 +10,7 @@ import type { ReportService } from '../reports/report.service.js';
 import { DAY_MS } from '../shared/dates.js';
 import type { Money } from '../shared/money.js';
 import { parseInput } from '../shared/validate.js';
+import { requireAdmin, requireWriter } from '../shared/roles.js';
 import {
   staleDaysSchema,
   staleThresholdSchema,
@@ -54,6 +55,7 @@ export class DigestService {
    * applied to it, `created` false, and neither sees the conversation's unique key.
    */
   async subscribe(actor: Actor, input: SubscribeDigestInput): Promise<{ subscription: DigestSubscriptionView; created: boolean }> {
+    await requireWriter(actor, this.deps);
     const data = parseInput(subscribeDigestSchema, input);
     const where = { workspaceId_conversationId: { workspaceId: actor.workspaceId, conversationId: data.conversationId } };
     const changes = {
@@ -90,6 +92,7 @@ export class DigestService {
 
   /** Stops a conversation's digest. False when it had none. */
   async unsubscribe(actor: Actor, conversationId: string): Promise<boolean> {
+    await requireWriter(actor, this.deps);
     const { count } = await inTransaction(this.deps.db, (tx) =>
       tx.digestSubscription.deleteMany({ where: { workspaceId: actor.workspaceId, conversationId } }),
     );
@@ -97,12 +100,14 @@ export class DigestService {
   }
 
   async setStaleDays(actor: Actor, days: number): Promise<void> {
+    await requireAdmin(actor, this.deps, 'change the digest’s stale period');
     const value = parseInput(staleDaysSchema, days);
     await inTransaction(this.deps.db, (tx) => tx.workspace.update({ where: { id: actor.workspaceId }, data: { staleDays: value } }));
   }
 
   /** Stale deals at or above `amount` come first in digests; null turns that off. */
   async setStaleThreshold(actor: Actor, amount: Money | null): Promise<void> {
+    await requireAdmin(actor, this.deps, 'change the digest’s stale threshold');
     const value = parseInput(staleThresholdSchema, amount);
     await inTransaction(this.deps.db, async (tx) => {
       const ws = await tx.workspace.findUniqueOrThrow({ where: { id: actor.workspaceId }, select: { defaultCurrency: true } });

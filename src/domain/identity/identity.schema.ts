@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { currencySchema } from '../shared/money.js';
 import { isValidTimeZone } from '../shared/dates.js';
+import { roleSchema } from '../shared/roles.js';
 
 export const PLATFORMS = ['slack', 'teams', 'console'] as const;
 export type Platform = (typeof PLATFORMS)[number];
@@ -56,3 +57,7 @@ export const workspaceSettingsSchema = z
   })
   .strict();
 export type WorkspaceSettingsInput = z.input<typeof workspaceSettingsSchema>;
+
+/** `/deal role @person admin|member|read-only`: the role to give (validated before anything is read). */
+export const setRoleSchema = z.object({ role: roleSchema }).strict();
+export type SetRoleInput = z.input<typeof setRoleSchema>;

@@ -16,6 +16,7 @@ import { COUNT_CAP, countUpTo } from '../shared/count.js';
 import { addDays, fromDateOnly, toDateOnly, todayIn } from '../shared/dates.js';
 import type { PersonRef } from '../shared/person.js';
 import { parseInput } from '../shared/validate.js';
+import { requireWriter } from '../shared/roles.js';
 import {
   createTaskSchema,
   editTaskSchema,
@@ -85,6 +86,7 @@ export class TaskService {
    * actor. On a deal, it becomes the deal's next action when it is the deal's first open task.
    */
   async create(actor: Actor, input: CreateTaskInput): Promise<CreateTaskResult> {
+    await requireWriter(actor, this.deps);
     const data = parseInput(createTaskSchema, input);
     const { workspaceId } = actor;
     if (data.idempotencyKey) {
@@ -205,6 +207,7 @@ export class TaskService {
    * and nothing is logged again (`changed` false); the check is part of the UPDATE itself.
    */
   async complete(actor: Actor, ref: string, opts: { source?: ActivitySource } = {}): Promise<TaskChange> {
+    await requireWriter(actor, this.deps);
     const now = this.deps.clock.now();
     const { row, changed } = await this.writeTask(actor, ref, async (tx, task) => {
       const { count } = await tx.task.updateMany({
@@ -257,6 +260,7 @@ export class TaskService {
    * Snooze click moves it once. Two at once move it once either way.
    */
   async snooze(actor: Actor, ref: string, days = 1, opts: { from?: string | null } = {}): Promise<TaskSnooze> {
+    await requireWriter(actor, this.deps);
     if (!Number.isInteger(days) || days < 1 || days > TASK_SNOOZE_MAX_DAYS) {
       throw new DomainError(DomainErrorCode.InvalidInput, `Snooze a task for 1 to ${TASK_SNOOZE_MAX_DAYS} days.`, { field: 'days' });
     }
@@ -281,6 +285,7 @@ export class TaskService {
 
   /** Changes a task's title, due date (null: none) or assignee; `changed` false when it already was so. */
   async edit(actor: Actor, ref: string, patch: EditTaskInput): Promise<TaskChange> {
+    await requireWriter(actor, this.deps);
     const data = parseInput(editTaskSchema, patch);
     const assigneeId = await this.assigneeOf(actor, data);
     const now = this.deps.clock.now();
@@ -301,6 +306,7 @@ export class TaskService {
 
   /** Deletes a task (a mistake, not a thing done: nothing is logged). Returns it as it was. */
   async remove(actor: Actor, ref: string): Promise<TaskView> {
+    await requireWriter(actor, this.deps);
     const now = this.deps.clock.now();
     const row = await inTransaction(this.deps.db, async (tx) => {
       const found = await this.loadRow(tx, actor, ref);
