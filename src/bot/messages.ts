@@ -36,7 +36,9 @@ export function errorReply(err: unknown, log: Logger, prefix = '/deal'): ErrorRe
             : `\`${prefix} lost <ref> <reason>\``,
         };
       case DomainErrorCode.UnknownMember:
-        return { ...base, hint: 'Mention someone who has used the CRM, or leave the owner out to own it yourself.' };
+        return err.details.field === 'owner'
+          ? { ...base, hint: 'Mention someone who has used the CRM, or leave the owner out to own it yourself.' }
+          : { ...base, hint: 'Mention someone who has used the CRM.' };
       case DomainErrorCode.Duplicate:
       case DomainErrorCode.InvalidInput:
       case DomainErrorCode.DealClosed:
@@ -46,8 +48,10 @@ export function errorReply(err: unknown, log: Logger, prefix = '/deal'): ErrorRe
         return err.details.reason === 'guest'
           ? { ...base, hint: `A workspace admin can let guests in with \`${prefix} settings guests on\`.` }
           : base;
+      // Both messages name the admins to ask; the hint says where to find them again.
       case DomainErrorCode.AdminOnly:
-        return { ...base, hint: `\`${prefix} settings\` shows the current settings to everyone.` };
+      case DomainErrorCode.ReadOnly:
+        return { ...base, hint: `\`${prefix} admins\` lists the workspace’s admins and your own role.` };
       case DomainErrorCode.SharedChannel:
         return { ...base, hint: `A workspace admin can allow it with \`${prefix} settings shared-channels on\`.` };
       case DomainErrorCode.AssistantDisabled:

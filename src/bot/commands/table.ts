@@ -13,6 +13,7 @@ import { assignDeal, listDeals, logActivity, markLost, markWon, moveStage, setNe
 import { digestCommand, nudgesCommand } from './families/digest.js';
 import { helpCommand } from './families/help.js';
 import { reportCommand } from './families/report.js';
+import { adminsCommand, roleCommand } from './families/roles.js';
 import { settingsCommand } from './families/settings.js';
 import { doneCommand, snoozeCommand, taskCommand, tasksCommand } from './families/tasks.js';
 
@@ -42,6 +43,8 @@ export const COMMAND_TABLE = [
   digestCommand,
   nudgesCommand,
   settingsCommand,
+  adminsCommand,
+  roleCommand,
   helpCommand,
 ] as const;
 
