@@ -43,12 +43,12 @@ export async function adminsOf(db: Db | Tx, workspaceId: string): Promise<{ id: 
   });
 }
 
-/** "Maria Garcia", "Maria Garcia or Sam Lee", "Ana, Maria Garcia or one of 2 other admins". */
+/** "Maria Garcia", "Maria Garcia or Sam Lee", "Ana, Bea, Maria Garcia or one of 2 other admins". */
 export function whoToAsk(names: readonly string[]): string {
   if (names.length <= ADMINS_NAMED) return orList(names);
   const shown = names.slice(0, ADMINS_NAMED);
   const more = names.length - ADMINS_NAMED;
-  return `${shown.join(', ')} or one of ${more} other admin${more === 1 ? '' : 's'}`;
+  return `${shown.join(', ')} or ${more === 1 ? 'one other admin' : `one of ${more} other admins`}`;
 }
 
 function orList(names: readonly string[]): string {
