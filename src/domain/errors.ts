@@ -52,6 +52,9 @@ export class DomainError extends Error {
       choices?: string[];
       existingId?: string;
       existingRef?: string;
+      /** A Duplicate's kind of record, and whether it is the email that is taken (then no "create anyway"). */
+      record?: 'contact' | 'company';
+      emailTaken?: boolean;
       issues?: { field: string; message: string }[];
       reason?: RefusalReason;
       /** A setting that would allow what was refused (`/deal settings guests on`). */

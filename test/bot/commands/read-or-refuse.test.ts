@@ -2,6 +2,7 @@
  * Issue 12: every value a person types is read as meant, or refused with the words named and the
  * nearest correct usage. Amounts, dates after `close`/`by`, and typos of every command word.
  */
+import { COMMAND_WORDS } from '../../../src/bot/commands/table.js';
 import { describe, expect, it } from 'vitest';
 import type { Intent, Money, ParseContext, ParseResult } from '../../../src/bot/commands/intent.js';
 import { helpText } from '../../../src/bot/commands/help.js';
@@ -201,10 +202,12 @@ const REST: Readonly<Record<(typeof KEYWORDS)[number], string>> = {
   tasks: 'overdue',
   done: 'T-3',
   snooze: 'T-3 2',
+  admins: '',
+  role: '@maria read-only',
 };
 
 /** Every other word that starts a command (aliases included). */
-const ALL_COMMAND_WORDS = [...KEYWORDS, 'summarize', 'summarise', 'nudge', 'setting', 'todo'];
+const ALL_COMMAND_WORDS = [...COMMAND_WORDS.keys()].filter((w) => w !== '?');
 
 function oneEdit(word: string): string[] {
   const out = new Set<string>();

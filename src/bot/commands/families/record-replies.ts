@@ -14,7 +14,7 @@ export function quoted(name: string): string {
  */
 export async function duplicateReply(ctx: CommandContext, err: unknown, createAnyway: string): Promise<Reply | undefined> {
   if (!isDomainError(err) || err.code !== DomainErrorCode.Duplicate) return undefined;
-  const details = err.details as { existingId?: string; record?: string; field?: string };
+  const details = err.details;
   if (!details.existingId) return undefined;
   const hardDuplicate = details.field === 'email' || details.field === 'domain';
   const anyway = hardDuplicate ? null : createAnyway.replace(/^\/deal/, ctx.prefix ?? '/deal');
