@@ -130,7 +130,8 @@ describe(`the contacts_companies_tasks migration on ${provider}`, () => {
     await handle.close();
     handle = undefined;
 
-    expect(await migrateDatabase(url)).toEqual({ applied: [name] });
+    // This migration first; any later ones after it.
+    expect((await migrateDatabase(url)).applied[0]).toBe(name);
     handle = await openDatabase(url);
 
     const db = handle.db;
