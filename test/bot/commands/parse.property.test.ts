@@ -14,6 +14,7 @@ const ctx: ParseContext = {
 const KINDS = [
   'help', 'new', 'list', 'show', 'stage', 'won', 'lost', 'next', 'log', 'assign', 'report', 'draft', 'summary', 'digest', 'nudges', 'settings',
   'contact', 'contacts', 'company', 'companies', 'link', 'merge', 'task', 'tasks', 'done', 'snooze',
+  'admins', 'role',
 ];
 const TASK_REF = /^T-\d+$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[a-z]{2,}$/;
@@ -169,6 +170,7 @@ const fragment = fc.oneof(
     'quiet', '19:00-08:00', 'stale', 'threshold', 'preview', 'Europe/Berlin', 'Mars/Olympus',
     'contacts', 'company', 'companies', 'task', 'tasks', 'todo', 'done', 'snooze', 'merge', 'into', 'add', 'remove',
     'edit', 'anyway', 'title', 'phone', 'name', 'domain', 'none', 'overdue', 'cnotact', 'tsak',
+    'admins', 'admin', 'role', 'roles', 'read-only', 'readonly', 'read', 'only', 'member', 'rloe',
   ),
   fc.constantFrom(
     'T-3', 't3', 'T-', 'T-0', 'T-1234567890', 'jane@acme.com', 'Jane.D@Acme.co.uk', 'jane@', '@acme.com',
