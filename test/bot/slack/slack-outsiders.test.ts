@@ -166,8 +166,9 @@ describe('guests', () => {
 
   it('only an admin may let guests in; then a guest can create deals, and turning it off shuts them out again', async () => {
     const refused = captureResponseUrl();
-    await slack.command('settings guests on'); // Alice is a plain member
-    expect(String((await refused).text)).toMatch(/only a workspace admin or owner/i);
+    // Alice, the first person here, is an admin (docs/roles.md); Bob is a plain member.
+    await slack.command('settings guests on', { userId: 'U0BOB', userName: 'bob' });
+    expect(String((await refused).text)).toMatch(/only admins can change workspace settings/i);
     expect((await acme()).allowGuests).toBe(false);
 
     const saved = captureResponseUrl();

@@ -101,7 +101,7 @@ describe('the workspace’s own people', () => {
     mockBotFramework();
     const sent = captureConnector();
     const said = await exchange(sent, message('deal settings guests on', { from: USERS.bob, conversation: CONVERSATIONS.bobPersonal }));
-    expect(texts(said)).toContain('Only a workspace admin or owner can change these settings.');
+    expect(texts(said)).toContain('Only admins can change workspace settings. Ask Alice Adams.');
     expect((await t.handle.db.workspace.findFirstOrThrow({ where: { externalId: TENANT_ID } })).allowGuests).toBe(false);
   });
 });
