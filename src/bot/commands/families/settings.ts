@@ -62,7 +62,7 @@ export const settingsCommand = defineCommand<SettingsIntent>({
   summary: 'Who may use the CRM, where the bot may post, and how amounts read: guests, channels shared with other organisations, the decimal mark.',
   example: '/deal settings guests on',
   details: [
-    '`/deal settings` shows the workspace settings to anyone; changing one is for the CRM's admins (`/deal admins` lists them).',
+    '`/deal settings` shows the workspace settings to anyone; changing one is for the CRM’s admins (`/deal admins` lists them).',
     '`guests on|off` (off by default): whether guest accounts (Slack single- and multi-channel guests, Teams guests) may use the CRM. People from other organisations (Slack Connect, other Teams tenants) never can.',
     '`shared-channels on|off` (off by default): whether the bot may post deal cards and digests that everyone can read in channels shared with other organisations. Answers only you see are not affected.',
     '`decimal comma|point|auto`: how an amount like `1.500` reads: `comma` for 1.234,56 (so 1.500 is fifteen hundred), `point` for 1,234.56; `auto` (the default) follows the workspace currency (EUR: comma, USD: point). The answer says how an ambiguous amount was read.',
