@@ -516,7 +516,10 @@ export async function seedRecords(opts: SeedRecordsOptions): Promise<{ main: Rec
         [n.nextDeal + s.deals, n.nextTask + s.tasks, ws.workspaceId]);
     }
     if (raw.provider === 'sqlite') {
-      log('  ANALYZE …');
+      // The statistics the app keeps (src/db/client.ts: PRAGMA optimize with analysis_limit 1000),
+      // not a full ANALYZE: the plans measured are the plans a grown database gets.
+      log('  ANALYZE (analysis_limit 1000, as the app) …');
+      await raw.all('PRAGMA analysis_limit = 1000');
       await raw.all('ANALYZE');
       await raw.all('PRAGMA wal_checkpoint(TRUNCATE)');
     } else {
