@@ -6,7 +6,7 @@
  *
  *   npx tsx bench/records.ts [--provider sqlite|postgresql|both] [--iterations 300] [--warmup 30] [--reuse]
  *                            [--contacts 100000] [--companies 20000] [--deals 100000] [--activities 200000] [--tasks 20000]
- *                            [--only <text>] [--explain <text>]
+ *                            [--only <text>] [--explain <text>] [--pragma "cache_size = -32768"]
  *
  * --only runs the calls whose name contains the text; --explain prints, for those calls, every SQL
  * statement Prisma sent with its time and the database's plan (EXPLAIN QUERY PLAN on SQLite,
@@ -47,6 +47,8 @@ const { values: args } = parseArgs({
     tasks: { type: 'string', default: '20000' },
     only: { type: 'string' },
     explain: { type: 'string' },
+    /** SQLite only: a PRAGMA run on the app's connection before measuring (trying a src/db/client.ts setting). */
+    pragma: { type: 'string' },
   },
 });
 const ITERATIONS = Number(args.iterations);
@@ -248,22 +250,26 @@ function table(provider: string, results: Result[], target: boolean): string {
 // ---------------------------------------------------------------------------------------------
 // Which indexes the measured database has, against what the migrations create
 
-/** Index names the provider's migrations leave (created, not dropped later), in migration order. */
-function migratedIndexes(provider: 'sqlite' | 'postgresql'): Set<string> {
+/** The indexes the provider's migrations leave (created, not dropped later): name → CREATE statement. */
+function migratedIndexes(provider: 'sqlite' | 'postgresql'): Map<string, string> {
   const dir = path.join(HERE, '..', 'prisma', provider, 'migrations');
   const tableOf = new Map<string, string>();
-  const statement = /(CREATE(?: UNIQUE)? INDEX|DROP INDEX(?: IF EXISTS)?|DROP TABLE(?: IF EXISTS)?) "(?:[^"]+"\.")?([^"]+)"(?: ON "(?:[^"]+"\.")?([^"]+)")?/g;
+  const sqlOf = new Map<string, string>();
+  const statement = /(CREATE(?: UNIQUE)? INDEX|DROP INDEX(?: IF EXISTS)?|DROP TABLE(?: IF EXISTS)?) "(?:[^"]+"\.")?([^"]+)"(?: ON "(?:[^"]+"\.")?([^"]+)"[^;]*)?/g;
   for (const m of readdirSync(dir).filter((d) => /^\d/.test(d)).sort()) {
     const file = path.join(dir, m, 'migration.sql');
     if (!existsSync(file)) continue;
-    for (const [, what, name, table] of readFileSync(file, 'utf8').matchAll(statement)) {
-      if (what!.startsWith('CREATE')) tableOf.set(name!, table!);
+    for (const [text, what, name, table] of readFileSync(file, 'utf8').matchAll(statement)) {
+      if (what!.startsWith('CREATE')) {
+        tableOf.set(name!, table!);
+        sqlOf.set(name!, text.replace(/\s+/g, ' ').trim());
+      }
       else if (what!.startsWith('DROP INDEX')) tableOf.delete(name!);
       // A dropped table takes its indexes with it (SQLite's table redefinitions create them again).
       else for (const [index, t] of tableOf) if (t === name) tableOf.delete(index);
     }
   }
-  return new Set(tableOf.keys());
+  return new Map([...tableOf.keys()].map((name) => [name, sqlOf.get(name)!]));
 }
 
 /** "as migrated", or the indexes added and missing (the scratch copies tried for a proposal). */
@@ -274,8 +280,10 @@ async function indexNote(raw: Raw, target: DatabaseTarget): Promise<string> {
       [target.provider === 'postgresql' ? (target.schema ?? 'public') : '']);
   const expected = migratedIndexes(raw.provider);
   const have = new Set(rows.map((r) => r.name));
-  const added = rows.filter((r) => !expected.has(r.name) && !r.name.endsWith('_pkey')).map((r) => r.sql.replace(/\s+/g, ' '));
-  const missing = [...expected].filter((name) => !have.has(name));
+  // SQLite keeps each index's CREATE statement as the migration wrote it: a changed one counts as added.
+  const changed = (r: { name: string; sql: string }) => raw.provider === 'sqlite' && expected.get(r.name) !== r.sql.replace(/\s+/g, ' ');
+  const added = rows.filter((r) => (!expected.has(r.name) || changed(r)) && !r.name.endsWith('_pkey')).map((r) => r.sql.replace(/\s+/g, ' '));
+  const missing = [...expected.keys()].filter((name) => !have.has(name));
   if (!added.length && !missing.length) return 'indexes: as migrated (prisma/schema.prisma)';
   return `indexes: as migrated${missing.length ? `, without ${missing.join(', ')}` : ''}${added.length ? `, plus ${added.join('; ')}` : ''}`;
 }
@@ -348,6 +356,7 @@ async function benchProvider(target: DatabaseTarget): Promise<string> {
       await explain(target, raw, s, args.explain);
       return '';
     }
+    if (args.pragma && target.provider === 'sqlite') await handle.db.$queryRawUnsafe(`PRAGMA ${args.pragma}`);
     const crm = createCrm(handle.db, new FixedClock(NOW));
     const loadBefore = os.loadavg();
     const results: Result[] = [];
@@ -360,7 +369,7 @@ async function benchProvider(target: DatabaseTarget): Promise<string> {
     const la = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ');
     const out = [
       table(target.provider, results, target.provider === 'sqlite'),
-      `${await indexNote(raw, target)}; seed: ${seeded.seeded ? `${seeded.seconds.toFixed(1)} s` : 'reused'}; ` +
+      `${await indexNote(raw, target)}${args.pragma && target.provider === 'sqlite' ? `; PRAGMA ${args.pragma}` : ''}; seed: ${seeded.seeded ? `${seeded.seconds.toFixed(1)} s` : 'reused'}; ` +
         `load average (1, 5, 15 min) ${la(loadBefore)} before, ${la(loadAfter)} after; ${new Date().toISOString()}`,
     ].join('\n');
     console.log(`\n${out}`);
