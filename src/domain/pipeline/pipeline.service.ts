@@ -20,7 +20,7 @@ export interface PipelineInfo {
 
 /** Creates the default pipeline inside the workspace's creating transaction. */
 export async function createDefaultPipeline(tx: Tx, workspaceId: string): Promise<void> {
-  const pipeline = await tx.pipeline.create({ data: { workspaceId, name: 'Sales', isDefault: true } });
+  const pipeline = await tx.pipeline.create({ data: { workspaceId, key: 'sales', name: 'Sales', isDefault: true } });
   await tx.stage.createMany({
     data: DEFAULT_STAGES.map((s, position) => ({ ...s, position, workspaceId, pipelineId: pipeline.id })),
   });
