@@ -24,6 +24,12 @@ export const DomainErrorCode = {
   ReadOnly: 'READ_ONLY',
   /** The bot will not post CRM content where people from other organisations can read it. */
   SharedChannel: 'SHARED_CHANNEL',
+  /** A deal can't enter a stage until it has what the stage requires: `details.missing` lists it. */
+  StageGate: 'STAGE_GATE',
+  /** No pipeline by that name: `details.choices` lists the workspace's pipelines. */
+  UnknownPipeline: 'UNKNOWN_PIPELINE',
+  /** No custom field by that key on that kind of record: `details.choices` lists the keys there are. */
+  UnknownField: 'UNKNOWN_FIELD',
 } as const;
 
 /** Why a person was refused (DomainErrorCode.NotAMember): each reason has its own words. */
@@ -40,6 +46,14 @@ export const RefusalReason = {
 export type RefusalReason = (typeof RefusalReason)[keyof typeof RefusalReason];
 
 export type DomainErrorCode = (typeof DomainErrorCode)[keyof typeof DomainErrorCode];
+
+/** One thing a stage gate asks for (src/domain/pipeline/gates.ts, GateItem). */
+export interface GateItemDetail {
+  key: string;
+  label: string;
+  input: 'money' | 'date' | 'contact' | 'company' | 'person' | 'text' | 'number' | 'choice';
+  choices?: string[];
+}
 
 export class DomainError extends Error {
   override readonly name = 'DomainError';
@@ -59,6 +73,12 @@ export class DomainError extends Error {
       reason?: RefusalReason;
       /** A setting that would allow what was refused (`/deal settings guests on`). */
       setting?: string;
+      /** StageGate: what the deal still needs, the stage it was refused, and the deal (`D-42`). */
+      missing?: GateItemDetail[];
+      stage?: { id: string; name: string };
+      deal?: string;
+      /** How many records a refusal is about (a stage's deals). */
+      count?: number;
     } = {},
   ) {
     super(message);

@@ -5,16 +5,13 @@
  */
 import type { Actor, Tx } from '../context.js';
 import { toDealView, type DealRow, type DealView } from '../deals/deal.view.js';
-import type { StageInfo } from '../pipeline/pipeline.service.js';
-import type { StageKind } from '../pipeline/pipeline.defaults.js';
+import { stageInfoOf, type StageInfo } from '../pipeline/pipeline.service.js';
 
 export async function dealViewsOf(db: Tx, actor: Actor, rows: DealRow[], now: Date): Promise<DealView[]> {
   if (rows.length === 0) return [];
   const stageIds = [...new Set(rows.map((r) => r.stageId))];
   const stages = await db.stage.findMany({ where: { id: { in: stageIds }, workspaceId: actor.workspaceId } });
-  const byId = new Map<string, StageInfo>(
-    stages.map((s) => [s.id, { id: s.id, key: s.key, name: s.name, position: s.position, probability: s.probability, kind: s.kind as StageKind }]),
-  );
+  const byId = new Map<string, StageInfo>(stages.map((s) => [s.id, stageInfoOf(s)]));
   return rows.map((row) => {
     const stage = byId.get(row.stageId);
     if (!stage) throw new Error(`stage ${row.stageId} is not in the workspace`);
