@@ -5,6 +5,7 @@ import { ActivityService } from './activities/activity.service.js';
 import { CompanyService } from './companies/company.service.js';
 import { ContactService } from './contacts/contact.service.js';
 import { DealService } from './deals/deal.service.js';
+import { FieldService } from './fields/field.service.js';
 import { IdentityService } from './identity/identity.service.js';
 import { PipelineService } from './pipeline/pipeline.service.js';
 import { ReportService } from './reports/report.service.js';
@@ -19,6 +20,8 @@ import { DeliveryLedgerStore } from './digests/ledger.js';
 import { DeliveryRunner, type DeliveryRunnerOptions } from './digests/delivery.runner.js';
 import { TeamsConversationService } from './identity/teams-conversation.service.js';
 import { InboxService } from './inbox/inbox.service.js';
+import { HandoverService } from './identity/handover.service.js';
+import { HandoverOffers } from './identity/handover.offers.js';
 
 export interface Crm {
   db: Db;
@@ -28,6 +31,8 @@ export interface Crm {
   companies: CompanyService;
   contacts: ContactService;
   deals: DealService;
+  /** Custom fields on deals, contacts and companies: definitions (admins), values, card lines, list filters. */
+  fields: FieldService;
   activities: ActivityService;
   tasks: TaskService;
   reports: ReportService;
@@ -45,6 +50,10 @@ export interface Crm {
   teamsConversations: TeamsConversationService;
   /** Deliveries already taken in (retried platform events are handled once). */
   inbox: InboxService;
+  /** Handing a member's open deals, contacts, companies and open tasks to another (admins). */
+  handover: HandoverService;
+  /** The admins' one message each about a member who left. */
+  handoverOffers: HandoverOffers;
 }
 
 export interface CrmOptions {
@@ -65,6 +74,7 @@ export function createCrm(db: Db, clock: Clock = systemClock, options: CrmOption
   const companies = new CompanyService(deps);
   const contacts = new ContactService(deps, companies);
   const deals = new DealService(deps, pipelines, identity, companies);
+  const fields = new FieldService(deps, contacts, companies);
   const activities = new ActivityService(deps, deals);
   const tasks = new TaskService(deps, deals, identity);
   const reports = new ReportService(deps, pipelines, deals);
@@ -74,6 +84,7 @@ export function createCrm(db: Db, clock: Clock = systemClock, options: CrmOption
   const deliveryLedger = new DeliveryLedgerStore(db, { leaseMs: options.deliveryLeaseMs ?? DEFAULT_LEASE_MS });
   const digests = new DigestService(deps, reports, deliveryLedger);
   const nudges = new NudgeService(deps, reports, tasks);
+  const handover = new HandoverService(deps, identity);
   return {
     db,
     clock,
@@ -82,6 +93,7 @@ export function createCrm(db: Db, clock: Clock = systemClock, options: CrmOption
     companies,
     contacts,
     deals,
+    fields,
     activities,
     tasks,
     reports,
@@ -92,6 +104,8 @@ export function createCrm(db: Db, clock: Clock = systemClock, options: CrmOption
     nudges,
     deliveryLedger,
     inbox: new InboxService(deps),
+    handover,
+    handoverOffers: new HandoverOffers(deps, handover, deliveryLedger),
   };
 }
 

@@ -27,7 +27,8 @@ import { randomUUID } from 'node:crypto';
 import type { DeliveryLedger } from '../../generated/sqlite/client.js';
 import { inTransaction, isUniqueViolation, singleWrite, type Db } from '../context.js';
 
-export type DeliveryKind = 'digest' | 'nudge';
+/** `handover`: one admin's message about a member who left (src/domain/identity/handover.offers.ts). */
+export type DeliveryKind = 'digest' | 'nudge' | 'handover';
 export type DeliveryStatus = 'claimed' | 'sending' | 'sent' | 'retry' | 'skipped' | 'failed';
 /** Statuses after which nothing more happens for that date. */
 export const FINAL_STATUSES: readonly DeliveryStatus[] = ['sent', 'skipped', 'failed'];

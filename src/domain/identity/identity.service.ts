@@ -284,7 +284,8 @@ export class IdentityService {
     return member;
   }
 
-  private async findPerson(db: Db | Tx, workspaceId: string, ref: PersonRef): Promise<Member | null> {
+  /** The member a mention names (a platform user id, else a handle), or null; `db` may be a transaction. */
+  async findPerson(db: Db | Tx, workspaceId: string, ref: PersonRef): Promise<Member | null> {
     return ref.userId
       ? db.member.findUnique({ where: { workspaceId_externalId: { workspaceId, externalId: ref.userId } } })
       : ref.handle
