@@ -204,3 +204,138 @@ describe('pipelines: admin writes', () => {
     expect((await crm.pipelines.resolveStage(w.workspaceId, 'proposal')).required).toEqual([]);
   });
 });
+
+describe('deals in several pipelines', () => {
+  it('a deal lives in its own pipeline: created there, moved, advanced, won and lost among its stages', async () => {
+    const w = await team();
+    await crm.pipelines.createPipeline(w.alice, 'Renewals');
+    await crm.pipelines.addStage(w.alice, { name: 'Check-in', pipeline: 'renewals' });
+    const { deal } = await crm.deals.create(w.bob, { title: 'Renew Acme', pipeline: 'renewals', amount: usd(5000) });
+    expect(deal.stage.name).toBe('New');
+    const pipelines = await crm.pipelines.pipelines(w.workspaceId);
+    expect((await t.handle.db.deal.findUniqueOrThrow({ where: { id: deal.id } })).pipelineId).toBe(pipelines[1]!.id);
+    // "qualified" is a Sales stage, not a Renewals one: refused with the deal's own stages.
+    const err = await refusal(crm.deals.moveStage(w.bob, deal.ref, 'qualified'));
+    expect(err.code).toBe(DomainErrorCode.UnknownStage);
+    expect(err.message).toBe('There is no stage called “qualified” in Renewals.');
+    expect(err.details.choices).toEqual(['new', 'check-in', 'won', 'lost']);
+    expect((await crm.deals.advance(w.bob, deal.ref)).stage.name).toBe('Check-in');
+    const won = await crm.deals.markWon(w.bob, deal.ref);
+    expect(won).toMatchObject({ status: 'won', stage: { name: 'Won' } });
+    const wonStage = await crm.pipelines.stageById(w.workspaceId, (await t.handle.db.deal.findUniqueOrThrow({ where: { id: deal.id } })).stageId);
+    expect(wonStage.pipelineId).toBe(pipelines[1]!.id);
+    const lost = await crm.deals.markLost(w.bob, deal.ref, 'budget cut');
+    expect(lost).toMatchObject({ status: 'lost', lostReason: 'budget cut' });
+    // A Sales deal sits beside it in the lists, each with its own stage.
+    await crm.deals.create(w.bob, { title: 'New logo', stage: 'proposal' });
+    const all = await crm.deals.list(w.bob, { type: 'all' });
+    expect(all.items.map((d) => [d.title, d.stage.name])).toEqual([['New logo', 'Proposal']]);
+    const inCheckIn = await crm.deals.list(w.bob, { type: 'stage', stage: 'check-in' });
+    expect(inCheckIn.heading).toBe('Deals in Check-in');
+    const unknown = await refusal(crm.deals.create(w.bob, { title: 'X', pipeline: 'partners' }));
+    expect(unknown.message).toBe('There is no pipeline called “partners”. Pipelines: Sales, Renewals.');
+  });
+});
+
+describe('stage gates', () => {
+  async function gated() {
+    const w = await team();
+    await crm.pipelines.requireFields(w.alice, 'proposal', ['amount', 'close', 'contact']);
+    const { deal } = await crm.deals.create(w.bob, { title: 'Initech', stage: 'qualified' });
+    const ana = (await crm.contacts.create(w.bob, { name: 'Ana Lima', email: 'ana@initech.test' })).contact;
+    return { w, deal, ana };
+  }
+  const snapshot = async (id: string) => ({
+    deal: await t.handle.db.deal.findUniqueOrThrow({ where: { id } }),
+    events: await t.handle.db.dealEvent.count({ where: { dealId: id } }),
+    contacts: await t.handle.db.dealContact.count({ where: { dealId: id } }),
+  });
+
+  it('refuses a move into a gated stage, naming what is missing; nothing changes', async () => {
+    const { w, deal } = await gated();
+    const before = await snapshot(deal.id);
+    for (const move of [() => crm.deals.moveStage(w.bob, deal.ref, 'proposal'), () => crm.deals.advance(w.bob, deal.ref)]) {
+      const err = await refusal(move());
+      expect(err.code).toBe(DomainErrorCode.StageGate);
+      expect(err.message).toBe(`${deal.ref} can’t enter Proposal yet: it needs an amount, a close date and a contact.`);
+      expect(err.details.missing).toEqual([
+        { key: 'amount', label: 'Amount', input: 'money' },
+        { key: 'close', label: 'Close date', input: 'date' },
+        { key: 'contact', label: 'Contact', input: 'contact' },
+      ]);
+      expect(err.details).toMatchObject({ deal: deal.ref, stage: { name: 'Proposal' } });
+    }
+    expect(await snapshot(deal.id)).toEqual(before);
+    // Only what is still missing is named.
+    await crm.deals.edit(w.bob, deal.ref, { amount: usd(9000), closeDate: '2026-12-31' });
+    const err = await refusal(crm.deals.moveStage(w.bob, deal.ref, 'proposal'));
+    expect(err.message).toBe(`${deal.ref} can’t enter Proposal yet: it needs a contact.`);
+  });
+
+  it('moves with the missing values filled in, in one transaction, with the timeline', async () => {
+    const { w, deal } = await gated();
+    const moved = await crm.deals.moveStageChange(w.bob, deal.ref, 'proposal', {
+      fill: { amount: '25,000.50', close: '2026-12-31', contact: 'ana@initech.test' },
+    });
+    expect(moved.changed).toBe(true);
+    expect(moved.deal).toMatchObject({ stage: { name: 'Proposal' }, amountText: '$25,000.50', expectedCloseDate: '2026-12-31' });
+    const got = await crm.deals.get(w.bob, deal.ref);
+    expect(got.contacts.map((c) => c.name)).toEqual(['Ana Lima']);
+    expect(got.timeline.filter((e) => e.kind === 'event').map((e) => [e.type, e.to])).toEqual(
+      expect.arrayContaining([
+        ['amount', '$25,000.50'],
+        ['close_date', '2026-12-31'],
+        ['contact', 'Ana Lima'],
+        ['stage', 'Proposal'],
+      ]),
+    );
+  });
+
+  it('refuses a fill it can’t read, or one that still leaves something missing; nothing changes', async () => {
+    const { w, deal } = await gated();
+    const before = await snapshot(deal.id);
+    const bad = await refusal(crm.deals.moveStage(w.bob, deal.ref, 'proposal', { fill: { amount: 'abc', close: '2026-12-31', contact: 'Ana Lima' } }));
+    expect(bad.code).toBe(DomainErrorCode.InvalidInput);
+    expect(bad.message).toBe('Amount: I can’t read “abc” as an amount, e.g. 25000 or 25,000.50 EUR.');
+    const badDate = await refusal(crm.deals.moveStage(w.bob, deal.ref, 'proposal', { fill: { amount: '100', close: 'someday', contact: 'Ana Lima' } }));
+    expect(badDate.message).toBe('Close date: I can’t read “someday” as a date, e.g. 2026-12-31.');
+    const partial = await refusal(crm.deals.moveStage(w.bob, deal.ref, 'proposal', { fill: { amount: '100' } }));
+    expect(partial.message).toBe(`${deal.ref} can’t enter Proposal yet: it needs a close date and a contact.`);
+    expect(await snapshot(deal.id)).toEqual(before);
+  });
+
+  it('gates won and new deals too; other stages are free', async () => {
+    const w = await team();
+    await crm.pipelines.requireFields(w.alice, 'won', ['amount', 'company']);
+    const { deal } = await crm.deals.create(w.bob, { title: 'Hooli', stage: 'negotiation' });
+    const err = await refusal(crm.deals.markWon(w.bob, deal.ref));
+    expect(err.message).toBe(`${deal.ref} can’t enter Won yet: it needs an amount and a company.`);
+    const fresh = await refusal(crm.deals.create(w.bob, { title: 'Straight win', stage: 'won' }));
+    expect(fresh.message).toBe('A new deal can’t start in Won: it needs an amount and a company.');
+    expect((await crm.deals.moveStage(w.bob, deal.ref, 'qualified')).stage.name).toBe('Qualified');
+    const won = await crm.deals.moveStage(w.bob, deal.ref, 'won', { fill: { amount: 'EUR 1200', company: 'Hooli Inc' } });
+    expect(won).toMatchObject({ status: 'won', amountText: '€1,200', company: { name: 'Hooli Inc' } });
+  });
+});
+
+describe('reports with several pipelines', () => {
+  it('one pipeline: stage summaries name no pipeline; several: stages come pipeline by pipeline, each named', async () => {
+    const w = await team();
+    await crm.deals.create(w.bob, { title: 'Sales deal', stage: 'proposal', amount: usd(1000) });
+    const one = await crm.reports.openPipeline(w.alice);
+    expect(one.stages.every((s) => s.pipeline === undefined)).toBe(true);
+    await crm.pipelines.createPipeline(w.alice, 'Renewals');
+    await crm.deals.create(w.bob, { title: 'Renewal', pipeline: 'renewals', amount: usd(500) });
+    const open = await crm.reports.openPipeline(w.alice);
+    expect(open.stages.map((s) => [s.pipeline?.name, s.name, s.count])).toEqual([
+      ['Sales', 'New', 0],
+      ['Sales', 'Qualified', 0],
+      ['Sales', 'Proposal', 1],
+      ['Sales', 'Negotiation', 0],
+      ['Renewals', 'New', 1],
+    ]);
+    expect(open.open.count).toBe(2);
+    const summary = await crm.reports.pipelineSummary(w.alice);
+    expect(summary.stages.filter((s) => s.pipeline?.key === 'renewals').map((s) => s.name)).toEqual(['New', 'Won', 'Lost']);
+  });
+});

@@ -8,6 +8,7 @@ import type { DigestSubscriptionView, DigestView } from '../../domain/digests/di
 import { formatMoney } from '../../domain/shared/money.js';
 import { formatCount, formatDateOnly, formatDaysAgo, formatPercent, formatTotals } from '../format.js';
 import { renderRecord } from './records.js';
+import { groupByPipeline } from '../pipeline-groups.js';
 
 /** The console command that shows the next page of the last list. */
 export const MORE_COMMAND = 'more';
@@ -128,6 +129,7 @@ export function renderReply(reply: Reply, ctx: RenderContext): string {
       const s = reply.summary;
       const lines = [bold('Pipeline')];
       for (const st of s.stages) {
+        if (st.pipeline && st.pipeline.key !== s.stages[s.stages.indexOf(st) - 1]?.pipeline?.key) lines.push(`  ${bold(st.pipeline.name)}`);
         const label = st.kind === 'open' ? `${st.name} (${st.probability}%)` : `${st.name} (last ${s.periodDays} days)`;
         lines.push(`  ${label.padEnd(26)} ${String(st.count).padStart(6)}  ${formatTotals(st.totals)}`);
       }
@@ -224,7 +226,10 @@ export function renderDigest(d: DigestView, ctx: RenderContext): string {
     ...d.changes.lost.map((c) => `  lost: ${deal(c.deal)}${c.deal.lostReason ? ` (${c.deal.lostReason})` : ''}`),
     ...d.changes.moved.map((c) => `  moved: ${deal(c.deal)}: ${c.from ?? '—'} → ${c.to}`),
     bold('Pipeline'),
-    ...d.pipeline.stages.map((s) => `  ${`${s.name} (${s.probability}%)`.padEnd(26)} ${String(s.count).padStart(6)}  ${formatTotals(s.totals)}`),
+    ...groupByPipeline(d.pipeline.stages).flatMap((g) => [
+      ...(g.name ? [`  ${bold(g.name)}`] : []),
+      ...g.stages.map((s) => `  ${`${s.name} (${s.probability}%)`.padEnd(26)} ${String(s.count).padStart(6)}  ${formatTotals(s.totals)}`),
+    ]),
     `  ${'Open pipeline'.padEnd(26)} ${String(d.pipeline.open.count).padStart(6)}  ${formatTotals(d.pipeline.open.totals)}`,
     `  ${'Weighted forecast'.padEnd(26)} ${''.padStart(6)}  ${formatTotals(d.pipeline.open.weighted)}`,
   );

@@ -27,6 +27,8 @@ export const createDealSchema = z.object({
   amount: moneySchema.optional(),
   /** Stage key or name; the pipeline's first stage when absent. */
   stage: z.string().trim().min(1).optional(),
+  /** Pipeline key or name; the default pipeline when absent. The stage is one of its stages. */
+  pipeline: z.string().trim().min(1).optional(),
   /** The owner; the person creating the deal when absent. */
   owner: personRefSchema.optional(),
   ownerId: z.string().min(1).optional(),

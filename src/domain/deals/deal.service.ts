@@ -9,6 +9,7 @@ import { DomainError, DomainErrorCode } from '../errors.js';
 import type { CompanyService } from '../companies/company.service.js';
 import type { IdentityService } from '../identity/identity.service.js';
 import type { PipelineService, StageInfo } from '../pipeline/pipeline.service.js';
+import { badFill, customFieldKey, gateError, isCustomRequirement, missingFor, phraseList, readPlainDate, readPlainMoney, REQUIREMENTS } from '../pipeline/gates.js';
 import { DAY_MS, fromDateOnly, toDateOnly } from '../shared/dates.js';
 import { formatMoney } from '../shared/money.js';
 import { cleanLine, likeContains, searchKey } from '../shared/text.js';
@@ -21,6 +22,7 @@ import {
   editDealSchema,
   listScopeSchema,
   lostReasonSchema,
+  nextActionSchema,
   pageSchema,
   searchSchema,
   setNextActionSchema,
@@ -70,7 +72,22 @@ export interface CreateDealResult {
   created: boolean;
 }
 
+/** Writes a deal custom field inside a transaction (FieldService.setInTx): what a gate's fill uses. */
+export interface DealFieldWriter {
+  setInTx(tx: Tx, actor: Actor, entity: 'deal', recordId: string, key: string, value: string): Promise<unknown>;
+}
+
+/** What a move into a gated stage may give with it (DealService.moveStage): requirement key → value as typed. */
+export type GateFill = Record<string, string>;
+
 export class DealService {
+  private fieldWriter: DealFieldWriter | undefined;
+
+  /** Lets a gate's fill set deal custom fields (wired by createCrm once FieldService exists). */
+  useFieldWriter(writer: DealFieldWriter): void {
+    this.fieldWriter = writer;
+  }
+
   constructor(
     private readonly deps: DomainDeps,
     private readonly pipelines: PipelineService,
@@ -86,8 +103,10 @@ export class DealService {
       const existing = await this.findByIdempotencyKey(actor, data.idempotencyKey);
       if (existing) return { deal: existing, created: false };
     }
-    const pipeline = await this.pipelines.defaultPipeline(workspaceId);
-    const stage = data.stage ? await this.pipelines.resolveStage(workspaceId, data.stage) : pipeline.stages[0];
+    const pipeline = data.pipeline
+      ? await this.pipelines.resolvePipeline(workspaceId, data.pipeline)
+      : await this.pipelines.defaultPipeline(workspaceId);
+    const stage = data.stage ? await this.pipelines.resolveStage(workspaceId, data.stage, { pipelineId: pipeline.id }) : pipeline.stages[0];
     if (!stage) throw new DomainError(DomainErrorCode.NotFound, 'This workspace has no stages.');
     if (stage.kind === 'lost') {
       throw new DomainError(DomainErrorCode.LostReasonRequired, 'A new deal can’t start lost.', { field: 'stage' });
@@ -149,6 +168,17 @@ export class DealService {
             include: dealViewInclude,
           });
           await this.record(tx, actor, deal.id, [{ kind: 'created', to: stage.name }], now);
+          // A deal created straight into a gated stage must have what the gate asks for.
+          if (stage.required.length > 0) {
+            const missing = await missingFor(tx, workspaceId, deal, stage.required);
+            if (missing.length > 0) {
+              throw new DomainError(DomainErrorCode.StageGate, `A new deal can’t start in ${stage.name}: it needs ${phraseList(missing)}.`, {
+                missing,
+                stage: { id: stage.id, name: stage.name },
+                field: 'stage',
+              });
+            }
+          }
           if (withTask && deal.nextAction !== null) {
             await tx.task.create({
               data: {
@@ -291,7 +321,7 @@ export class DealService {
     const { page: p, pageSize } = parseInput(pageSchema, page);
     const base: Prisma.DealWhereInput = { workspaceId: actor.workspaceId, archived: false };
     if (s.type === 'stage') {
-      const stage = await this.pipelines.resolveStage(actor.workspaceId, s.stage);
+      const stage = await this.pipelines.resolveStageAnywhere(actor.workspaceId, s.stage);
       const where = { ...base, stageId: stage.id };
       return this.page(actor, where, { updatedAt: 'desc' }, { heading: `Deals in ${stage.name}`, source: { scope: s } }, p, pageSize);
     }
@@ -346,17 +376,114 @@ export class DealService {
    * Moves a deal to a stage. Won and lost close the deal (lost needs a reason); moving a closed
    * deal back to an open stage reopens it.
    */
-  async moveStage(actor: Actor, ref: string, stageName: string, opts: { lostReason?: string } = {}): Promise<DealView> {
+  async moveStage(actor: Actor, ref: string, stageName: string, opts: MoveOptions = {}): Promise<DealView> {
     return (await this.moveStageChange(actor, ref, stageName, opts)).deal;
   }
 
-  /** `moveStage`, saying whether anything changed and how the deal stood before. */
-  async moveStageChange(actor: Actor, ref: string, stageName: string, opts: { lostReason?: string } = {}): Promise<DealChange> {
+  /**
+   * `moveStage`, saying whether anything changed and how the deal stood before. The stage is one
+   * of the deal's own pipeline. A stage with a gate (gates.ts) refuses a deal that lacks what it
+   * requires (DomainErrorCode.StageGate, naming what is missing); `fill` gives those values
+   * (requirement key → value as typed), written with the move in the same transaction, the gate
+   * checked again after them.
+   */
+  async moveStageChange(actor: Actor, ref: string, stageName: string, opts: MoveOptions = {}): Promise<DealChange> {
     await requireWriter(actor, this.deps);
-    const stage = await this.pipelines.resolveStage(actor.workspaceId, stageName);
-    return this.writeChange(actor, ref, async (_tx, deal, now, stages) =>
-      stage.kind === 'lost' ? this.lostChange(deal, stage, now, stages, opts.lostReason) : this.stageChange(deal, stage, now, stages),
+    const fill = opts.fill && Object.keys(opts.fill).length > 0 ? opts.fill : undefined;
+    return this.writeChange(
+      actor,
+      ref,
+      async (tx, deal, now, stages) => {
+        const stage = await this.pipelines.resolveStage(actor.workspaceId, stageName, { pipelineId: deal.pipelineId, tx });
+        return stage.kind === 'lost' ? this.lostChange(deal, stage, now, stages, opts.lostReason) : this.stageChange(deal, stage, now, stages);
+      },
+      fill && ((tx, deal, now) => this.applyFill(tx, actor, deal, fill, now)),
     );
+  }
+
+  /**
+   * Writes a gate's fill values on the deal (inside the move's transaction): amount, close date,
+   * company, owner, next action, a contact put on it, custom fields. Returns the timeline entries
+   * and the deal's update; a value that can't be read is refused, and nothing is written.
+   */
+  private async applyFill(tx: Tx, actor: Actor, deal: DealRow, fill: GateFill, now: Date): Promise<{ update: Prisma.DealUncheckedUpdateInput; events: EventInput[] }> {
+    const { workspaceId } = actor;
+    const update: Prisma.DealUncheckedUpdateInput = {};
+    const events: EventInput[] = [];
+    const label = (key: string) => REQUIREMENTS.find((r) => r.key === key)?.label ?? key;
+    for (const [key, raw] of Object.entries(fill)) {
+      const value = cleanLine(raw ?? '');
+      if (value === '') continue;
+      const item = { key, label: label(key) };
+      if (key === 'amount') {
+        const money = readPlainMoney(value, deal.currency);
+        if (!money) throw badFill(item, value, 'an amount, e.g. 25000 or 25,000.50 EUR');
+        update.amountCents = money.minor;
+        update.currency = money.currency;
+        const before = deal.amountCents === null ? null : formatMoney({ minor: deal.amountCents, currency: deal.currency });
+        events.push({ kind: 'amount', field: 'amount', from: before, to: formatMoney(money) });
+      } else if (key === 'close') {
+        const date = readPlainDate(value);
+        if (!date) throw badFill(item, value, 'a date, e.g. 2026-12-31');
+        update.expectedCloseDate = fromDateOnly(date);
+        events.push({ kind: 'close_date', field: 'expectedCloseDate', from: deal.expectedCloseDate ? toDateOnly(deal.expectedCloseDate) : null, to: date });
+      } else if (key === 'company') {
+        const company = await this.companies.findOrCreateByName(tx, workspaceId, value);
+        update.companyId = company.id;
+        update.searchText = searchKey(deal.title, company.name);
+        events.push({ kind: 'company', field: 'company', from: deal.company?.name ?? null, to: company.name });
+      } else if (key === 'owner') {
+        const handle = value.replace(/^@/, '').toLowerCase();
+        const member = await tx.member.findFirst({ where: { workspaceId, OR: [{ id: value }, { handle }], deactivated: null } });
+        if (!member) throw badFill(item, value, 'a person who has used the CRM, e.g. @maria');
+        update.ownerId = member.id;
+        events.push({ kind: 'owner', field: 'owner', from: deal.owner?.displayName ?? null, to: member.displayName });
+      } else if (key === 'contact') {
+        const contact = await this.contactFor(tx, workspaceId, value);
+        if (!contact) throw badFill(item, value, 'a contact of this workspace (name or email)');
+        const link = { dealId_contactId: { dealId: deal.id, contactId: contact.id } };
+        if (!(await tx.dealContact.findUnique({ where: link }))) {
+          await tx.dealContact.create({ data: { dealId: deal.id, contactId: contact.id, createdAt: now } });
+          events.push({ kind: 'contact', field: 'contact', to: contact.name });
+        }
+      } else if (key === 'next') {
+        const action = nextActionText(value, item);
+        await tx.task.create({
+          data: {
+            workspaceId,
+            number: await allocateTaskNumber(tx, workspaceId),
+            dealId: deal.id,
+            title: action,
+            assigneeId: deal.ownerId ?? actor.memberId,
+            createdById: actor.memberId,
+            createdAt: now,
+            updatedAt: now,
+          },
+        });
+        const first = await firstOpenTask(tx, deal.id);
+        update.nextAction = first?.title ?? action;
+        update.nextActionDueAt = first?.dueAt ?? null;
+        events.push({ kind: 'next_action', field: 'nextAction', from: deal.nextAction, to: describeNext(first?.title ?? action, first?.dueAt ?? null) });
+      } else if (isCustomRequirement(key)) {
+        if (!this.fieldWriter) throw new DomainError(DomainErrorCode.InvalidInput, 'Custom fields can’t be set here yet.', { field: key });
+        await this.fieldWriter.setInTx(tx, actor, 'deal', deal.id, customFieldKey(key), value);
+      } else {
+        throw new DomainError(DomainErrorCode.InvalidInput, `“${key}” isn’t something a stage asks for.`, { field: key });
+      }
+    }
+    return { update, events };
+  }
+
+  /** A contact by id, email or exact name (one match only), inside a transaction. */
+  private async contactFor(tx: Tx, workspaceId: string, text: string) {
+    const byId = await tx.contact.findFirst({ where: { id: text, workspaceId }, select: { id: true, name: true } });
+    if (byId) return byId;
+    if (text.includes('@')) {
+      const byEmail = await tx.contact.findFirst({ where: { workspaceId, email: text.toLowerCase() }, select: { id: true, name: true } });
+      if (byEmail) return byEmail;
+    }
+    const byName = await tx.contact.findMany({ where: { workspaceId, nameKey: searchKey(text) }, select: { id: true, name: true }, take: 2 });
+    return byName.length === 1 ? byName[0] : undefined;
   }
 
   /** Moves an open deal to the next open stage of its pipeline. */
@@ -395,10 +522,9 @@ export class DealService {
    */
   async markWonFrom(actor: Actor, ref: string, from: string | undefined): Promise<DealChange> {
     await requireWriter(actor, this.deps);
-    const { stages } = await this.pipelines.defaultPipeline(actor.workspaceId);
-    const won = stages.find((s) => s.kind === 'won');
-    if (!won) throw new DomainError(DomainErrorCode.UnknownStage, 'This pipeline has no won stage.');
     return this.writeChange(actor, ref, async (_tx, deal, now, all) => {
+      const won = all.find((s) => s.kind === 'won');
+      if (!won) throw new DomainError(DomainErrorCode.UnknownStage, 'This pipeline has no won stage.');
       if (deal.stageId === won.id) return NO_CHANGE;
       if (from !== undefined && !isStage(all, deal.stageId, from)) return NO_CHANGE;
       return this.stageChange(deal, won, now, all);
@@ -417,10 +543,9 @@ export class DealService {
    */
   async markLostFrom(actor: Actor, ref: string, reason: string | undefined, from: string | undefined): Promise<DealChange> {
     await requireWriter(actor, this.deps);
-    const { stages } = await this.pipelines.defaultPipeline(actor.workspaceId);
-    const lost = stages.find((s) => s.kind === 'lost');
-    if (!lost) throw new DomainError(DomainErrorCode.UnknownStage, 'This pipeline has no lost stage.');
     return this.writeChange(actor, ref, async (_tx, deal, now, all) => {
+      const lost = all.find((s) => s.kind === 'lost');
+      if (!lost) throw new DomainError(DomainErrorCode.UnknownStage, 'This pipeline has no lost stage.');
       if (deal.stageId !== lost.id && from !== undefined && !isStage(all, deal.stageId, from)) return NO_CHANGE;
       return this.lostChange(deal, lost, now, all, reason);
     });
@@ -493,7 +618,7 @@ export class DealService {
     }
     // Reopened: its next action is its first open task again (one added while it was closed).
     if (!closing && deal.status !== 'open') after = async (tx) => void (await syncDealNextAction(tx, deal.id, now));
-    return { update, events, guard: { stageId: deal.stageId }, after };
+    return { update, events, guard: { stageId: deal.stageId }, after, gate: stage.required.length > 0 ? stage : undefined };
   }
 
   /**
@@ -590,14 +715,19 @@ export class DealService {
 
   /** The view of a row, with its stage from the (cached) pipeline. */
   async view(actor: Actor, row: DealRow): Promise<DealView> {
-    const { stages } = await this.pipelines.defaultPipeline(actor.workspaceId);
-    return toDealView(row, stageOf(stages, row.stageId), this.deps.clock.now(), actor.timeZone);
+    const stage = await this.pipelines.stageById(actor.workspaceId, row.stageId);
+    return toDealView(row, stage, this.deps.clock.now(), actor.timeZone);
   }
 
+  /** Views of rows from any of the workspace's pipelines (stages mapped by id across all of them). */
   async views(actor: Actor, rows: DealRow[]): Promise<DealView[]> {
-    const { stages } = await this.pipelines.defaultPipeline(actor.workspaceId);
+    const stages = await this.pipelines.stagesById(actor.workspaceId, new Set(rows.map((r) => r.stageId)));
     const now = this.deps.clock.now();
-    return rows.map((row) => toDealView(row, stageOf(stages, row.stageId), now, actor.timeZone));
+    return rows.map((row) => {
+      const stage = stages.get(row.stageId);
+      if (!stage) throw new Error(`stage ${row.stageId} is not in the workspace's pipelines`);
+      return toDealView(row, stage, now, actor.timeZone);
+    });
   }
 
   /**
@@ -721,14 +851,31 @@ export class DealService {
    * change with a `guard` also updates only while the row still matches it (checked by the UPDATE
    * itself, so a transaction that got there first makes this one a no-op instead of a second move).
    */
-  private async writeChange(actor: Actor, ref: string, change: ChangeFn): Promise<DealChange> {
-    const { stages } = await this.pipelines.defaultPipeline(actor.workspaceId);
+  private async writeChange(actor: Actor, ref: string, change: ChangeFn, prepare?: PrepareFn): Promise<DealChange> {
     const now = this.deps.clock.now();
+    let stages: StageInfo[] = [];
     const { row, changed, was } = await inTransaction(this.deps.db, async (tx) => {
       await this.lockRow(tx, actor, ref);
-      const deal = await this.loadRow(tx, actor, ref, dealViewInclude);
-      const { update, events, guard, after } = await change(tx, deal, now, stages);
-      if (events.length === 0) return { row: deal, changed: false, was: deal };
+      const loaded = await this.loadRow(tx, actor, ref, dealViewInclude);
+      stages = (await this.pipelines.pipelineOf(actor.workspaceId, loaded.pipelineId, tx)).stages;
+      // A gate's fill, written first (same transaction): the move below sees the deal with it.
+      let deal = loaded;
+      let filled = false;
+      if (prepare) {
+        const fill = await prepare(tx, loaded, now);
+        if (fill.events.length > 0 || Object.keys(fill.update).length > 0) {
+          await tx.deal.update({ where: { id: loaded.id }, data: { ...fill.update, updatedAt: now } });
+          await this.record(tx, actor, loaded.id, fill.events, now);
+          deal = await tx.deal.findUniqueOrThrow({ where: { id: loaded.id }, include: dealViewInclude });
+          filled = true;
+        }
+      }
+      const { update, events, guard, after, gate } = await change(tx, deal, now, stages);
+      if (events.length === 0) return { row: deal, changed: filled, was: loaded };
+      if (gate) {
+        const missing = await missingFor(tx, actor.workspaceId, deal, gate.required);
+        if (missing.length > 0) throw gateError(dealRef(deal.number), gate, missing);
+      }
       if (guard) {
         const data = { ...update, updatedAt: now } as Prisma.DealUncheckedUpdateManyInput;
         const { count } = await tx.deal.updateMany({ where: { ...guard, id: deal.id, workspaceId: actor.workspaceId }, data });
@@ -834,8 +981,25 @@ type Change = {
   guard?: Prisma.DealWhereInput;
   /** Writes to other tables that go with this one (a deal's tasks), run only once the deal's row was written. */
   after?: (tx: Tx) => Promise<void>;
+  /** The stage being entered, when it has a gate: checked before anything is written. */
+  gate?: StageInfo;
 };
 type ChangeFn = (tx: Tx, deal: DealRow, now: Date, stages: StageInfo[]) => Promise<Change>;
+type PrepareFn = (tx: Tx, deal: DealRow, now: Date) => Promise<{ update: Prisma.DealUncheckedUpdateInput; events: EventInput[] }>;
+
+/** How a deal is moved: a lost reason (into a lost stage), values a gated stage asks for. */
+export interface MoveOptions {
+  lostReason?: string;
+  /** Requirement key (gates.ts) → value as typed, written with the move. */
+  fill?: GateFill;
+}
+
+/** A next action given in a gate's fill: one line, as long as a next action may be. */
+function nextActionText(value: string, item: { key: string; label: string }): string {
+  const parsed = nextActionSchema.safeParse(value);
+  if (!parsed.success) throw badFill(item, value, 'a next action (one line, up to 500 characters)');
+  return parsed.data;
+}
 const NO_CHANGE: Change = { update: {}, events: [] };
 
 /** Whether `stageId` is the stage a button named by key or id. */

@@ -228,6 +228,7 @@ export function readPlainMoney(text: string, defaultCurrency: string): Money | u
 
 /** A close date in its plain form, `YYYY-MM-DD`; undefined when it is not a real date. */
 export function readPlainDate(text: string): string | undefined {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text.trim())) return undefined;
   const parsed = dateOnlySchema.safeParse(text.trim());
   return parsed.success ? parsed.data : undefined;
 }

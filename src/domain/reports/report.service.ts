@@ -4,7 +4,7 @@ import type { Prisma } from '../../generated/sqlite/client.js';
 import type { Actor, DomainDeps } from '../context.js';
 import type { DealService } from '../deals/deal.service.js';
 import { dealViewInclude } from '../deals/deal.view.js';
-import type { PipelineService } from '../pipeline/pipeline.service.js';
+import type { PipelineInfo, PipelineService, StageInfo } from '../pipeline/pipeline.service.js';
 import { DAY_MS, fromDateOnly, todayIn } from '../shared/dates.js';
 import { addTo, percentOf, toTotals, type Money } from '../shared/money.js';
 import type { DealQueueView, PipelineSummaryView, StageSummary } from './report.view.js';
@@ -104,7 +104,6 @@ export class ReportService {
       byDeal.set(e.dealId, entry);
     }
     if (byDeal.size === 0) return { moved: [], won: [], lost: [], total: 0 };
-    const { stages } = await this.pipelines.defaultPipeline(actor.workspaceId);
     const ids = [...byDeal.keys()];
     const current: { id: string; status: string; stageId: string }[] = [];
     for (let i = 0; i < ids.length; i += 500) {
@@ -115,6 +114,7 @@ export class ReportService {
         })),
       );
     }
+    const stages = await this.pipelines.stagesById(actor.workspaceId, new Set(current.map((d) => d.stageId)));
     type Pick = { id: string; from: string | null; to: string; at: Date };
     const won: Pick[] = [];
     const lost: Pick[] = [];
@@ -122,7 +122,7 @@ export class ReportService {
     for (const d of current) {
       const e = byDeal.get(d.id)!;
       const from = e.from ?? null;
-      const to = stages.find((s) => s.id === d.stageId)?.name ?? '';
+      const to = stages.get(d.stageId)?.name ?? '';
       if (d.status === 'won' && e.won) won.push({ id: d.id, from, to, at: e.won });
       else if (d.status === 'lost' && e.lost) lost.push({ id: d.id, from, to, at: e.lost });
       else if (d.status === 'open' && from !== to) moved.push({ id: d.id, from, to, at: e.last });
@@ -145,7 +145,8 @@ export class ReportService {
    */
   async pipelineSummary(actor: Actor, periodDays = 90): Promise<PipelineSummaryView> {
     const ws = await this.workspace(actor);
-    const { stages } = await this.pipelines.defaultPipeline(actor.workspaceId);
+    const pipelines = await this.pipelines.pipelines(actor.workspaceId);
+    const stages = allStages(pipelines);
     const since = new Date(this.deps.clock.now().getTime() - periodDays * DAY_MS);
     const [openGroups, closedGroups] = await Promise.all([
       this.deps.db.deal.groupBy({
@@ -201,6 +202,7 @@ export class ReportService {
       if (n > 0n) average.set(currency, (total + n / 2n) / n);
     }
     const currency = ws.defaultCurrency;
+    const label = pipelineLabels(pipelines);
     const stageViews: StageSummary[] = stages.map((s) => {
       const entry = byStage.get(s.id);
       return {
@@ -210,6 +212,7 @@ export class ReportService {
         probability: s.probability,
         count: entry?.count ?? 0,
         totals: entry ? toTotals(entry.totals, currency) : [],
+        ...label(s),
       };
     });
     return {
@@ -227,9 +230,9 @@ export class ReportService {
 
   /** Open deals and value per open stage, and the weighted forecast: what digests show, in one query. */
   async openPipeline(actor: Actor): Promise<{ currency: string; stages: StageSummary[]; open: { count: number; totals: Money[]; weighted: Money[] } }> {
-    const [ws, { stages }, groups] = await Promise.all([
+    const [ws, pipelines, groups] = await Promise.all([
       this.workspace(actor),
-      this.pipelines.defaultPipeline(actor.workspaceId),
+      this.pipelines.pipelines(actor.workspaceId),
       this.deps.db.deal.groupBy({
         by: ['stageId', 'currency'],
         where: { workspaceId: actor.workspaceId, status: 'open', archived: false },
@@ -241,7 +244,8 @@ export class ReportService {
     const openTotals = new Map<string, bigint>();
     const weighted = new Map<string, bigint>();
     let count = 0;
-    const views: StageSummary[] = stages
+    const label = pipelineLabels(pipelines);
+    const views: StageSummary[] = allStages(pipelines)
       .filter((s) => s.kind === 'open')
       .map((s) => {
         const totals = new Map<string, bigint>();
@@ -255,7 +259,7 @@ export class ReportService {
           addTo(weighted, g.currency, percentOf(sum, s.probability));
         }
         count += n;
-        return { key: s.key, name: s.name, kind: s.kind, probability: s.probability, count: n, totals: toTotals(totals, currency) };
+        return { key: s.key, name: s.name, kind: s.kind, probability: s.probability, count: n, totals: toTotals(totals, currency), ...label(s) };
       });
     return { currency, stages: views, open: { count, totals: toTotals(openTotals, currency), weighted: toTotals(weighted, currency) } };
   }
@@ -288,6 +292,24 @@ export class ReportService {
       select: { staleDays: true, defaultCurrency: true },
     });
   }
+}
+
+/** Every stage of every pipeline, pipeline by pipeline (the default first). */
+function allStages(pipelines: readonly PipelineInfo[]): StageInfo[] {
+  return pipelines.flatMap((p) => p.stages);
+}
+
+/**
+ * The pipeline a stage summary belongs to, only when the workspace has more than one: with one
+ * pipeline, reports and digests read exactly as before.
+ */
+function pipelineLabels(pipelines: readonly PipelineInfo[]): (s: StageInfo) => Pick<StageSummary, 'pipeline'> {
+  if (pipelines.length < 2) return () => ({});
+  const byId = new Map(pipelines.map((p) => [p.id, { key: p.key, name: p.name }]));
+  return (s) => {
+    const pipeline = byId.get(s.pipelineId);
+    return pipeline ? { pipeline } : {};
+  };
 }
 
 const limitOf = (opts: QueueOptions) => Math.min(Math.max(opts.limit ?? 20, 1), 200);

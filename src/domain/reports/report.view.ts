@@ -9,6 +9,8 @@ export interface StageSummary {
   count: number;
   /** Sum of amounts per currency (the workspace currency first). */
   totals: Money[];
+  /** The stage's pipeline, only when the workspace has several (stages then come pipeline by pipeline). */
+  pipeline?: { key: string; name: string };
 }
 
 export interface PipelineSummaryView {

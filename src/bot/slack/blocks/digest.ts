@@ -23,6 +23,7 @@ import { escapeControl, escapeMrkdwn, SLACK_LIMITS, truncate, truncateMrkdwn } f
 import { button, capBlocks, context, divider, header, linesSection, section } from './parts.js';
 import { taskText } from './records.js';
 import type { SlackMessage } from './reply.js';
+import { groupByPipeline } from '../../pipeline-groups.js';
 
 /** The channel digest; a day with nothing to report is one line. */
 export function digestMessage(d: DigestView): SlackMessage {
@@ -83,7 +84,10 @@ export function digestMessage(d: DigestView): SlackMessage {
   // Pipeline per stage, weighted forecast.
   blocks.push(divider());
   const p = d.pipeline;
-  const stageLines = p.stages.map((s) => `• ${escapeMrkdwn(s.name)} (${s.probability}%): ${s.count} · ${formatTotals(s.totals)}`);
+  const stageLines = groupByPipeline(p.stages).flatMap((g) => [
+    ...(g.name ? [`_${escapeMrkdwn(g.name)}_`] : []),
+    ...g.stages.map((s) => `• ${escapeMrkdwn(s.name)} (${s.probability}%): ${s.count} · ${formatTotals(s.totals)}`),
+  ]);
   blocks.push(
     section(
       `*Pipeline*\n${stageLines.join('\n')}\n*Open:* ${plural(p.open.count, 'deal')} · ${formatTotals(p.open.totals)}  ·  *Weighted forecast:* ${formatTotals(p.open.weighted)}`,

@@ -6,13 +6,17 @@ import { formatCount, formatPercent, formatTotals, plural } from '../../format.j
 import { escapeMrkdwn } from './escape.js';
 import { dateFormatter, dealSummaryText, type Clock } from './deal-text.js';
 import { fieldsSection, section } from './parts.js';
+import { groupByPipeline } from '../../pipeline-groups.js';
 
 /** Two blocks: deals and value per stage, then the headline numbers. */
 export function pipelineSummaryBlocks(s: PipelineSummaryView): KnownBlock[] {
-  const stageLines = s.stages.map((st) => {
-    const label = st.kind === 'open' ? `${escapeMrkdwn(st.name)} (${st.probability}%)` : `${escapeMrkdwn(st.name)} (last ${s.periodDays} days)`;
-    return `• ${label}: ${st.count} · ${formatTotals(st.totals)}`;
-  });
+  const stageLines = groupByPipeline(s.stages).flatMap((g) => [
+    ...(g.name ? [`_${escapeMrkdwn(g.name)}_`] : []),
+    ...g.stages.map((st) => {
+      const label = st.kind === 'open' ? `${escapeMrkdwn(st.name)} (${st.probability}%)` : `${escapeMrkdwn(st.name)} (last ${s.periodDays} days)`;
+      return `• ${label}: ${st.count} · ${formatTotals(st.totals)}`;
+    }),
+  ]);
   return [
     section(`*Pipeline*\n${stageLines.join('\n')}`),
     fieldsSection([

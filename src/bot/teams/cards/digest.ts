@@ -43,7 +43,7 @@ function digestCardWith(digest: DigestView, rows: number): TeamsMessage {
       [
         text('**Open pipeline**'),
         facts([
-          ...p.stages.map((s): [string, string] => [`${escapeMarkdown(s.name)} (${s.probability}%)`, `${s.count} · ${formatTotals(s.totals)}`]),
+          ...p.stages.map((s): [string, string] => [`${s.pipeline ? `${escapeMarkdown(s.pipeline.name)} · ` : ''}${escapeMarkdown(s.name)} (${s.probability}%)`, `${s.count} · ${formatTotals(s.totals)}`]),
           ['Total', `${plural(p.open.count, 'deal')} · ${formatTotals(p.open.totals)}`],
           ['Weighted forecast', formatTotals(p.open.weighted)],
         ]),

@@ -180,7 +180,8 @@ function reportCard(reply: Extract<Reply, { kind: 'report' }>, clock: Clock): Te
 
 export function pipelineSummary(s: PipelineSummaryView): CardElement[] {
   const stageFacts: [string, string][] = s.stages.map((st) => [
-    st.kind === 'open' ? `${escapeMarkdown(st.name)} (${st.probability}%)` : `${escapeMarkdown(st.name)} (last ${s.periodDays} days)`,
+    (st.pipeline ? `${escapeMarkdown(st.pipeline.name)} · ` : '') +
+      (st.kind === 'open' ? `${escapeMarkdown(st.name)} (${st.probability}%)` : `${escapeMarkdown(st.name)} (last ${s.periodDays} days)`),
     `${st.count} · ${formatTotals(st.totals)}`,
   ]);
   return [
