@@ -127,14 +127,14 @@ export class SlackIdentity {
     return member.id;
   }
 
-  /** A `user_change` event: refreshes what the CRM keeps about someone it knows. */
-  async refresh(teamId: string, user: SlackProfile): Promise<void> {
+  /** A `user_change` event: refreshes what the CRM keeps about someone it knows (null: someone it does not). */
+  async refresh(teamId: string, user: SlackProfile): Promise<Member | null> {
     this.forgetUser(teamId, user.id);
     const ws = await this.crm.identity.findWorkspace('slack', teamId);
-    if (!ws) return;
+    if (!ws) return null;
     const member = await this.crm.identity.findMember(ws.id, user.id);
-    if (!member) return;
-    await this.crm.identity.refreshMember(ws.id, user.id, {
+    if (!member) return null;
+    return this.crm.identity.refreshMember(ws.id, user.id, {
       ...memberFields(user, member.timezone),
       deactivated: Boolean(user.deleted) || this.verdict(ws.externalId, user) === RefusalReason.Outsider,
     });

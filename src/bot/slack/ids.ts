@@ -80,6 +80,14 @@ export const DELIVERED_BLOCK_PREFIX = 'delivered:';
 export const isDeliveredBlock = (blockId: string | undefined) => Boolean(blockId?.startsWith(DELIVERED_BLOCK_PREFIX));
 
 /**
+ * The admins' message about a member who left (blocks/handover.ts): a people picker and the Hand
+ * over button in one actions block, whose id is `HANDOVER_BLOCK_PREFIX` + the leaver's member id
+ * (the button's value is that id too; the handler looks it up in the clicker's workspace).
+ */
+export const HANDOVER_ACTIONS = { pick: 'handover_pick', handOver: 'handover_go' } as const;
+export const HANDOVER_BLOCK_PREFIX = 'handover:';
+
+/**
  * `metadata.event_type` of digests and nudges: the payload carries the delivery's key, so that a
  * retry after an unknown outcome can look for the message (src/bot/slack/notifier.ts).
  */

@@ -8,6 +8,7 @@ import type { SlackIdentity } from '../identity.js';
 import type { SlackInbox } from '../inbox.js';
 import { registerDealButtons } from './actions/deal-buttons.js';
 import { registerDigestButtons } from './actions/digest-buttons.js';
+import { registerHandoverButtons } from './actions/handover-buttons.js';
 import { registerRecordButtons } from './actions/record-buttons.js';
 import { registerDealCommand } from './commands/deal.command.js';
 import type { SlackDeps } from './context.js';
@@ -26,6 +27,7 @@ export function registerListeners(
   registerDealButtons(app, deps);
   registerDigestButtons(app, deps);
   registerRecordButtons(app, deps);
+  registerHandoverButtons(app, deps);
   registerViews(app, deps);
   registerShortcuts(app, deps);
   registerOptions(app, deps);

@@ -5,6 +5,7 @@ import type { SlackProfile } from '../../identity.js';
 import type { SlackDeps } from '../context.js';
 import { actorOf, errorText } from '../context.js';
 import { installKeyOf } from '../../installation-store.js';
+import { offerHandover } from './handover.js';
 
 export function registerEvents(app: App, deps: SlackDeps): void {
   app.event('app_home_opened', async ({ event, body, client, context }) => {
@@ -21,10 +22,13 @@ export function registerEvents(app: App, deps: SlackDeps): void {
 
   // What users.info said is kept on the member: a change (made a guest, deactivated, made an
   // admin, a new name or time zone) is picked up here rather than on the next request.
-  app.event('user_change', async ({ event, context }) => {
+  // Someone deactivated: the admins are offered to hand what they own to someone else.
+  app.event('user_change', async ({ event, context, client }) => {
     const user = event.user as unknown as SlackProfile;
     const teamId = context.teamId ?? user.team_id;
-    if (teamId && user?.id) await deps.identity.refresh(teamId, user);
+    if (!teamId || !user?.id) return;
+    const member = await deps.identity.refresh(teamId, user);
+    if (member?.deactivated) await offerHandover(deps, client, member);
   });
 
   // A channel shared with another organisation, or no longer: ask Slack again before posting there.
