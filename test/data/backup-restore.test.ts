@@ -1,0 +1,185 @@
+/**
+ * Backup and restore rebuild a database exactly: every table's rows (compared row by row through
+ * the generated client, not counted), on SQLite and on PostgreSQL (TEST_DATABASE_URL), and from
+ * SQLite into PostgreSQL (how a team moves up). A one-workspace backup holds that workspace and
+ * what belongs to it, and nothing else; secrets stay out unless asked for; a non-empty database is
+ * refused and left as it was; a damaged file restores nothing.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { backupDatabase, type BackupSummary } from '../../src/data/backup.js';
+import type { Provider } from '../../src/db/provider.js';
+import { readCatalog } from '../../src/data/catalog.js';
+import { restoreDatabase } from '../../src/data/restore.js';
+import { createCrm } from '../../src/domain/index.js';
+import { FixedClock } from '../../src/domain/ports.js';
+import { testDatabaseProvider } from '../helpers/db-config.js';
+import { TEST_NOW } from '../helpers/db.js';
+import { dumpAll, emptyPlace, migratedPlace, PG_URL, seedEveryKind, withHandle, type Place, type Seeded } from './helpers.js';
+
+const provider = testDatabaseProvider();
+const dir = mkdtempSync(path.join(os.tmpdir(), 'crm-backup-'));
+const places: Place[] = [];
+afterEach(async () => {
+  for (const p of places.splice(0)) await p.drop();
+});
+
+async function place(kind: 'empty' | 'migrated', p = provider): Promise<Place> {
+  const made = kind === 'empty' ? await emptyPlace(p) : await migratedPlace(p);
+  places.push(made);
+  return made;
+}
+
+let fileNo = 0;
+const newFile = () => path.join(dir, `backup-${++fileNo}.jsonl.gz`);
+
+/** A seeded database and its whole backup, secrets included; made once per provider, read by many tests. */
+const sources = new Map<Provider, Promise<{ source: Place; seeded: Seeded; file: string; summary: BackupSummary }>>();
+function seededBackup(p: Provider = provider) {
+  let made = sources.get(p);
+  if (!made) {
+    made = (async () => {
+      const source = await migratedPlace(p);
+      const seeded = await withHandle(source.url, (h) => seedEveryKind(h.db));
+      const file = newFile();
+      // Small pages, so that paging (composite keys included) is exercised.
+      const summary = await withHandle(source.url, (h) => backupDatabase(h, file, { withSecrets: true, pageRows: 3 }));
+      return { source, seeded, file, summary };
+    })();
+    sources.set(p, made);
+  }
+  return made;
+}
+
+beforeAll(() => async () => {
+  for (const made of sources.values()) await (await made).source.drop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe(`backup and restore on ${provider}`, { timeout: 120_000 }, () => {
+  it('rebuilds every table exactly in an empty database, which it migrates itself', async () => {
+    const { source, file, summary } = await seededBackup();
+    const before = await withHandle(source.url, async (h) => {
+      // Every table has rows, so none is compared vacuously (a new table needs a row in seedEveryKind).
+      for (const t of await readCatalog(h.db, provider)) {
+        const [{ n }] = await h.db.$queryRawUnsafe<[{ n: unknown }]>(`SELECT COUNT(*) AS n FROM "${t.name}"`);
+        expect(Number(n), `${t.name} has rows in the seeded database`).toBeGreaterThan(0);
+      }
+      return dumpAll(h.db);
+    });
+    expect(summary.header.leftOut).toEqual([]);
+
+    const target = await place('empty');
+    const restored = await restoreDatabase(target.url, file);
+    expect(restored.totalRows).toBe(Object.values(before).reduce((n, rows) => n + rows.length, 0));
+    const after = await withHandle(target.url, (h) => dumpAll(h.db));
+    expect(after).toEqual(before);
+  });
+
+  it('restores a CRM that goes on where it stopped: the next deal and task numbers follow on', async () => {
+    const { file, seeded } = await seededBackup();
+    const target = await place('empty');
+    await restoreDatabase(target.url, file);
+    await withHandle(target.url, async (h) => {
+      const crm = createCrm(h.db, new FixedClock(TEST_NOW));
+      const you = await h.db.member.findFirstOrThrow({ where: { workspaceId: seeded.consoleWorkspaceId, handle: 'you' } });
+      const actor = await crm.identity.actorFor(you);
+      const { deal } = await crm.deals.create(actor, { title: 'After the restore' });
+      expect(deal.ref).toBe('D-9'); // the demo's seven deals and the renewal came back
+      const task = await crm.tasks.create(actor, { title: 'Call back', deal: deal.ref });
+      expect(task.task.ref).toBe('T-7'); // and the demo's six tasks
+    });
+  });
+
+  it('refuses a database that has any row, and leaves it exactly as it was', async () => {
+    const { file } = await seededBackup();
+    const busy = await place('migrated');
+    await withHandle(busy.url, async (h) => {
+      const crm = createCrm(h.db, new FixedClock(TEST_NOW));
+      const ws = await crm.identity.ensureWorkspace({ platform: 'console', externalId: 'local', name: 'Somebody else' });
+      await crm.identity.ensureMember({ workspaceId: ws.id, externalId: 'console:x', handle: 'x', displayName: 'X' });
+    });
+    const before = await withHandle(busy.url, (h) => dumpAll(h.db));
+    await expect(restoreDatabase(busy.url, file)).rejects.toThrow(/is not empty \(Member: 1 row, Pipeline: 1 row, Stage: 6 rows, Workspace: 1 row\)\. Restore only fills an empty database, so nothing was changed/);
+    expect(await withHandle(busy.url, (h) => dumpAll(h.db))).toEqual(before);
+  });
+
+  it('keeps secrets out unless asked, and a one-workspace backup holds that workspace and nothing of the others', async () => {
+    const { source, seeded } = await seededBackup();
+    const file = newFile();
+    const summary = await withHandle(source.url, (h) => backupDatabase(h, file, { workspace: 'acme sales' }));
+    expect(summary.header.scope).toBe('workspace');
+    expect(summary.header.workspaces.map((w) => w.name)).toEqual(['Acme Sales']);
+    expect(summary.header.leftOut).toEqual([
+      { table: 'SlackInstallation', reason: 'sealed tokens; add --with-secrets to include them' },
+      { table: 'InboxItem', reason: 'belongs to no workspace: only in a backup of the whole database' },
+    ]);
+    const target = await place('empty');
+    await restoreDatabase(target.url, file);
+    const all = await withHandle(source.url, (h) => dumpAll(h.db));
+    const after = await withHandle(target.url, (h) => dumpAll(h.db));
+    // Exactly the Slack workspace's rows of every table that has them.
+    const mine = (rows: unknown[]) => rows.filter((r) => (r as { workspaceId?: string; id?: string }).workspaceId === seeded.slackWorkspaceId || (r as { id?: string }).id === seeded.slackWorkspaceId);
+    expect(after.Workspace).toEqual(mine(all.Workspace!));
+    expect(after.Member).toEqual(mine(all.Member!));
+    expect(after.Deal).toEqual(mine(all.Deal!));
+    expect(after.Company).toEqual(mine(all.Company!));
+    expect(after.DealEvent).toEqual(mine(all.DealEvent!));
+    expect(after.Stage).toEqual(mine(all.Stage!));
+    expect((after.Deal as { title: string }[]).map((d) => d.title)).toEqual(['Slack-side deal']);
+    expect(after.DealContact).toEqual([]);
+    expect(after.SlackInstallation).toEqual([]);
+    expect(after.InboxItem).toEqual([]);
+
+    // With --with-secrets the workspace's installation comes along (matched by its team id).
+    const withSecrets = newFile();
+    await withHandle(source.url, (h) => backupDatabase(h, withSecrets, { workspace: seeded.slackWorkspaceId, withSecrets: true }));
+    const target2 = await place('empty');
+    await restoreDatabase(target2.url, withSecrets);
+    expect(await withHandle(target2.url, (h) => h.db.slackInstallation.findMany())).toEqual(all.SlackInstallation);
+  });
+
+  it('restores nothing from a file cut short or damaged, and says which line', async () => {
+    const { file } = await seededBackup();
+    const lines = gunzipSync(readFileSync(file)).toString('utf8').trimEnd().split('\n');
+    const cut = path.join(dir, 'cut.jsonl.gz');
+    writeFileSync(cut, gzipSync(lines.slice(0, -5).join('\n') + '\n'));
+    const target = await place('empty');
+    await expect(restoreDatabase(target.url, cut)).rejects.toThrow(/ends before its end mark \(cut short while copying\?\), so nothing was restored/);
+    expect(Object.values(await withHandle(target.url, (h) => dumpAll(h.db))).flat()).toEqual([]);
+
+    const bad = path.join(dir, 'bad.jsonl');
+    const dealLine = lines.findIndex((l) => l.startsWith('{"table":"Deal"'));
+    const broken = [...lines];
+    broken[dealLine] = broken[dealLine]!.replace(/"amountCents":"\d+"/, '"amountCents":12.5');
+    writeFileSync(bad, broken.join('\n') + '\n'); // plain JSON Lines are read too
+    const target2 = await place('empty');
+    await expect(restoreDatabase(target2.url, bad)).rejects.toThrow(`line ${dealLine + 1}: Deal.amountCents: 12.5 is not a big integer in a string, so nothing was restored`);
+    expect(Object.values(await withHandle(target2.url, (h) => dumpAll(h.db))).flat()).toEqual([]);
+
+    const notOne = path.join(dir, 'not-a-backup.csv');
+    writeFileSync(notOne, 'Number,Title\n1,x\n');
+    await expect(restoreDatabase(target2.url, notOne)).rejects.toThrow(/is not a Deal Desk backup \(its first line is not JSON\)/);
+  });
+});
+
+describe.skipIf(!PG_URL)('moving between SQLite and PostgreSQL', { timeout: 120_000 }, () => {
+  it('a SQLite backup restored into PostgreSQL is identical, table by table', async () => {
+    const { source, file } = await seededBackup('sqlite');
+    const before = await withHandle(source.url, (h) => dumpAll(h.db));
+    const target = await place('empty', 'postgresql');
+    await restoreDatabase(target.url, file);
+    expect(await withHandle(target.url, (h) => dumpAll(h.db))).toEqual(before);
+  });
+
+  it('and a PostgreSQL backup restored into SQLite too', async () => {
+    const { source, file } = await seededBackup('postgresql');
+    const before = await withHandle(source.url, (h) => dumpAll(h.db));
+    const target = await place('empty', 'sqlite');
+    await restoreDatabase(target.url, file);
+    expect(await withHandle(target.url, (h) => dumpAll(h.db))).toEqual(before);
+  });
+});
