@@ -11,7 +11,9 @@ import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { backupDatabase, type BackupSummary } from '../../src/data/backup.js';
-import type { Provider } from '../../src/db/provider.js';
+import { providerSchemaPath, readMigrations } from '../../src/db/datamodel.js';
+import { parseDatabaseUrl, type Provider } from '../../src/db/provider.js';
+import { openSchemaEngine } from '../../src/db/schema-engine.js';
 import { readCatalog } from '../../src/data/catalog.js';
 import { restoreDatabase } from '../../src/data/restore.js';
 import { createCrm } from '../../src/domain/index.js';
@@ -163,6 +165,49 @@ describe(`backup and restore on ${provider}`, { timeout: 120_000 }, () => {
     const notOne = path.join(dir, 'not-a-backup.csv');
     writeFileSync(notOne, 'Number,Title\n1,x\n');
     await expect(restoreDatabase(target2.url, notOne)).rejects.toThrow(/is not a Deal Desk backup \(its first line is not JSON\)/);
+  });
+});
+
+describe(`a backup older than the CRM on ${provider}`, { timeout: 120_000 }, () => {
+  it('is restored at its own migration, then the newer migrations transform its rows as they did everyone else\'s', async () => {
+    // A database as the CRM left it before pipelines had keys (the pipelines_fields migration).
+    const source = await place('empty');
+    const target = parseDatabaseUrl(source.url);
+    const all = readMigrations(target.provider);
+    const index = all.migrationDirectories.findIndex((d) => d.path.endsWith('_pipelines_fields'));
+    expect(index).toBeGreaterThan(0);
+    const schemaPath = providerSchemaPath(target.provider);
+    const { engine, close } = await openSchemaEngine(target, { path: schemaPath, content: readFileSync(schemaPath, 'utf8') });
+    try {
+      await engine.applyMigrations({
+        migrationsList: { ...all, migrationDirectories: all.migrationDirectories.slice(0, index) },
+        filters: { externalTables: [], externalEnums: [] },
+      } as never);
+    } finally {
+      await close();
+    }
+    await withHandle(source.url, async (h) => {
+      const at = "'2026-11-20T09:00:00.000+00:00'";
+      await h.db.$executeRawUnsafe(`INSERT INTO "Workspace" ("id", "platform", "externalId", "name", "updatedAt") VALUES ('w1', 'slack', 'T1', 'Old Co', ${at})`);
+      await h.db.$executeRawUnsafe(`INSERT INTO "Pipeline" ("id", "workspaceId", "name", "isDefault", "createdAt") VALUES ('p1', 'w1', ' Sales ', true, ${at})`);
+      await h.db.$executeRawUnsafe(
+        `INSERT INTO "Stage" ("id", "workspaceId", "pipelineId", "key", "name", "position", "probability", "kind") VALUES ('s1', 'w1', 'p1', 'new', 'New', 0, 10, 'open')`,
+      );
+    });
+    const file = newFile();
+    const { header } = await withHandle(source.url, (h) => backupDatabase(h, file));
+    expect(header.migration).toBe(all.migrationDirectories[index - 1]!.path);
+    expect(header.tables.find((t) => t.name === 'Pipeline')!.columns.map((c) => c.name)).not.toContain('key');
+
+    const restoredInto = await place('empty');
+    const { upgradedWith } = await restoreDatabase(restoredInto.url, file);
+    expect(upgradedWith[0]).toBe(all.migrationDirectories[index]!.path);
+    await withHandle(restoredInto.url, async (h) => {
+      expect(await h.db.pipeline.findMany()).toEqual([
+        { id: 'p1', workspaceId: 'w1', key: 'sales', name: ' Sales ', isDefault: true, position: 0, createdAt: new Date('2026-11-20T09:00:00.000Z') },
+      ]);
+      expect((await h.db.stage.findUniqueOrThrow({ where: { id: 's1' } })).requiredFields).toBe('[]');
+    });
   });
 });
 
