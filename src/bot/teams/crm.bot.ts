@@ -25,6 +25,7 @@ import { runCardAction } from './handlers/card-actions.js';
 import { asActivity, failureMessage, STALE_BUTTON, type TeamsDeps } from './handlers/context.js';
 import { fetchDialog, logMessageFetch, searchDeals, searchRecords, submitDialog, type DialogOutcome } from './handlers/dialogs.js';
 import { onInstalled, onUninstalled } from './handlers/install.js';
+import { onMembersRemoved } from './handlers/handover.js';
 import { searchContacts } from './handlers/record-dialogs.js';
 import { rememberConversation } from './conversation.js';
 import { onMessage } from './handlers/message.js';
@@ -56,6 +57,11 @@ export class CrmBot extends TeamsActivityHandler {
       if (context.activity.membersAdded?.some((m) => m.id === me)) {
         await this.as(context, (actor) => rememberConversation(deps.crm, deps.log, context.activity, actor), async () => undefined);
       }
+      await next();
+    });
+    // Someone removed from a team the bot is in has left: the admins are offered a hand-over.
+    this.onMembersRemoved(async (context, next) => {
+      await this.as(context, (actor) => onMembersRemoved(deps, context, actor), async () => undefined);
       await next();
     });
   }

@@ -39,6 +39,8 @@ export const VERBS = {
   createAnyway: 'record.create_anyway',
   /** Paging of contact, company and task lists; the data carries the list, its scope and page. */
   recordPage: 'records.page',
+  /** The admins' card about a member who left: hand what they own to the picked member (data: `leaverId`). */
+  handOver: 'member.handover',
 } as const;
 
 /** Verbs of the assistant's buttons, one per action type (the data carries the action). */
@@ -97,6 +99,8 @@ export const INPUTS = {
   assignee: 'assignee',
   /** The deal card's multi-select of contacts (comma-separated ids). */
   contacts: 'contacts',
+  /** The hand-over card's member picker (a member id). */
+  handoverTo: 'handoverTo',
 } as const;
 
 /** Datasets of `Data.Query` typeaheads (`application/search` invokes). */

@@ -75,6 +75,19 @@ export class HandoverService {
   }
 
   /**
+   * Who may receive what `leaverId` owns, by name (a picker's choices): active members of the
+   * workspace's own (no guests) who can write (no read-only), the leaver left out; at most `limit`.
+   */
+  async heirs(workspaceId: string, leaverId: string, limit = 100): Promise<HandoverPerson[]> {
+    const rows = await this.deps.db.member.findMany({
+      where: { workspaceId, deactivated: null, access: { not: 'guest' }, role: { in: ['admin', 'member'] }, id: { not: leaverId } },
+      orderBy: [{ displayName: 'asc' }, { id: 'asc' }],
+      take: limit,
+    });
+    return rows.map(personOf);
+  }
+
+  /**
    * Hands everything `from` owns to `to` (admins only), in one transaction. Refuses handing to the
    * same person, to someone deactivated, a guest, a read-only member or anyone outside the workspace.
    */

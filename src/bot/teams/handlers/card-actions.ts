@@ -25,6 +25,7 @@ import type { AdaptiveCard } from '../cards/parts.js';
 import { dealCard } from '../cards/deal-card.js';
 import { listCard, MAX_LIST_ITEMS } from '../cards/reply.js';
 import { isRecordAction, runRecordAction } from './record-actions.js';
+import { isHandoverAction, runHandoverAction } from './handover.js';
 import { asActivity, commandContext, PREFIX, replyOptions, sendReply, STALE_BUTTON, type TeamsDeps } from './context.js';
 
 /**
@@ -67,6 +68,8 @@ export function isCardActionData(value: unknown): boolean {
 export async function runCardAction(deps: TeamsDeps, context: TurnContext, actor: Actor, data: unknown): Promise<CardActionResult> {
   // Contacts, companies, tasks, the duplicate choice and the deal card's Contacts form.
   if (isRecordAction(data)) return runRecordAction(deps, context, actor, data);
+  // The admins' card about a member who left.
+  if (isHandoverAction(data)) return runHandoverAction(deps, actor, data);
   const parsed = actionSchema.safeParse(data);
   if (!parsed.success) return { kind: 'note', text: STALE_BUTTON };
   const action = parsed.data;
