@@ -5,12 +5,14 @@
 import type { Company, Prisma } from '../../generated/sqlite/client.js';
 import { inTransaction, lockKey, onUniqueViolation, takesRowLocks, type Actor, type DomainDeps, type Tx } from '../context.js';
 import { DomainError, DomainErrorCode } from '../errors.js';
-import { recentActivityLines, RECENT_ACTIVITY_SOURCES_MAX } from '../activities/activity.lines.js';
+import { RECENT_ACTIVITY_LIMIT, RECENT_ACTIVITY_SOURCES_MAX } from '../activities/activity.lines.js';
+import { activityLinesOf } from '../activities/activity.recent.js';
 import { contactSummaryInclude, countOf, toContactSummaryView } from '../contacts/contact.build.js';
 import { dealViewsOf } from '../contacts/deal-views.js';
 import { pageSchema, type PageInput } from '../deals/deal.schema.js';
 import { dealViewInclude } from '../deals/deal.view.js';
 import { COUNT_CAP, countUpTo } from '../shared/count.js';
+import { prefixEnd } from '../shared/prefix.js';
 import { cleanLine, likeContains, likeStartsWith, searchKey } from '../shared/text.js';
 import { parseInput } from '../shared/validate.js';
 import { requireWriter } from '../shared/roles.js';
@@ -174,17 +176,33 @@ export class CompanyService {
 
   /**
    * Companies whose name starts with or contains the text (literally: `%`, `_` and `\` are
-   * characters, not LIKE wildcards, on both databases), names that start with it first.
+   * characters, not LIKE wildcards, on both databases), names that start with it first. One
+   * statement: the names that start with it are a seek in `Company(workspaceId, nameKey, id,
+   * domain)`; only when they are fewer than `limit` does it read that index for names that merely
+   * contain it. It sorted every match (all names with the text) to rank them.
    */
   async search(actor: Actor, text: string, limit = 10): Promise<Company[]> {
     const key = searchKey(text);
     const workspaceId = actor.workspaceId;
     if (!key) return this.deps.db.company.findMany({ where: { workspaceId }, orderBy: { name: 'asc' }, take: limit });
+    const starts = likeStartsWith(key);
     const ids = await this.deps.db.$queryRaw<{ id: string }[]>`
-      SELECT "id" FROM "Company"
-      WHERE "workspaceId" = ${workspaceId} AND "nameKey" LIKE ${likeContains(key)} ESCAPE '!'
-      ORDER BY CASE WHEN "nameKey" LIKE ${likeStartsWith(key)} ESCAPE '!' THEN 0 ELSE 1 END, "nameKey"
-      LIMIT ${limit}`;
+      WITH "starts" AS MATERIALIZED (
+        SELECT "id", "nameKey" FROM "Company"
+        WHERE "workspaceId" = ${workspaceId} AND "nameKey" >= ${key} AND "nameKey" < ${prefixEnd(key)} AND "nameKey" LIKE ${starts} ESCAPE '!'
+        ORDER BY "nameKey", "id" LIMIT ${limit}
+      ), "inside" AS MATERIALIZED (
+        SELECT "id", "nameKey" FROM "Company"
+        WHERE "workspaceId" = ${workspaceId} AND (SELECT COUNT(*) FROM "starts") < ${limit}
+          AND "nameKey" LIKE ${likeContains(key)} ESCAPE '!' AND NOT ("nameKey" LIKE ${starts} ESCAPE '!')
+        ORDER BY "nameKey", "id" LIMIT ${limit}
+      )
+      SELECT "id" FROM (
+        SELECT "id", "nameKey", 0 AS "rank" FROM "starts"
+        UNION ALL
+        SELECT "id", "nameKey", 1 AS "rank" FROM "inside"
+      ) AS "found"
+      ORDER BY "rank", "nameKey", "id" LIMIT ${limit}`;
     if (ids.length === 0) return [];
     const rows = await this.deps.db.company.findMany({ where: { workspaceId, id: { in: ids.map((r) => r.id) } } });
     return rows
@@ -203,7 +221,7 @@ export class CompanyService {
     const now = this.deps.clock.now();
     const company = await this.row(db, actor, companyId);
     const open = openDeals(workspaceId, company.id);
-    const [workspace, contacts, contactCount, dealRows, openDealCount, pipeline, won, contactIds, dealIds] = await Promise.all([
+    const [workspace, contacts, contactCount, dealRows, openDealCount, pipeline, won, recentIds] = await Promise.all([
       db.workspace.findUniqueOrThrow({ where: { id: workspaceId }, select: { defaultCurrency: true } }),
       db.contact.findMany({
         where: { workspaceId, companyId: company.id },
@@ -216,22 +234,47 @@ export class CompanyService {
       db.deal.count({ where: open }),
       db.deal.groupBy({ by: ['currency'], where: open, _sum: { amountCents: true } }),
       db.deal.groupBy({ by: ['currency'], where: { workspaceId, companyId: company.id, status: 'won', archived: false }, _sum: { amountCents: true } }),
-      db.contact.findMany({
-        where: { workspaceId, companyId: company.id },
-        orderBy: { updatedAt: 'desc' },
-        take: RECENT_ACTIVITY_SOURCES_MAX,
-        select: { id: true },
-      }),
-      db.deal.findMany({
-        where: { workspaceId, companyId: company.id },
-        orderBy: { lastActivityAt: 'desc' },
-        take: RECENT_ACTIVITY_SOURCES_MAX,
-        select: { id: true },
-      }),
+      // The newest activities on the company, on its most recently changed contacts and on its
+      // deals with the latest activity (at most RECENT_ACTIVITY_SOURCES_MAX of each), each source
+      // down its own Activity index, merged and cut in the database: one statement where a
+      // findMany per source (and two for the sources' ids) were fourteen. CROSS JOIN keeps
+      // SQLite's join order (the company's few rows first, then their activities by index);
+      // `workspaceId` is tested after the cut, as in `recentActivityLines` (in the inner WHEREs
+      // it led SQLite's planner to Activity(workspaceId, occurredAt), the whole workspace).
+      db.$queryRaw<{ id: string }[]>`
+        SELECT "id" FROM (
+          SELECT "id", "occurredAt", "workspaceId" FROM (
+            SELECT a."id", a."occurredAt", a."workspaceId" FROM "Activity" a
+            WHERE a."companyId" = ${company.id}
+            ORDER BY a."occurredAt" DESC, a."id" DESC LIMIT ${RECENT_ACTIVITY_LIMIT}
+          ) AS "onCompany"
+          UNION
+          SELECT "id", "occurredAt", "workspaceId" FROM (
+            SELECT a."id", a."occurredAt", a."workspaceId"
+            FROM (
+              SELECT "id" FROM "Contact" WHERE "companyId" = ${company.id} AND "workspaceId" = ${workspaceId}
+              ORDER BY "updatedAt" DESC LIMIT ${RECENT_ACTIVITY_SOURCES_MAX}
+            ) AS c CROSS JOIN "Activity" a
+            WHERE a."contactId" = c."id"
+            ORDER BY a."occurredAt" DESC, a."id" DESC LIMIT ${RECENT_ACTIVITY_LIMIT}
+          ) AS "onContacts"
+          UNION
+          SELECT "id", "occurredAt", "workspaceId" FROM (
+            SELECT a."id", a."occurredAt", a."workspaceId"
+            FROM (
+              SELECT "id" FROM "Deal" WHERE "companyId" = ${company.id} AND "workspaceId" = ${workspaceId}
+              ORDER BY "lastActivityAt" DESC LIMIT ${RECENT_ACTIVITY_SOURCES_MAX}
+            ) AS d CROSS JOIN "Activity" a
+            WHERE a."dealId" = d."id"
+            ORDER BY a."occurredAt" DESC, a."id" DESC LIMIT ${RECENT_ACTIVITY_LIMIT}
+          ) AS "onDeals"
+        ) AS "recent"
+        WHERE "workspaceId" = ${workspaceId}
+        ORDER BY "occurredAt" DESC, "id" DESC LIMIT ${RECENT_ACTIVITY_LIMIT}`,
     ]);
     const [dealViews, recentActivity] = await Promise.all([
       dealViewsOf(db, actor, dealRows, now),
-      recentActivityLines(db, workspaceId, { companyId: company.id, contactIds: contactIds.map((c) => c.id), dealIds: dealIds.map((d) => d.id) }),
+      activityLinesOf(db, workspaceId, recentIds.map((r) => r.id)),
     ]);
     const sums = (rows: { currency: string; _sum: { amountCents: bigint | null } }[]) =>
       rows.map((r) => ({ currency: r.currency, minor: r._sum.amountCents === null ? null : BigInt(r._sum.amountCents) }));
@@ -291,46 +334,39 @@ export class CompanyService {
     const orderBy: Prisma.CompanyOrderByWithRelationInput[] = [{ nameKey: 'asc' }, { id: 'asc' }];
     const where: Prisma.CompanyWhereInput = { workspaceId };
     let heading = 'All companies';
-    let rowsOf = async (skip: number, take: number): Promise<CompanySummaryRow[]> =>
-      db.company.findMany({ where, orderBy, include: companySummaryInclude, skip, take });
-    let count = async (take: number): Promise<number> => db.company.count({ where, orderBy, take });
+    const skip = (p - 1) * pageSize;
+    const cap = Math.max(this.deps.countCap ?? COUNT_CAP, p * pageSize);
+    let rows: CompanySummaryRow[];
+    let counted: { total: number; totalCapped: boolean; seen: number };
     if (s.type === 'search') {
       heading = `Companies matching “${s.query}”`;
       const pattern = likeContains(searchKey(s.query));
-      rowsOf = async (skip, take) => {
-        // Names and domains each down their own index, merged in name order by the database (as
-        // the contact list search does): an OR over both read every company's row for its domain.
-        const ids = await db.$queryRaw<{ id: string }[]>`
-          WITH "byName" AS MATERIALIZED (
-            SELECT "id", "nameKey" FROM "Company"
-            WHERE "workspaceId" = ${workspaceId} AND "nameKey" LIKE ${pattern} ESCAPE '!'
-            ORDER BY "nameKey", "id" LIMIT ${skip + take}
-          ), "byDomain" AS MATERIALIZED (
-            SELECT "id", "nameKey" FROM "Company"
-            WHERE "workspaceId" = ${workspaceId} AND "domain" LIKE ${pattern} ESCAPE '!'
-            ORDER BY "domain"
-          )
-          SELECT "id", "nameKey" FROM "byName" UNION SELECT "id", "nameKey" FROM "byDomain"
-          ORDER BY "nameKey", "id" LIMIT ${take} OFFSET ${skip}`;
-        return db.company.findMany({ where: { workspaceId, id: { in: ids.map((r) => r.id) } }, orderBy, include: companySummaryInclude });
-      };
-      count = async (take) => {
-        const [counted] = await db.$queryRaw<{ n: bigint | number }[]>`
-          WITH "byName" AS MATERIALIZED (
-            SELECT "id" FROM "Company" WHERE "workspaceId" = ${workspaceId} AND "nameKey" LIKE ${pattern} ESCAPE '!' ORDER BY "nameKey" LIMIT ${take}
-          ), "byDomain" AS MATERIALIZED (
-            SELECT "id" FROM "Company" WHERE "workspaceId" = ${workspaceId} AND "domain" LIKE ${pattern} ESCAPE '!' ORDER BY "domain" LIMIT ${take}
-          )
-          SELECT COUNT(*) AS "n" FROM (SELECT "id" FROM "byName" UNION SELECT "id" FROM "byDomain") AS "matches"`;
-        return Math.min(Number(counted?.n ?? 0), take);
-      };
+      // One statement for the page and its count (as the contact list search): the matches in
+      // name order, names and domains in one pass down Company(workspaceId, nameKey, id, domain),
+      // stopping at the count cap and one more; the page is cut from them and they are counted
+      // in the database. It was a page and a count, each reading the names' and the domains'
+      // indexes.
+      const found = await db.$queryRaw<{ id: string | null; n: bigint | number }[]>`
+        WITH "matches" AS MATERIALIZED (
+          SELECT "id", "nameKey" FROM "Company"
+          WHERE "workspaceId" = ${workspaceId} AND ("nameKey" LIKE ${pattern} ESCAPE '!' OR "domain" LIKE ${pattern} ESCAPE '!')
+          ORDER BY "nameKey", "id" LIMIT ${cap + 1}
+        )
+        SELECT "page"."id", "counted"."n"
+        FROM (SELECT COUNT(*) AS "n" FROM "matches") AS "counted"
+        LEFT JOIN (SELECT "id", "nameKey" FROM "matches" ORDER BY "nameKey", "id" LIMIT ${pageSize} OFFSET ${skip}) AS "page" ON 1 = 1
+        ORDER BY "page"."nameKey", "page"."id"`;
+      const seen = Number(found[0]?.n ?? 0);
+      const ids = found.flatMap((r) => (r.id === null ? [] : [r.id]));
+      rows = ids.length === 0 ? [] : await db.company.findMany({ where: { workspaceId, id: { in: ids } }, orderBy, include: companySummaryInclude });
+      counted = { total: Math.min(seen, cap), totalCapped: seen > cap, seen };
+    } else {
+      rows = await db.company.findMany({ where, orderBy, include: companySummaryInclude, skip, take: pageSize });
+      counted =
+        rows.length < pageSize && (rows.length > 0 || p === 1)
+          ? { total: skip + rows.length, totalCapped: false, seen: skip + rows.length }
+          : await countUpTo((take) => db.company.count({ where, orderBy, take }), cap);
     }
-    const skip = (p - 1) * pageSize;
-    const rows = await rowsOf(skip, pageSize);
-    const counted =
-      rows.length < pageSize && (rows.length > 0 || p === 1)
-        ? { total: skip + rows.length, totalCapped: false, seen: skip + rows.length }
-        : await countUpTo(count, Math.max(this.deps.countCap ?? COUNT_CAP, p * pageSize));
     return {
       heading,
       source: { scope: s },

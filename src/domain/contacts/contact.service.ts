@@ -7,11 +7,13 @@ import { inTransaction, lockKey, onUniqueViolation, takesRowLocks, type Actor, t
 import { DomainError, DomainErrorCode } from '../errors.js';
 import type { CompanyService } from '../companies/company.service.js';
 import { normaliseDomain } from '../companies/company.schema.js';
-import { recentActivityLines, RECENT_ACTIVITY_SOURCES_MAX } from '../activities/activity.lines.js';
+import { RECENT_ACTIVITY_LIMIT, RECENT_ACTIVITY_SOURCES_MAX } from '../activities/activity.lines.js';
+import { activityLinesOf } from '../activities/activity.recent.js';
 import { pageSchema, type PageInput } from '../deals/deal.schema.js';
 import { dealViewInclude, type DealRow } from '../deals/deal.view.js';
 import { COUNT_CAP, countUpTo } from '../shared/count.js';
-import { likeContains, searchKey } from '../shared/text.js';
+import { prefixEnd } from '../shared/prefix.js';
+import { likeContains, likeStartsWith, searchKey } from '../shared/text.js';
 import { parseInput } from '../shared/validate.js';
 import { requireWriter } from '../shared/roles.js';
 import { taskViewInclude, toTaskView } from '../tasks/task.view.js';
@@ -161,10 +163,12 @@ export class ContactService {
 
   /**
    * Contacts whose name or email contains the text (literally: `%`, `_` and `\` are characters,
-   * not LIKE wildcards), by name. Names and emails are each read down their own index in order
-   * (`Contact(workspaceId, nameKey)`, `Contact(workspaceId, email)`), stopping at `limit`
-   * matches; text that no email can hold (a space, a `%`) skips the emails, text with an `@`
-   * skips the names: a search that finds nothing reads one index, not two, whenever it can.
+   * not LIKE wildcards), those whose name or email starts with it first, each group by name (as
+   * company search ranks names). One statement: names and emails that start with the text are
+   * seeks in `Contact(workspaceId, nameKey, id, email)` and `Contact(workspaceId, email)`; only
+   * when they are fewer than `limit` does it read that first index in name order for the ones that
+   * merely contain it, both columns in one pass, stopping at `limit` matches. Text that no email
+   * can hold (a space, a `%`) is not looked for in emails, text with an `@` not in names.
    */
   async search(actor: Actor, text: string, limit = 10): Promise<ContactSummaryView[]> {
     const key = searchKey(text);
@@ -179,28 +183,43 @@ export class ContactService {
       });
       return rows.map(toContactSummaryView);
     }
-    const pattern = likeContains(key);
-    const byName = key.includes('@')
-      ? []
-      : await this.deps.db.$queryRaw<{ id: string }[]>`
-          SELECT "id" FROM "Contact"
-          WHERE "workspaceId" = ${workspaceId} AND "nameKey" LIKE ${pattern} ESCAPE '!'
-          ORDER BY "nameKey" LIMIT ${take}`;
-    const byEmail = !EMAIL_TEXT.test(key)
-      ? []
-      : await this.deps.db.$queryRaw<{ id: string }[]>`
-          SELECT "id" FROM "Contact"
-          WHERE "workspaceId" = ${workspaceId} AND "email" LIKE ${pattern} ESCAPE '!'
-          ORDER BY "email" LIMIT ${take}`;
-    const ids = [...new Set([...byName, ...byEmail].map((r) => r.id))];
-    if (ids.length === 0) return [];
-    const rows = await this.deps.db.contact.findMany({
-      where: { workspaceId, id: { in: ids } },
-      include: contactSummaryInclude,
-      orderBy: [{ nameKey: 'asc' }, { id: 'asc' }],
-      take,
-    });
-    return rows.map(toContactSummaryView);
+    const names = key.includes('@') ? 0 : 1;
+    const emails = EMAIL_TEXT.test(key) ? 1 : 0;
+    const starts = likeStartsWith(key);
+    const upTo = prefixEnd(key);
+    const contains = likeContains(key);
+    // MATERIALIZED keeps each side its own plan; the constant `COUNT(*) < take` makes the second
+    // read nothing at all when the seeks found a page (SQLite and PostgreSQL both test it once).
+    const ranked = await this.deps.db.$queryRaw<{ id: string }[]>`
+      WITH "starts" AS MATERIALIZED (
+        SELECT "id", "nameKey" FROM (
+          SELECT "id", "nameKey" FROM "Contact"
+          WHERE "workspaceId" = ${workspaceId} AND ${names} = 1
+            AND "nameKey" >= ${key} AND "nameKey" < ${upTo} AND "nameKey" LIKE ${starts} ESCAPE '!'
+          ORDER BY "nameKey", "id" LIMIT ${take}
+        ) AS "byName"
+        UNION
+        SELECT "id", "nameKey" FROM (
+          SELECT "id", "nameKey" FROM "Contact"
+          WHERE "workspaceId" = ${workspaceId} AND ${emails} = 1
+            AND "email" >= ${key} AND "email" < ${upTo} AND "email" LIKE ${starts} ESCAPE '!'
+          ORDER BY "email" LIMIT ${take}
+        ) AS "byEmail"
+      ), "inside" AS MATERIALIZED (
+        SELECT "id", "nameKey" FROM "Contact"
+        WHERE "workspaceId" = ${workspaceId} AND (SELECT COUNT(*) FROM "starts") < ${take}
+          AND ((${names} = 1 AND "nameKey" LIKE ${contains} ESCAPE '!') OR (${emails} = 1 AND "email" LIKE ${contains} ESCAPE '!'))
+        ORDER BY "nameKey", "id" LIMIT ${take}
+      )
+      SELECT "id", MIN("rank") AS "rank", "nameKey" FROM (
+        SELECT "id", "nameKey", 0 AS "rank" FROM "starts"
+        UNION ALL
+        SELECT "id", "nameKey", 1 AS "rank" FROM "inside"
+      ) AS "found"
+      GROUP BY "id", "nameKey"
+      ORDER BY 2, 3, 1
+      LIMIT ${take}`;
+    return (await this.rowsInOrder(workspaceId, ranked.map((r) => r.id))).map(toContactSummaryView);
   }
 
   async get(actor: Actor, id: string): Promise<ContactSummaryView> {
@@ -263,51 +282,40 @@ export class ContactService {
     const { workspaceId } = actor;
     const source = { scope: s };
     if (s.type === 'search') {
-      // Names and emails are matched each down its own index, as in `search`, and merged in name
-      // order by the database: the names in order, only as many as the page needs; the emails
-      // all (their index is not in name order). MATERIALIZED keeps SQLite from flattening the two
-      // into one plan that read every contact's row, and each side's ORDER BY is its own index's
-      // order, which keeps the planner on that index (without it, fresh statistics had it read
-      // the whole table for the emails). One OR over both columns did the same when
-      // nothing matched (~300 ms at 100k contacts; now two index scans, ~15 ms).
+      // One statement for the page and its count: the matches in name order, names and emails in
+      // one pass down Contact(workspaceId, nameKey, id, email), stopping at the count cap (and one
+      // more, to know there are more); the page is cut from them and they are counted in the
+      // database. It was two statements (a page, then a count) reading both columns' indexes
+      // each, three full index scans when few contacts match (~50 ms at 100k contacts).
       const key = searchKey(s.query);
       const pattern = likeContains(key);
       const names = key.includes('@') ? 0 : 1;
       const emails = EMAIL_TEXT.test(key) ? 1 : 0;
-      return this.pageOf(
-        { heading: `Contacts matching “${s.query}”`, source },
-        p,
+      const skip = (p - 1) * pageSize;
+      const cap = Math.max(this.deps.countCap ?? COUNT_CAP, p * pageSize);
+      const found = await this.deps.db.$queryRaw<{ id: string | null; n: bigint | number }[]>`
+        WITH "matches" AS MATERIALIZED (
+          SELECT "id", "nameKey" FROM "Contact"
+          WHERE "workspaceId" = ${workspaceId}
+            AND ((${names} = 1 AND "nameKey" LIKE ${pattern} ESCAPE '!') OR (${emails} = 1 AND "email" LIKE ${pattern} ESCAPE '!'))
+          ORDER BY "nameKey", "id" LIMIT ${cap + 1}
+        )
+        SELECT "page"."id", "counted"."n"
+        FROM (SELECT COUNT(*) AS "n" FROM "matches") AS "counted"
+        LEFT JOIN (SELECT "id", "nameKey" FROM "matches" ORDER BY "nameKey", "id" LIMIT ${pageSize} OFFSET ${skip}) AS "page" ON 1 = 1
+        ORDER BY "page"."nameKey", "page"."id"`;
+      const seen = Number(found[0]?.n ?? 0);
+      const rows = await this.rowsInOrder(workspaceId, found.flatMap((r) => (r.id === null ? [] : [r.id])));
+      return {
+        heading: `Contacts matching “${s.query}”`,
+        source,
+        items: rows.map(toContactSummaryView),
+        total: Math.min(seen, cap),
+        totalCapped: seen > cap,
+        page: p,
         pageSize,
-        async (skip, take) => {
-          const ids = await this.deps.db.$queryRaw<{ id: string }[]>`
-            WITH "byName" AS MATERIALIZED (
-              SELECT "id", "nameKey" FROM "Contact"
-              WHERE "workspaceId" = ${workspaceId} AND ${names} = 1 AND "nameKey" LIKE ${pattern} ESCAPE '!'
-              ORDER BY "nameKey", "id" LIMIT ${skip + take}
-            ), "byEmail" AS MATERIALIZED (
-              SELECT "id", "nameKey" FROM "Contact"
-              WHERE "workspaceId" = ${workspaceId} AND ${emails} = 1 AND "email" LIKE ${pattern} ESCAPE '!'
-              ORDER BY "email"
-            )
-            SELECT "id", "nameKey" FROM "byName" UNION SELECT "id", "nameKey" FROM "byEmail"
-            ORDER BY "nameKey", "id" LIMIT ${take} OFFSET ${skip}`;
-          return this.rowsInOrder(workspaceId, ids.map((r) => r.id));
-        },
-        async (take) => {
-          const [counted] = await this.deps.db.$queryRaw<{ n: bigint | number }[]>`
-            WITH "byName" AS MATERIALIZED (
-              SELECT "id" FROM "Contact"
-              WHERE "workspaceId" = ${workspaceId} AND ${names} = 1 AND "nameKey" LIKE ${pattern} ESCAPE '!'
-              ORDER BY "nameKey" LIMIT ${take}
-            ), "byEmail" AS MATERIALIZED (
-              SELECT "id" FROM "Contact"
-              WHERE "workspaceId" = ${workspaceId} AND ${emails} = 1 AND "email" LIKE ${pattern} ESCAPE '!'
-              ORDER BY "email" LIMIT ${take}
-            )
-            SELECT COUNT(*) AS "n" FROM (SELECT "id" FROM "byName" UNION SELECT "id" FROM "byEmail") AS "matches"`;
-          return Math.min(Number(counted?.n ?? 0), take);
-        },
-      );
+        hasMore: p * pageSize < seen,
+      };
     }
     let where: Prisma.ContactWhereInput;
     let heading: string;
@@ -420,7 +428,7 @@ export class ContactService {
     // workspace first (13 ms at 100k deals against 0.4 ms). CROSS JOIN keeps SQLite's join order
     // (links first) even without planner statistics, where it chose the Deal status index and
     // read every open deal (730 ms); PostgreSQL plans it as the inner join it is.
-    const [openIds, [openCounted], dealLinks, nextTask, openTaskCount] = await Promise.all([
+    const [openIds, [openCounted], recentIds, nextTask, openTaskCount] = await Promise.all([
       db.$queryRaw<{ id: string }[]>`
         SELECT d."id" FROM "DealContact" dc CROSS JOIN "Deal" d
         WHERE dc."contactId" = ${contact.id} AND d."id" = dc."dealId" AND d."workspaceId" = ${workspaceId} AND d."status" = 'open' AND d."archived" = false
@@ -428,12 +436,30 @@ export class ContactService {
       db.$queryRaw<{ n: bigint | number }[]>`
         SELECT COUNT(*) AS "n" FROM "DealContact" dc CROSS JOIN "Deal" d
         WHERE dc."contactId" = ${contact.id} AND d."id" = dc."dealId" AND d."workspaceId" = ${workspaceId} AND d."status" = 'open' AND d."archived" = false`,
-      db.dealContact.findMany({
-        where: { contactId: contact.id },
-        orderBy: { createdAt: 'desc' },
-        take: RECENT_ACTIVITY_SOURCES_MAX,
-        select: { dealId: true },
-      }),
+      // The newest activities on them and on their most recently linked deals (at most
+      // RECENT_ACTIVITY_SOURCES_MAX), each source down its own Activity index, merged and cut in
+      // the database: one statement where a findMany per source (and one for the links) were
+      // nine. `workspaceId` is tested after the cut, as in `recentActivityLines`.
+      db.$queryRaw<{ id: string }[]>`
+        SELECT "id" FROM (
+          SELECT "id", "occurredAt", "workspaceId" FROM (
+            SELECT a."id", a."occurredAt", a."workspaceId" FROM "Activity" a
+            WHERE a."contactId" = ${contact.id}
+            ORDER BY a."occurredAt" DESC, a."id" DESC LIMIT ${RECENT_ACTIVITY_LIMIT}
+          ) AS "onContact"
+          UNION
+          SELECT "id", "occurredAt", "workspaceId" FROM (
+            SELECT a."id", a."occurredAt", a."workspaceId"
+            FROM (
+              SELECT "dealId" FROM "DealContact" WHERE "contactId" = ${contact.id}
+              ORDER BY "createdAt" DESC LIMIT ${RECENT_ACTIVITY_SOURCES_MAX}
+            ) AS l CROSS JOIN "Activity" a
+            WHERE a."dealId" = l."dealId"
+            ORDER BY a."occurredAt" DESC, a."id" DESC LIMIT ${RECENT_ACTIVITY_LIMIT}
+          ) AS "onDeals"
+        ) AS "recent"
+        WHERE "workspaceId" = ${workspaceId}
+        ORDER BY "occurredAt" DESC, "id" DESC LIMIT ${RECENT_ACTIVITY_LIMIT}`,
       db.task.findFirst({
         where: openTaskWhere,
         orderBy: [{ dueAt: { sort: 'asc', nulls: 'last' } }, { number: 'asc' }],
@@ -443,7 +469,7 @@ export class ContactService {
     ]);
     const [dealRows, recentActivity] = await Promise.all([
       this.dealRowsInOrder(db, workspaceId, openIds.map((r) => r.id)),
-      recentActivityLines(db, workspaceId, { contactIds: [contact.id], dealIds: dealLinks.map((l) => l.dealId) }),
+      activityLinesOf(db, workspaceId, recentIds.map((r) => r.id)),
     ]);
     const openDeals = await dealViewsOf(db, actor, dealRows, now);
     const openDealCount = Number(openCounted?.n ?? 0);
