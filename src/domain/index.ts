@@ -75,6 +75,7 @@ export function createCrm(db: Db, clock: Clock = systemClock, options: CrmOption
   const contacts = new ContactService(deps, companies);
   const deals = new DealService(deps, pipelines, identity, companies);
   const fields = new FieldService(deps, contacts, companies);
+  deals.useFieldWriter(fields);
   const activities = new ActivityService(deps, deals);
   const tasks = new TaskService(deps, deals, identity);
   const reports = new ReportService(deps, pipelines, deals);

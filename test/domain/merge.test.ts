@@ -2,7 +2,7 @@
  * Issue 14: merging two contacts, or two companies. Everything the merged record had moves to the
  * survivor, the survivor says so on its timeline, and afterwards no row anywhere points at the
  * merged record (every table with a contactId / companyId column is asked, whatever tables there
- * are). One transaction: a failure half-way leaves everything as it was. Runs on SQLite, and on
+ * are); custom field values move too, the survivor keeping its own where both have one. One transaction: a failure half-way leaves everything as it was. Runs on SQLite, and on
  * PostgreSQL with TEST_DATABASE_URL.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -68,6 +68,7 @@ async function snapshot(workspaceId: string) {
     tasks: await db.task.findMany({ where: { workspaceId }, orderBy: { id: 'asc' } }),
     deals: await db.deal.findMany({ where: { workspaceId }, orderBy: { id: 'asc' } }),
     events: await db.dealEvent.count({ where: { workspaceId } }),
+    fieldValues: await db.fieldValue.findMany({ where: { workspaceId }, orderBy: { id: 'asc' } }),
   };
 }
 
@@ -79,8 +80,8 @@ function failingOn(model: string, operation: string): Db {
 }
 
 it('the columns that point at contacts and companies are where a merge looks', async () => {
-  expect(await tablesWithColumn('contactId')).toEqual(['Activity', 'DealContact', 'Task']);
-  expect(await tablesWithColumn('companyId')).toEqual(['Activity', 'Contact', 'Deal']);
+  expect(await tablesWithColumn('contactId')).toEqual(['Activity', 'DealContact', 'FieldValue', 'Task']);
+  expect(await tablesWithColumn('companyId')).toEqual(['Activity', 'Contact', 'Deal', 'FieldValue']);
 });
 
 describe(`merging contacts (${DB})`, () => {
@@ -146,6 +147,26 @@ describe(`merging contacts (${DB})`, () => {
     expect((await t.crm.deals.get(ws.alice, d2.ref)).timeline[0]).toMatchObject({ type: 'contact', from: 'Jane D.', to: 'Jane Doe' });
     // Her email is free again.
     expect((await t.crm.contacts.create(ws.alice, { name: 'New Jane D.', email: 'jane.d@acme.com' })).created).toBe(true);
+  });
+
+  it('moves custom field values: the survivor keeps its own where both have one, and takes the rest', async () => {
+    const { ws, into, from } = await twoJanes();
+    await t.crm.fields.define(ws.alice, { entity: 'contact', name: 'Tier', type: 'choice', choices: ['Gold', 'Silver'] });
+    await t.crm.fields.define(ws.alice, { entity: 'contact', name: 'Birthday', type: 'date' });
+    await t.crm.fields.define(ws.alice, { entity: 'contact', name: 'Nickname', type: 'text' });
+    const set = (id: string, key: string, value: string) => t.crm.fields.set(ws.alice, { entity: 'contact', ref: id }, key, value);
+    await set(into.id, 'tier', 'gold');
+    await set(from.id, 'tier', 'silver');
+    await set(from.id, 'birthday', '1990-04-02');
+    const { contact } = await t.crm.contacts.merge(ws.alice, from.id, into.id);
+    expect(contact.fields.map((f) => [f.key, f.display])).toEqual([
+      ['tier', 'Gold'],
+      ['birthday', 'Mon 2 Apr 1990'],
+      ['nickname', '—'],
+    ]);
+    // Jane D.'s own tier went with her; nothing points at her.
+    expect(await t.handle.db.fieldValue.count({ where: { workspaceId: ws.workspaceId } })).toBe(2);
+    expect(await rowsPointingAt('contactId', from.id)).toEqual({});
   });
 
   it('refuses a contact into itself, another workspace’s contact, or one that is gone, changing nothing', async () => {
@@ -227,6 +248,29 @@ describe(`merging companies (${DB})`, () => {
     expect((await t.crm.deals.find(ws.alice, 'initrode')).items).toEqual([]);
     expect((await t.crm.deals.get(ws.alice, d1.ref)).timeline[0]).toMatchObject({ type: 'company', from: 'Initrode', to: 'Initech' });
     expect((await t.crm.companies.resolve(ws.alice, 'initrode.test')).id).toBe(into.id);
+  });
+
+  it('moves custom field values: the survivor keeps its own where both have one, and takes the rest', async () => {
+    const { ws, into, from } = await twoCompanies();
+    await t.crm.fields.define(ws.alice, { entity: 'company', name: 'Employees', type: 'number' });
+    await t.crm.fields.define(ws.alice, { entity: 'company', name: 'Account manager', type: 'person' });
+    const set = (id: string, key: string, value: string) => t.crm.fields.set(ws.alice, { entity: 'company', ref: id }, key, value);
+    await set(into.id, 'employees', '40');
+    await set(from.id, 'employees', '1,200');
+    await set(from.id, 'account_manager', '@bob');
+    const before = await snapshot(ws.workspaceId);
+    // A failure half-way moves no value either.
+    const failing = createCrm(failingOn('activity', 'create'), t.clock);
+    await expect(failing.companies.merge(ws.alice, from.id, into.id)).rejects.toThrow('simulated failure in activity.create');
+    expect(await snapshot(ws.workspaceId)).toEqual(before);
+
+    const { company } = await t.crm.companies.merge(ws.alice, from.id, into.id);
+    expect(company.fields.map((f) => [f.key, f.display])).toEqual([
+      ['employees', '40'],
+      ['account_manager', 'Bob Brown'],
+    ]);
+    expect(await t.handle.db.fieldValue.count({ where: { workspaceId: ws.workspaceId } })).toBe(2);
+    expect(await rowsPointingAt('companyId', from.id)).toEqual({});
   });
 
   it('refuses a company into itself or another workspace’s, changing nothing', async () => {

@@ -34,6 +34,7 @@ import {
   type EditCompanyInput,
 } from './company.schema.js';
 import type { CompanyCardView, CompanyListScope, CompanyListView, CompanySummaryView } from './company.view.js';
+import { fieldLinesOf, moveFieldValues } from '../fields/field.lines.js';
 
 /** How many contacts and open deals a company card lists, and how many candidates an ambiguous match names. */
 export const COMPANY_CARD_CONTACTS = 10;
@@ -285,6 +286,7 @@ export class CompanyService {
       pipelineValue: moneyTotals(sums(pipeline), workspace.defaultCurrency),
       wonRevenue: moneyTotals(sums(won), workspace.defaultCurrency),
       recentActivity,
+      fields: await fieldLinesOf(db, workspaceId, 'company', company.id),
       actions: companyCardActions(company.id),
     };
   }
@@ -420,6 +422,7 @@ export class CompanyService {
         });
       }
       const activities = (await tx.activity.updateMany({ where: { workspaceId, companyId: from.id }, data: { companyId: into.id } })).count;
+      await moveFieldValues(tx, workspaceId, 'company', from.id, into.id);
 
       await tx.company.delete({ where: { id: from.id } });
       const fill: Prisma.CompanyUncheckedUpdateInput = {};

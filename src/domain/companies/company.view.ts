@@ -1,6 +1,7 @@
 /** Platform-neutral views of companies: what every surface renders, each in its own way. */
 import type { ContactSummaryView } from '../contacts/contact.view.js';
 import type { DealView, PersonView } from '../deals/deal.view.js';
+import type { FieldLine } from '../fields/field.view.js';
 import type { ActivityLine, CardAction, MoneyTotal, PageView } from '../shared/record.view.js';
 
 /** A company in a list, a typeahead or a duplicate warning. */
@@ -26,6 +27,8 @@ export interface CompanyCardView extends CompanySummaryView {
   wonRevenue: MoneyTotal[];
   /** The latest activities on it, its contacts or its deals, newest first, at most 5. */
   recentActivity: ActivityLine[];
+  /** The workspace's custom company fields, in order, with this company's values (`value: null` where unset). */
+  fields: FieldLine[];
   actions: CardAction[];
 }
 

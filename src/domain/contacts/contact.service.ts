@@ -28,6 +28,7 @@ import {
 } from './contact.schema.js';
 import type { ContactCardView, ContactListScope, ContactListView, ContactSummaryView } from './contact.view.js';
 import { dealViewsOf } from './deal-views.js';
+import { fieldLinesOf, moveFieldValues } from '../fields/field.lines.js';
 
 /** What search answers: a contact summary (the ContactView of before, now with its owner). */
 export type ContactView = ContactSummaryView;
@@ -390,6 +391,7 @@ export class ContactService {
       }
       const activities = (await tx.activity.updateMany({ where: { workspaceId, contactId: from.id }, data: { contactId: into.id } })).count;
       const tasks = (await tx.task.updateMany({ where: { workspaceId, contactId: from.id }, data: { contactId: into.id } })).count;
+      await moveFieldValues(tx, workspaceId, 'contact', from.id, into.id);
 
       await tx.contact.delete({ where: { id: from.id } });
       const fill: Prisma.ContactUncheckedUpdateInput = {};
@@ -480,6 +482,7 @@ export class ContactService {
       recentActivity,
       nextTask: nextTask ? toTaskView(nextTask, now, actor.timeZone) : null,
       openTaskCount,
+      fields: await fieldLinesOf(db, workspaceId, 'contact', contact.id),
       actions: contactCardActions(contact.id),
     };
   }

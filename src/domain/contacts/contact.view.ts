@@ -1,5 +1,6 @@
 /** Platform-neutral views of contacts: what every surface renders, each in its own way. */
 import type { DealView, PersonView } from '../deals/deal.view.js';
+import type { FieldLine } from '../fields/field.view.js';
 import type { ActivityLine, CardAction, PageView } from '../shared/record.view.js';
 import type { TaskView } from '../tasks/task.view.js';
 
@@ -24,6 +25,8 @@ export interface ContactCardView extends ContactSummaryView {
   /** Their first open task (due first), if any; `openTaskCount` counts them all. */
   nextTask: TaskView | null;
   openTaskCount: number;
+  /** The workspace's custom contact fields, in order, with this contact's values (`value: null` where unset). */
+  fields: FieldLine[];
   actions: CardAction[];
 }
 

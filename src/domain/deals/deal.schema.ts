@@ -56,10 +56,16 @@ export type EditDealInput = z.input<typeof editDealSchema>;
 export const setNextActionSchema = z.object({ action: nextActionSchema, due: dateOnlySchema.optional() });
 export type SetNextActionInput = z.input<typeof setNextActionSchema>;
 
+/** Custom-field filters of a list (`source=partner`, `renewal>2027-01-01`): all must hold. */
+export const fieldFiltersSchema = z
+  .array(z.object({ key: z.string().trim().min(1).max(100), op: z.enum(['=', '>', '<', '>=', '<=']), value: z.string().max(500) }))
+  .max(5, 'at most 5 filters')
+  .optional();
+
 export const listScopeSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('mine') }),
-  z.object({ type: z.literal('all') }),
-  z.object({ type: z.literal('stage'), stage: z.string().trim().min(1) }),
+  z.object({ type: z.literal('mine'), filters: fieldFiltersSchema }),
+  z.object({ type: z.literal('all'), filters: fieldFiltersSchema }),
+  z.object({ type: z.literal('stage'), stage: z.string().trim().min(1), filters: fieldFiltersSchema }),
 ]);
 export type ListScope = z.infer<typeof listScopeSchema>;
 

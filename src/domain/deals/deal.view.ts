@@ -1,6 +1,7 @@
 /** Platform-neutral views of deals: what every surface renders, each in its own way. */
 import type { Prisma } from '../../generated/sqlite/client.js';
 import type { StageInfo } from '../pipeline/pipeline.service.js';
+import type { FieldLine } from '../fields/field.view.js';
 import { toDateOnly, todayIn, DAY_MS } from '../shared/dates.js';
 import { formatMoney, type Money } from '../shared/money.js';
 import type { DealStatus, ListScope } from './deal.schema.js';
@@ -58,6 +59,8 @@ export interface TimelineEntry {
 export interface DealDetailView extends DealView {
   contacts: { id: string; name: string; email: string | null }[];
   timeline: TimelineEntry[];
+  /** The workspace's custom deal fields, in order, with this deal's values (`value: null` where unset). */
+  fields: FieldLine[];
 }
 
 export interface DealListView {

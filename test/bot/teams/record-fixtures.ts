@@ -70,6 +70,7 @@ export function contactCardView(over: Partial<ContactCardView> = {}): ContactCar
     recentActivity: [activity(0), activity(1)],
     nextTask: task(),
     openTaskCount: 2,
+    fields: [],
     actions: [
       { id: 'contact.edit', label: 'Edit', subject: base.id },
       { id: 'contact.new_task', label: 'New task', subject: base.id },
@@ -95,6 +96,7 @@ export function companyCardView(over: Partial<CompanyCardView> = {}): CompanyCar
     ],
     wonRevenue: [{ money: { minor: 1_000_000n, currency: 'USD' }, text: '$10,000.00' }],
     recentActivity: [activity(0, { contact: { id: 'clx0contact00000000000001', name: 'Jane Doe' } })],
+    fields: [],
     actions: [
       { id: 'company.edit', label: 'Edit', subject: base.id },
       { id: 'company.new_contact', label: 'New contact', subject: base.id },

@@ -47,6 +47,7 @@ export function detail(over: Partial<DealDetailView> = {}): DealDetailView {
       body: `Call number ${i + 1}`,
       sourceUrl: null,
     })),
+    fields: [],
     ...over,
   };
 }

@@ -123,6 +123,7 @@ function detail(f: Flavour, over: Partial<DealView> = {}): DealDetailView {
       body: i % 2 ? null : text(MAX.activityBody, f),
       sourceUrl: i % 2 ? null : `https://acme.slack.com/archives/C1/p1?x=${'&|>'.repeat(600)}`.slice(0, MAX.sourceUrl),
     })),
+    fields: [],
   };
 }
 

@@ -74,6 +74,7 @@ export function contactCard(over: Partial<ContactCardView> = {}): ContactCardVie
     recentActivity: [0, 1, 2].map((i) => activity(i)),
     nextTask: taskView(),
     openTaskCount: 3,
+    fields: [],
     actions: contactActions(),
     ...over,
   };
@@ -94,6 +95,7 @@ export function companyCard(over: Partial<CompanyCardView> = {}): CompanyCardVie
     ],
     wonRevenue: [{ money: usd(10_000), text: '$10,000.00' }],
     recentActivity: [activity(0)],
+    fields: [],
     actions: [
       { id: 'company.edit', label: 'Edit', subject: 'c1' },
       { id: 'company.new_contact', label: 'New contact', subject: 'c1' },

@@ -140,6 +140,7 @@ const contactCard = (f: Flavour): ContactCardView => ({
   recentActivity: Array.from({ length: 5 }, (_, i) => activity(i, f)),
   nextTask: task(1, f),
   openTaskCount: 100_000,
+  fields: [],
   actions: (['contact.edit', 'contact.new_task', 'contact.log', 'deal.add_contact'] as const).map((a) => ({ id: a, label: text(100, f), subject: id(1) })),
 });
 
@@ -159,6 +160,7 @@ const companyCard = (f: Flavour): CompanyCardView => ({
   pipelineValue: totals(f),
   wonRevenue: totals(f),
   recentActivity: Array.from({ length: 5 }, (_, i) => activity(i, f)),
+  fields: [],
   actions: (['company.edit', 'company.new_contact'] as const).map((a) => ({ id: a, label: text(100, f), subject: id(1) })),
 });
 
@@ -242,6 +244,7 @@ describe('contact, company and task renderings, with the longest inputs, stay wi
           ...deal(1, f),
           contacts: Array.from({ length: 150 }, (_, i) => ({ id: id(i), name: text(MAX.name, f), email })),
           timeline: [],
+          fields: [],
         };
         expectWithinLimits('message', { blocks: dealCardBlocks(detail, { ...clock, headline: text(500, f), hint: text(500, f) }) });
       });

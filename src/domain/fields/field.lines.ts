@@ -1,0 +1,295 @@
+/**
+ * Reading custom fields without the FieldService: a record's values as card lines, and a list
+ * filter as a `where` fragment. The deal, contact and company services call these directly
+ * (they are built before the FieldService, which uses the same functions behind its cache).
+ *
+ * Values are found by `FieldValue(dealId|contactId|companyId)`; a filter is an index seek on
+ * `FieldValue(fieldId, textKey|number|cents|date|memberId)` under the list's own query
+ * (docs/database.md, "Custom fields").
+ */
+import type { Prisma } from '../../generated/sqlite/client.js';
+import type { Actor, Db, DomainDeps, Tx } from '../context.js';
+import { DomainError, DomainErrorCode } from '../errors.js';
+import { nearestWord } from '../../bot/commands/grammar/words.js';
+import { fieldKey, TYPE_WORDS, type FieldEntity, type FieldType } from './field.schema.js';
+import type { FieldDefinitionView, FieldLine } from './field.view.js';
+import { clearsField, readFieldValue, takes, toFieldLine, type PersonRow, type ValueContext } from './field.values.js';
+
+/** The column of FieldValue that points at each kind of record. */
+export const RECORD_COLUMN = { deal: 'dealId', contact: 'contactId', company: 'companyId' } as const satisfies Record<FieldEntity, string>;
+
+/** "deals", "contacts", "companies". */
+export const ENTITY_PLURAL: Readonly<Record<FieldEntity, string>> = { deal: 'deals', contact: 'contacts', company: 'companies' };
+
+type DefinitionRow = { id: string; entity: string; key: string; name: string; type: string; choices: string; position: number };
+
+export function toDefinitionView(row: DefinitionRow): FieldDefinitionView {
+  return {
+    id: row.id,
+    entity: row.entity as FieldEntity,
+    key: row.key,
+    name: row.name,
+    type: row.type as FieldType,
+    choices: parseChoices(row.choices),
+    position: row.position,
+  };
+}
+
+function parseChoices(json: string): string[] {
+  try {
+    const parsed: unknown = JSON.parse(json);
+    return Array.isArray(parsed) ? parsed.filter((c): c is string => typeof c === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+/** A workspace's fields of one kind of record (or all), in order. */
+export async function readDefinitions(db: Db | Tx, workspaceId: string, entity?: FieldEntity): Promise<FieldDefinitionView[]> {
+  const rows = await db.fieldDefinition.findMany({
+    where: { workspaceId, ...(entity && { entity }) },
+    orderBy: [{ entity: 'asc' }, { position: 'asc' }, { id: 'asc' }],
+  });
+  return rows.map(toDefinitionView);
+}
+
+/**
+ * The custom fields of each record, as card lines: every field of that kind of record in order,
+ * with `value: null` where the record has none. One query for the values of all `ids`.
+ */
+export async function fieldLinesFor(
+  db: Db | Tx,
+  workspaceId: string,
+  entity: FieldEntity,
+  ids: readonly string[],
+  definitions?: readonly FieldDefinitionView[],
+): Promise<Map<string, FieldLine[]>> {
+  const out = new Map<string, FieldLine[]>();
+  if (ids.length === 0) return out;
+  const defs = definitions ?? (await readDefinitions(db, workspaceId, entity));
+  if (defs.length === 0) {
+    for (const id of ids) out.set(id, []);
+    return out;
+  }
+  const column = RECORD_COLUMN[entity];
+  const rows = await db.fieldValue.findMany({
+    where: { workspaceId, [column]: { in: [...ids] } },
+    include: { member: { select: { id: true, displayName: true, handle: true } } },
+  });
+  const byRecord = new Map<string, Map<string, (typeof rows)[number]>>();
+  for (const row of rows) {
+    const recordId = row[column];
+    if (recordId === null) continue;
+    let values = byRecord.get(recordId);
+    if (!values) byRecord.set(recordId, (values = new Map()));
+    values.set(row.fieldId, row);
+  }
+  for (const id of ids) {
+    const values = byRecord.get(id);
+    out.set(
+      id,
+      defs.map((d) => toFieldLine(d, values?.get(d.id))),
+    );
+  }
+  return out;
+}
+
+/** One record's lines (an empty list when the workspace has no fields of that kind). */
+export async function fieldLinesOf(db: Db | Tx, workspaceId: string, entity: FieldEntity, id: string): Promise<FieldLine[]> {
+  return (await fieldLinesFor(db, workspaceId, entity, [id])).get(id) ?? [];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Filters
+
+export const FILTER_OPS = ['=', '>', '<', '>=', '<='] as const;
+export type FilterOp = (typeof FILTER_OPS)[number];
+
+/** One `key=value` of a list: `source=partner`, `renewal>2027-01-01`, `source=-` (no value). */
+export interface FieldFilter {
+  key: string;
+  op: FilterOp;
+  value: string;
+}
+
+/** What a list's `where` takes for one filter (Deal, Contact and Company have the same relation). */
+export type FieldFilterWhere = { fieldValues: Prisma.FieldValueListRelationFilter };
+
+/** The most filters one list takes. */
+export const MAX_FILTERS = 5;
+
+/** Filters for a list (DealService, ContactService, CompanyService call this with their own deps). */
+export async function listFilterWheres(
+  deps: DomainDeps,
+  actor: Actor,
+  entity: FieldEntity,
+  filters: readonly FieldFilter[],
+  definitions?: readonly FieldDefinitionView[],
+): Promise<FieldFilterWhere[]> {
+  if (filters.length === 0) return [];
+  const ws = await deps.db.workspace.findUniqueOrThrow({ where: { id: actor.workspaceId }, select: { defaultCurrency: true, decimalMark: true } });
+  return fieldFilterWheres(
+    deps.db,
+    {
+      workspaceId: actor.workspaceId,
+      now: deps.clock.now(),
+      timeZone: actor.timeZone,
+      defaultCurrency: ws.defaultCurrency,
+      ...(ws.decimalMark === 'comma' ? { decimalSeparator: ',' as const } : ws.decimalMark === 'point' ? { decimalSeparator: '.' as const } : {}),
+      memberId: actor.memberId,
+    },
+    entity,
+    filters,
+    definitions,
+  );
+}
+
+/** `source=partner and renewal>2027-01-01`: a list's filters in words, for its heading. */
+export function filterWords(filters: readonly FieldFilter[] | undefined): string {
+  return (filters ?? []).map((f) => `${f.key}${f.op}${f.value}`).join(' and ');
+}
+
+/** The field a typed key names (`source`, `Source`, `renewal-date`), or a refusal naming the fields there are. */
+export function matchField(defs: readonly FieldDefinitionView[], entity: FieldEntity, typed: string): FieldDefinitionView {
+  const key = fieldKey(typed);
+  const found = defs.find((d) => d.entity === entity && (d.key === key || fieldKey(d.name) === key));
+  if (found) return found;
+  throw unknownField(defs.filter((d) => d.entity === entity), entity, typed);
+}
+
+export function unknownField(defs: readonly FieldDefinitionView[], entity: FieldEntity, typed: string): DomainError {
+  const keys = defs.map((d) => d.key);
+  const near = nearestWord(fieldKey(typed), keys);
+  const shown = typed.length > 40 ? `${typed.slice(0, 39)}…` : typed;
+  const message =
+    defs.length === 0
+      ? `${capitalise(ENTITY_PLURAL[entity])} have no custom fields yet, so none is called “${shown}”.`
+      : `${capitalise(ENTITY_PLURAL[entity])} have no field called “${shown}”.${near ? ` Did you mean ${near}?` : ''} Their fields: ${keys.join(', ')}.`;
+  return new DomainError(DomainErrorCode.UnknownField, message, { field: 'field', choices: keys });
+}
+
+const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+/**
+ * The `where` fragments for a list's filters (AND them). Values read as `set` reads them; a
+ * comparison (`>`, `<`) only on numbers, money and dates. Unknown keys and bad values are
+ * refused with the fields or an example.
+ */
+export async function fieldFilterWheres(
+  db: Db | Tx,
+  ctx: Omit<ValueContext, 'findPerson'> & { workspaceId: string },
+  entity: FieldEntity,
+  filters: readonly FieldFilter[],
+  definitions?: readonly FieldDefinitionView[],
+): Promise<FieldFilterWhere[]> {
+  if (filters.length === 0) return [];
+  if (filters.length > MAX_FILTERS) {
+    throw new DomainError(DomainErrorCode.InvalidInput, `Use at most ${MAX_FILTERS} filters at a time.`, { field: 'filter' });
+  }
+  const defs = definitions ?? (await readDefinitions(db, ctx.workspaceId, entity));
+  const findPerson = personFinder(db, ctx.workspaceId);
+  const out: FieldFilterWhere[] = [];
+  for (const f of filters) {
+    const field = matchField(defs, entity, f.key);
+    out.push(await filterWhere(field, f, { ...ctx, findPerson }));
+  }
+  return out;
+}
+
+async function filterWhere(field: FieldDefinitionView, f: FieldFilter, ctx: ValueContext): Promise<FieldFilterWhere> {
+  if (clearsField(f.value)) {
+    if (f.op !== '=') throw badComparison(field, f);
+    return { fieldValues: { none: { fieldId: field.id } } };
+  }
+  const some = (where: Prisma.FieldValueWhereInput): FieldFilterWhere => ({ fieldValues: { some: { fieldId: field.id, ...where } } });
+  const comparable = field.type === 'number' || field.type === 'money' || field.type === 'date';
+  if (f.op !== '=' && !comparable) throw badComparison(field, f);
+  // The value reads as `set` reads it (a choice's typo is refused with the nearest choice).
+  const read = await readFieldValue(field, f.value, ctx);
+  if (read.kind !== 'value') return { fieldValues: { none: { fieldId: field.id } } };
+  const c = read.columns;
+  switch (field.type) {
+    case 'text':
+    case 'choice':
+      return some({ textKey: c.textKey });
+    case 'number':
+      return some({ number: compare(f.op, c.number ?? 0) });
+    case 'money':
+      // Amounts compare within their currency: `deal_size>1000` is more than 1,000 in the workspace's currency.
+      return some({ currency: c.currency, cents: compare(f.op, c.cents ?? 0n) });
+    case 'date':
+      // Dates compare as calendar days: the value is midnight UTC of the day typed.
+      return some({ date: compare(f.op, c.date ?? new Date(0)) });
+    case 'person':
+      return some({ memberId: c.memberId });
+  }
+}
+
+function compare<T>(op: FilterOp, value: T): T | { gt: T } | { lt: T } | { gte: T } | { lte: T } {
+  switch (op) {
+    case '=':
+      return value;
+    case '>':
+      return { gt: value };
+    case '<':
+      return { lt: value };
+    case '>=':
+      return { gte: value };
+    case '<=':
+      return { lte: value };
+  }
+}
+
+function badComparison(field: FieldDefinitionView, f: FieldFilter): DomainError {
+  const what = clearsField(f.value)
+    ? `${field.key}=- finds the records without a ${field.name}; it takes no ${f.op}.`
+    : `${field.name} is ${TYPE_WORDS[field.type]}: filter it with =, e.g. ${field.key}=${exampleValue(field)}. Only numbers, money and dates compare with > and <.`;
+  return new DomainError(DomainErrorCode.InvalidInput, `${what} ${f.op === '=' ? takes(field) : ''}`.trim(), { field: field.key });
+}
+
+/** A value that works for the field, for examples in answers and help. */
+export function exampleValue(field: Pick<FieldDefinitionView, 'type' | 'choices'>): string {
+  switch (field.type) {
+    case 'text':
+      return 'trade show';
+    case 'number':
+      return '12';
+    case 'money':
+      return '1500';
+    case 'date':
+      return '2027-01-15';
+    case 'choice':
+      return (field.choices[0] ?? 'choice').toLowerCase().includes(' ') ? `"${field.choices[0]}"` : (field.choices[0] ?? 'choice').toLowerCase();
+    case 'person':
+      return '@maria';
+  }
+}
+
+/** How a value names a person (`@maria`, a Slack mention, `me`): a member of the workspace, or null. */
+export function personFinder(db: Db | Tx, workspaceId: string): ValueContext['findPerson'] {
+  const select = { id: true, displayName: true, handle: true } as const;
+  return async (ref): Promise<PersonRow | null> => {
+    if ('memberId' in ref) return db.member.findFirst({ where: { id: ref.memberId, workspaceId }, select });
+    if (ref.userId) {
+      const byId = await db.member.findUnique({ where: { workspaceId_externalId: { workspaceId, externalId: ref.userId } }, select });
+      if (byId) return byId;
+    }
+    return ref.handle ? db.member.findFirst({ where: { workspaceId, handle: ref.handle.toLowerCase() }, select }) : null;
+  };
+}
+
+/**
+ * A merge (contacts, companies): the merged record's values move to the survivor, except where the
+ * survivor has a value of that field already (the survivor's stays; the merged one's goes with
+ * the merged record). Inside the merge's transaction; answers how many moved.
+ */
+export async function moveFieldValues(tx: Tx, workspaceId: string, entity: FieldEntity, fromId: string, intoId: string): Promise<number> {
+  const column = RECORD_COLUMN[entity];
+  const kept = await tx.fieldValue.findMany({ where: { workspaceId, [column]: intoId }, select: { fieldId: true } });
+  const { count } = await tx.fieldValue.updateMany({
+    where: { workspaceId, [column]: fromId, fieldId: { notIn: kept.map((k) => k.fieldId) } },
+    data: { [column]: intoId },
+  });
+  await tx.fieldValue.deleteMany({ where: { workspaceId, [column]: fromId } });
+  return count;
+}
