@@ -3,7 +3,7 @@
  * `errorReply`; only the command prefix differs (`/deal` in Slack and the console, `deal` in Teams).
  */
 import { isUniqueViolation, RACE_LOST_MESSAGE } from '../domain/context.js';
-import { isDomainError, DomainErrorCode } from '../domain/errors.js';
+import { isDomainError, DomainErrorCode, type DomainError } from '../domain/errors.js';
 import type { Logger } from '../log.js';
 
 export interface ErrorReply {
@@ -17,12 +17,25 @@ export interface ErrorReply {
   field?: string;
 }
 
+/** What to type to move a deal into a gated stage with what it lacks: `/deal stage D-42 Proposal with amount <amount>, …`. */
+function gateHint(details: DomainError['details'], prefix: string): string {
+  const missing = details.missing ?? [];
+  if (!details.deal) return 'Create it in an earlier stage, then move it there with what it needs.';
+  const example: Record<string, string> = { money: '<amount>', date: '<date>', contact: '<contact name>', company: '<company>', person: '@person', number: '<number>', text: '<text>' };
+  const items = missing.map((m) => `${m.key.replace(/^field:/, '')} ${m.input === 'choice' && m.choices?.length ? m.choices.join('|') : (example[m.input] ?? '<value>')}`);
+  return `Give ${missing.length === 1 ? 'it' : 'them'} with the move: \`${prefix} stage ${details.deal} ${details.stage?.name ?? '<stage>'} with ${items.join(', ')}\``;
+}
+
 export function errorReply(err: unknown, log: Logger, prefix = '/deal'): ErrorReply {
   if (isDomainError(err)) {
     const base = { kind: 'error' as const, message: err.message, field: err.details.field };
     switch (err.code) {
       case DomainErrorCode.UnknownStage:
         return { ...base, hint: `Stages: ${err.details.choices?.join(', ')}`, choices: err.details.choices };
+      case DomainErrorCode.UnknownPipeline:
+        return { ...base, hint: `\`${prefix} pipelines\` lists the pipelines and their stages.`, choices: err.details.choices };
+      case DomainErrorCode.StageGate:
+        return { ...base, hint: gateHint(err.details, prefix) };
       case DomainErrorCode.NotFound:
         return err.details.field === 'ref'
           ? { ...base, hint: `Find a deal's reference with \`${prefix} <words from its title>\`.` }
@@ -39,10 +52,14 @@ export function errorReply(err: unknown, log: Logger, prefix = '/deal'): ErrorRe
         return err.details.field === 'owner'
           ? { ...base, hint: 'Mention someone who has used the CRM, or leave the owner out to own it yourself.' }
           : { ...base, hint: 'Mention someone who has used the CRM.' };
+      case DomainErrorCode.Conflict:
+        // A stage with deals being removed: the command that says where they go.
+        return err.details.field === 'moveTo' && err.details.stage && err.details.choices?.[0]
+          ? { ...base, hint: `e.g. \`${prefix} stage remove ${err.details.stage.name} move deals to ${err.details.choices[0]}\``, choices: err.details.choices }
+          : base;
       case DomainErrorCode.Duplicate:
       case DomainErrorCode.InvalidInput:
       case DomainErrorCode.DealClosed:
-      case DomainErrorCode.Conflict:
         return base;
       case DomainErrorCode.NotAMember:
         return err.details.reason === 'guest'

@@ -40,16 +40,18 @@ function withNotes(reply: Reply, notes: readonly string[]): Reply {
 }
 
 export async function parseContext(ctx: Pick<CommandContext, 'crm' | 'actor'>): Promise<ParseContext> {
-  const [ws, pipeline] = await Promise.all([
+  const [ws, pipelines] = await Promise.all([
     ctx.crm.identity.getWorkspace(ctx.actor.workspaceId),
-    ctx.crm.pipelines.defaultPipeline(ctx.actor.workspaceId),
+    ctx.crm.pipelines.pipelines(ctx.actor.workspaceId),
   ]);
   return {
     now: ctx.crm.clock.now(),
     timeZone: ctx.actor.timeZone,
     defaultCurrency: ws.defaultCurrency,
     ...workspaceAmountOptions(ws),
-    stages: pipeline.stages.flatMap((s) => [s.key, s.name.toLowerCase()]),
+    // Every pipeline's stages (the default's first); the pipelines themselves only when there are several.
+    stages: pipelines.flatMap((p) => p.stages.flatMap((s) => [s.key, s.name.toLowerCase()])),
+    ...(pipelines.length > 1 && { pipelines: pipelines.flatMap((p) => [p.key, p.name.toLowerCase()]) }),
   };
 }
 

@@ -49,6 +49,11 @@ export interface ParseContext {
    */
   stages?: readonly string[];
   /**
+   * The workspace's pipeline keys and names (lower case), given only when it has more than one:
+   * then a trailing `in <pipeline>` of `/deal new` picks the pipeline (families/deal-new.ts).
+   */
+  pipelines?: readonly string[];
+  /**
    * The workspace's decimal mark, for amounts such as `1.500` that read either way. Absent: derived
    * from `defaultCurrency` (`,` for EUR, `.` for USD; see `decimalSeparatorFor` in amount.ts).
    */

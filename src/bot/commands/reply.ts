@@ -11,6 +11,7 @@ import type { DigestSettingsView, DigestView, NudgeSettingsView } from '../../do
 import type { ContactCardView, ContactListView, ContactSummaryView } from '../../domain/contacts/contact.view.js';
 import type { CompanyCardView, CompanyListView, CompanySummaryView } from '../../domain/companies/company.view.js';
 import type { TaskListView, TaskView } from '../../domain/tasks/task.view.js';
+import type { PipelineView } from '../../domain/pipeline/pipeline.view.js';
 import type { Logger } from '../../log.js';
 import type { ErrorReply } from '../messages.js';
 
@@ -52,6 +53,8 @@ export type Reply =
   | { kind: 'task'; headline?: string; task: TaskView; hint?: string }
   /** `/deal tasks [mine|overdue|@person|D-42]`. */
   | { kind: 'tasks'; list: TaskListView; headline?: string; hint?: string }
+  /** `/deal pipelines`, `/deal pipeline …`, `/deal stage add …`: whole pipelines, stage by stage, after any change. */
+  | { kind: 'pipeline'; pipelines: PipelineView[]; headline?: string; hint?: string }
   /**
    * A new contact or company looks like one that exists (same email or domain; same name at the
    * same company): nothing was created. The person chooses: use the existing record (its card), or

@@ -14,6 +14,7 @@ import { digestCommand, nudgesCommand } from './families/digest.js';
 import { helpCommand } from './families/help.js';
 import { reportCommand } from './families/report.js';
 import { adminsCommand, roleCommand } from './families/roles.js';
+import { pipelineCommand, pipelinesCommand, stageAdminCommand } from './families/pipelines.js';
 import { settingsCommand } from './families/settings.js';
 import { doneCommand, snoozeCommand, taskCommand, tasksCommand } from './families/tasks.js';
 
@@ -45,6 +46,9 @@ export const COMMAND_TABLE = [
   settingsCommand,
   adminsCommand,
   roleCommand,
+  pipelinesCommand,
+  pipelineCommand,
+  stageAdminCommand,
   helpCommand,
 ] as const;
 

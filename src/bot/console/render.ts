@@ -9,6 +9,7 @@ import { formatMoney } from '../../domain/shared/money.js';
 import { formatCount, formatDateOnly, formatDaysAgo, formatPercent, formatTotals } from '../format.js';
 import { renderRecord } from './records.js';
 import { groupByPipeline } from '../pipeline-groups.js';
+import { pipelineTitle, stageFacts } from '../pipeline-text.js';
 
 /** The console command that shows the next page of the last list. */
 export const MORE_COMMAND = 'more';
@@ -99,6 +100,16 @@ export function renderReply(reply: Reply, ctx: RenderContext): string {
     case 'tasks':
     case 'duplicate':
       return renderRecord(reply, { bold, dim, red, date });
+    case 'pipeline': {
+      const lines = reply.headline ? [`✓ ${reply.headline}`] : [];
+      for (const p of reply.pipelines) {
+        const title = pipelineTitle(p);
+        lines.push(`${bold(title.name)} ${dim(`(${title.note.replaceAll('`', '')})`)}`);
+        p.stages.forEach((s, i) => lines.push(`  ${`${i + 1}. ${s.name}`.padEnd(26)} ${stageFacts(s)}`));
+      }
+      if (reply.hint) lines.push(dim(`  ${reply.hint}`));
+      return lines.join('\n');
+    }
     case 'help':
       return reply.text;
     case 'error':

@@ -398,6 +398,7 @@ describe('helpers', () => {
       ...['help', 'new', 'list', 'show', 'stage', 'won', 'lost', 'next', 'log', 'assign', 'report', 'draft', 'summary', 'digest', 'nudges', 'settings'],
       ...['contact', 'contacts', 'company', 'companies', 'link', 'merge', 'task', 'tasks', 'done', 'snooze'],
       ...['admins', 'role'],
+      ...['pipelines', 'pipeline', 'stage_admin'],
     ];
     expect(Object.keys(USAGE).sort()).toEqual([...kinds].sort());
     for (const usage of Object.values(USAGE)) expect(usage).toMatch(/^\/deal /);

@@ -204,6 +204,9 @@ const REST: Readonly<Record<(typeof KEYWORDS)[number], string>> = {
   snooze: 'T-3 2',
   admins: '',
   role: '@maria read-only',
+  pipelines: '',
+  pipeline: 'new Renewals',
+  stage_admin: 'add Discovery after New',
 };
 
 /** Every other word that starts a command (aliases included). */

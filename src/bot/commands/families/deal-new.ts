@@ -18,9 +18,11 @@ export interface NewDealIntent {
   stage?: string;
   owner?: PersonRef;
   closeDate?: DateOnly;
+  /** `in <pipeline>`: a pipeline key or name as typed; the default pipeline when absent. */
+  pipeline?: string;
 }
 
-const USAGE = '/deal new <title> [amount] [stage] [@owner] [close <date>]';
+const USAGE = '/deal new <title> [amount] [stage] [@owner] [close <date>] [in <pipeline>]';
 
 /**
  * The options come after the title, in any order, peeled off the END of the text: an owner
@@ -45,6 +47,12 @@ function parseNew(state: ParseState): ParseOutcome<NewDealIntent> {
   let owner: PersonRef | undefined;
   let ownerText = '';
   let closeDate: string | undefined;
+  let pipeline: string | undefined;
+  // `in <pipeline>` is read only when the workspace has several pipelines (the context lists them
+  // then), and only when the words after `in` are exactly one of them: `new Work in progress` and,
+  // with one pipeline, `new Expansion in Sales` keep their titles.
+  const pipelines = (Array.isArray(state.ctx?.pipelines) ? state.ctx.pipelines : []).map((p) => p.toLowerCase());
+  const pipelinesLongestFirst = [...new Set(pipelines)].sort((a, b) => b.split(' ').length - a.split(' ').length);
 
   const twice = (what: string, a: string, b: string) =>
     fail(
@@ -82,6 +90,19 @@ function parseNew(state: ParseState): ParseOutcome<NewDealIntent> {
       amountNote = match.reading.note;
       end -= match.length;
       continue;
+    }
+
+    // in <pipeline>, possibly several words; the longest match wins.
+    for (const name of pipelinesLongestFirst) {
+      const n = name.split(' ').length;
+      if (n + 1 > end - 1) continue;
+      const slice = tokens.slice(end - n, end);
+      if (word(tokens[end - n - 1]) !== 'in' || slice.some((t) => t.quoted)) continue;
+      if (slice.map((t) => t.text.toLowerCase()).join(' ') !== name) continue;
+      if (pipeline !== undefined) return twice('pipelines', name, pipeline);
+      pipeline = name;
+      end -= n + 1;
+      continue peel;
     }
 
     // A stage, possibly several words ("closed won"); the longest match wins.
@@ -138,6 +159,7 @@ function parseNew(state: ParseState): ParseOutcome<NewDealIntent> {
   if (stage !== undefined) intent.stage = stage;
   if (owner) intent.owner = owner;
   if (closeDate !== undefined) intent.closeDate = closeDate;
+  if (pipeline !== undefined) intent.pipeline = pipeline;
   return ok(intent, [amountNote, closeDate === undefined ? undefined : pastDateNote(closeDate, 'close date', state.dateCtx)]);
 }
 
@@ -152,6 +174,7 @@ export const newDeal = defineCommand<NewDealIntent>({
     'The title is required (up to 200 characters). Options come after it, in any order: an amount, a stage, an @owner and `close <date>`.',
     'Put the title in "quotes" if it ends with words that look like options: `/deal new "Close Co won" 10k`.',
     'Example with everything: `/deal new Globex pilot $40k qualified @maria close Dec 1`.',
+    'With several pipelines, `in <pipeline>` at the end picks one (`/deal new Acme renewal 5k in renewals`); otherwise the deal goes to the default pipeline. Only a pipeline name counts: `/deal new Work in progress` keeps its title.',
     ...AMOUNT_HELP,
     ...DATE_HELP,
   ],
@@ -174,6 +197,7 @@ export const newDeal = defineCommand<NewDealIntent>({
       stage: intent.stage,
       owner: intent.owner,
       closeDate: intent.closeDate,
+      pipeline: intent.pipeline,
       idempotencyKey: deliveryKey(ctx),
     });
     return {

@@ -25,11 +25,13 @@ import {
 import { clip, rawText, word } from '../grammar/tokens.js';
 import { didYouMean } from '../grammar/words.js';
 import { closedNote, lostHeadline, nextActionHint } from './deal-replies.js';
+import { parseFill, parseStageAdmin, STAGE_ADMIN_WORDS, type StageAdminIntent } from './pipelines.js';
 
 /** `ref` is a deal reference (`D-42`) or search text over title and company. */
 export interface ShowIntent { kind: 'show'; query: string }
 export interface ListIntent { kind: 'list'; scope: ListScope }
-export interface StageIntent { kind: 'stage'; ref: string; stage: string }
+/** `fill`: what a gated stage asks for, given with the move (`… with amount 25k, close friday`). */
+export interface StageIntent { kind: 'stage'; ref: string; stage: string; fill?: Record<string, string> }
 export interface WonIntent { kind: 'won'; ref: string }
 export interface LostIntent { kind: 'lost'; ref: string; reason: string }
 export interface NextIntent { kind: 'next'; ref: string; action: string; due?: DateOnly }
@@ -39,7 +41,7 @@ export interface AssignIntent { kind: 'assign'; ref: string; owner: PersonRef }
 const USAGES = {
   list: '/deal list [mine|all|<stage>]',
   show: '/deal <ref or search text>',
-  stage: '/deal stage <ref> <stage>',
+  stage: '/deal stage <ref> <stage> [with amount <amount>, close <date>, contact <name>, …]',
   won: '/deal won <ref>',
   lost: '/deal lost <ref> <reason>',
   next: '/deal next <ref> <action> [by <date>]',
@@ -95,10 +97,22 @@ function parseList({ tokens, stages }: ParseState): ParseOutcome<ListIntent> {
   );
 }
 
-function parseStage(state: ParseState): ParseOutcome<StageIntent> {
+function parseStage(state: ParseState): ParseOutcome<StageIntent | StageAdminIntent> {
+  // `/deal stage add|rename|move|remove|require|probability …` shapes the stages (families/pipelines.ts).
+  if (STAGE_ADMIN_WORDS[word(state.tokens[1]) ?? ''] !== undefined) return parseStageAdmin(state);
   const r = refAt(state, 'stage', USAGES.stage);
   if ('error' in r) return r.error;
-  const words = state.tokens.slice(2).map((t) => t.text.toLowerCase()).filter((w) => w !== '');
+  const withAt = state.tokens.findIndex((t, i) => i > 2 && word(t) === 'with');
+  let fill: Record<string, string> | undefined;
+  if (withAt !== -1) {
+    const read = parseFill(state, withAt + 1);
+    if ('error' in read) return fail(read.error, USAGES.stage);
+    fill = read.fill;
+  }
+  const words = state.tokens
+    .slice(2, withAt === -1 ? undefined : withAt)
+    .map((t) => t.text.toLowerCase())
+    .filter((w) => w !== '');
   if (words.length === 0) {
     return fail(
       `Which stage should ${r.ref} move to? Stages: ${stageList(state.stages)}.`,
@@ -110,7 +124,7 @@ function parseStage(state: ParseState): ParseOutcome<StageIntent> {
   if (stage.length > LIMITS.title) {
     return fail(`That stage name is too long.`, USAGES.stage);
   }
-  return ok({ kind: 'stage', ref: r.ref, stage });
+  return ok({ kind: 'stage', ref: r.ref, stage, ...(fill && { fill }) });
 }
 
 function parseWon(state: ParseState): ParseOutcome<WonIntent> {
@@ -296,7 +310,7 @@ export const listDeals = defineCommand<ListIntent>({
   },
 });
 
-export const moveStage = defineCommand<StageIntent>({
+export const moveStage = defineCommand<StageIntent | StageAdminIntent>({
   kind: 'stage',
   words: ['stage'],
   group: 'Deals',
@@ -307,7 +321,8 @@ export const moveStage = defineCommand<StageIntent>({
   parse: parseStage,
   fits: refFits,
   async run(ctx, intent, prefix) {
-    const change = await ctx.crm.deals.moveStageChange(ctx.actor, intent.ref, intent.stage);
+    if (intent.kind !== 'stage') throw new Error('stage_admin intents run as their own command (table.ts)');
+    const change = await ctx.crm.deals.moveStageChange(ctx.actor, intent.ref, intent.stage, { fill: intent.fill });
     const { deal } = change;
     const headline =
       deal.status === 'lost'

@@ -18,6 +18,7 @@ import { escapeControl, escapeMrkdwn, SLACK_LIMITS, splitMrkdwn, truncateMrkdwn 
 import { actions, button, capBlocks, context, divider, section } from './parts.js';
 import { pipelineSummaryBlocks, queueSection } from './summary.js';
 import { recordMessage } from './records.js';
+import { pipelineBlocks } from './pipeline.js';
 import { formatCount } from '../../format.js';
 
 export interface ReplyOptions extends Clock {
@@ -92,6 +93,8 @@ export function replyBlocks(reply: Reply, opts: ReplyOptions): SlackMessage {
     case 'tasks':
     case 'duplicate':
       return recordMessage(reply, opts);
+    case 'pipeline':
+      return pipelineBlocks(reply.pipelines, reply.headline, reply.hint);
     case 'report': {
       const s = reply.summary;
       const blocks: KnownBlock[] = [

@@ -16,6 +16,7 @@ import { DIALOGS, VERBS } from '../ids.js';
 import { assistantActions, dealCard } from './deal-card.js';
 import { digestCard } from './digest.js';
 import { recordCard } from './records.js';
+import { pipelineCard } from './pipeline.js';
 import { dealRowText } from './rows.js';
 import { card, container, execute, facts, openDialog, row, text, type AdaptiveCard, type CardAction, type CardElement } from './parts.js';
 import { dateFormatter, escapeMarkdown, ourText, truncate, type Clock } from './text.js';
@@ -74,6 +75,8 @@ export function replyCard(reply: Reply, opts: ReplyOptions): TeamsMessage {
     case 'tasks':
     case 'duplicate':
       return recordCard(reply, opts);
+    case 'pipeline':
+      return pipelineCard(reply.pipelines, reply.headline, reply.hint);
     default: {
       // Every kind is handled above (the compiler checks it); a kind from a newer executor that
       // this build does not know is still shown as its plain text, never a failure.

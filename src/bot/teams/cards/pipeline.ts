@@ -1,0 +1,25 @@
+/** `deal pipelines` and every pipeline or stage change, as an Adaptive Card: one container per pipeline, a fact per stage. */
+import type { PipelineView } from '../../../domain/pipeline/pipeline.view.js';
+import { pipelineTitle, stageFacts } from '../../pipeline-text.js';
+import { card, container, facts, text, type AdaptiveCard, type CardElement } from './parts.js';
+import { escapeMarkdown, ourText } from './text.js';
+
+export function pipelineCard(pipelines: PipelineView[], headline?: string, hint?: string): { card: AdaptiveCard; summary: string } {
+  const body: CardElement[] = [];
+  if (headline) body.push(text(`✅ ${escapeMarkdown(headline)}`, { color: 'Good' }));
+  for (const p of pipelines) {
+    const title = pipelineTitle(p);
+    body.push(
+      container(
+        [
+          text(`**${escapeMarkdown(title.name)}** (${ourText(title.note)})`, { size: 'Medium' }),
+          facts(p.stages.map((s, i): [string, string] => [`${i + 1}. ${escapeMarkdown(s.name)}`, escapeMarkdown(stageFacts(s))])),
+        ],
+        { separator: true, spacing: 'Medium' },
+      ),
+    );
+  }
+  if (hint) body.push(text(ourText(hint), { size: 'Small', subtle: true }));
+  const summary = headline ?? (pipelines.length === 1 ? `Pipeline ${pipelines[0]!.name}` : `${pipelines.length} pipelines`);
+  return { card: card(body, [], summary), summary };
+}
