@@ -11,6 +11,7 @@ import { linkCommand, mergeCommand } from './families/deal-contacts.js';
 import { newDeal } from './families/deal-new.js';
 import { assignDeal, listDeals, logActivity, markLost, markWon, moveStage, setNext, showDeal } from './families/deals.js';
 import { digestCommand, nudgesCommand } from './families/digest.js';
+import { handoverCommand } from './families/handover.js';
 import { helpCommand } from './families/help.js';
 import { reportCommand } from './families/report.js';
 import { adminsCommand, roleCommand } from './families/roles.js';
@@ -46,6 +47,7 @@ export const COMMAND_TABLE = [
   settingsCommand,
   adminsCommand,
   roleCommand,
+  handoverCommand,
   pipelinesCommand,
   pipelineCommand,
   stageAdminCommand,

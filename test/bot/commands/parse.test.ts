@@ -397,7 +397,7 @@ describe('helpers', () => {
     const kinds = [
       ...['help', 'new', 'list', 'show', 'stage', 'won', 'lost', 'next', 'log', 'assign', 'report', 'draft', 'summary', 'digest', 'nudges', 'settings'],
       ...['contact', 'contacts', 'company', 'companies', 'link', 'merge', 'task', 'tasks', 'done', 'snooze'],
-      ...['admins', 'role'],
+      ...['admins', 'role', 'handover'],
       ...['pipelines', 'pipeline', 'stage_admin'],
     ];
     expect(Object.keys(USAGE).sort()).toEqual([...kinds].sort());

@@ -204,6 +204,7 @@ const REST: Readonly<Record<(typeof KEYWORDS)[number], string>> = {
   snooze: 'T-3 2',
   admins: '',
   role: '@maria read-only',
+  handover: '@maria to @sam',
   pipelines: '',
   pipeline: 'new Renewals',
   stage_admin: 'add Discovery after New',
