@@ -4,21 +4,15 @@
  * action IS its first open task from then on), and numbering continues after them. On SQLite
  * (default) and on PostgreSQL (TEST_DATABASE_URL).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, type DbHandle } from '../../src/db/client.js';
-import { providerSchemaPath, readMigrations } from '../../src/db/datamodel.js';
 import { migrateDatabase } from '../../src/db/migrate.js';
-import { parseDatabaseUrl } from '../../src/db/provider.js';
-import { openSchemaEngine } from '../../src/db/schema-engine.js';
 import { createCrm } from '../../src/domain/index.js';
 import { FixedClock } from '../../src/domain/ports.js';
 import type { Actor } from '../../src/domain/context.js';
 import { testDatabaseProvider } from '../helpers/db-config.js';
 import { TEST_NOW } from '../helpers/db.js';
+import { at, emptyDatabase, migrateToBefore } from '../helpers/migrate-to.js';
 
 const MIGRATION = /_contacts_companies_tasks$/;
 const provider = testDatabaseProvider();
@@ -28,53 +22,6 @@ afterEach(async () => {
   await cleanup?.();
   cleanup = undefined;
 });
-
-/** A new empty database (a SQLite file, or a PostgreSQL schema of its own) and a way to drop it. */
-async function emptyDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const pgUrl = process.env.TEST_DATABASE_URL;
-  if (provider === 'postgresql' && pgUrl) {
-    const schema = `crm_mig_${process.pid}_${randomBytes(4).toString('hex')}`;
-    const { default: pg } = await import('pg');
-    const base = new URL(pgUrl);
-    base.searchParams.delete('schema');
-    const admin = async (sql: string) => {
-      const client = new pg.Client({ connectionString: base.toString() });
-      await client.connect();
-      try {
-        await client.query(sql);
-      } finally {
-        await client.end();
-      }
-    };
-    await admin(`CREATE SCHEMA "${schema}"`);
-    const u = new URL(pgUrl);
-    u.searchParams.set('schema', schema);
-    return { url: u.toString(), drop: () => admin(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`) };
-  }
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'crm-mig-'));
-  return { url: `file:${path.join(dir, 'crm.db')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
-}
-
-/** Applies every migration before the tasks one, as a database deployed before it would have. */
-async function migrateToBefore(url: string): Promise<string> {
-  const target = parseDatabaseUrl(url);
-  const all = readMigrations(target.provider);
-  const index = all.migrationDirectories.findIndex((d) => MIGRATION.test(d.path));
-  expect(index).toBeGreaterThan(0);
-  const schemaPath = providerSchemaPath(target.provider);
-  const { engine, close } = await openSchemaEngine(target, { path: schemaPath, content: readFileSync(schemaPath, 'utf8') });
-  try {
-    await engine.applyMigrations({
-      migrationsList: { ...all, migrationDirectories: all.migrationDirectories.slice(0, index) },
-      filters: { externalTables: [], externalEnums: [] },
-    } as never);
-  } finally {
-    await close();
-  }
-  return all.migrationDirectories[index]!.path;
-}
-
-const at = (iso: string) => `'${iso.replace('Z', '+00:00')}'`;
 
 /** Rows as the app before this migration wrote them (raw SQL: the old tables have no `number`). */
 async function seedOldRows(h: DbHandle): Promise<void> {
@@ -117,13 +64,13 @@ async function seedOldRows(h: DbHandle): Promise<void> {
 
 describe(`the contacts_companies_tasks migration on ${provider}`, () => {
   it('numbers old tasks per workspace, turns open deals’ next actions into tasks, and numbering goes on after them', async () => {
-    const { url, drop } = await emptyDatabase();
+    const { url, drop } = await emptyDatabase('mig');
     let handle: DbHandle | undefined;
     cleanup = async () => {
       await handle?.close();
       await drop();
     };
-    const name = await migrateToBefore(url);
+    const name = await migrateToBefore(url, MIGRATION);
     handle = await openDatabase(url);
     await seedOldRows(handle);
     // The migration takes the database for itself (SQLite: exclusive mode), as at a start.
