@@ -12,6 +12,7 @@ import type { Env } from '../../config/env.js';
 import type { Crm } from '../../domain/index.js';
 import type { Logger } from '../../log.js';
 import { createInstallationStore } from './installation-store.js';
+import { installerAdmin } from './installer.js';
 import { SlackIdentity } from './identity.js';
 import { registerListeners } from './listeners/index.js';
 import { DEFAULT_INBOX_LIMITS, SlackInbox, type InboxLimits } from './inbox.js';
@@ -91,7 +92,7 @@ export function createSlackSurface(env: Env, crm: Crm, log: Logger, options: Sla
       clientSecret: env.SLACK_CLIENT_SECRET,
       stateSecret: env.SLACK_STATE_SECRET,
       scopes: SLACK_SCOPES,
-      installationStore: createInstallationStore(crm.installations!),
+      installationStore: createInstallationStore(crm.installations!, installerAdmin(identity, log, options.slackApiUrl)),
       installerOptions: { installPath: SLACK_PATHS.install, redirectUriPath: SLACK_PATHS.redirect, directInstall: true },
       endpoints: SLACK_PATHS.events,
       logger,

@@ -127,6 +127,25 @@ export class SlackIdentity {
     return member.id;
   }
 
+  /**
+   * An OAuth install: whoever installed the app administers this workspace's CRM (as the Teams
+   * installer does). They become a member with what users.info says (asked with the new bot token),
+   * as an admin, or are promoted to admin when already a member. Someone users.info says is a guest,
+   * deactivated or from another organisation is left as they are (undefined). When Slack can't say,
+   * they start named by their user id and are refreshed on first use.
+   */
+  async installer(ids: { teamId: string; teamName?: string; userId: string }, client: WebClient): Promise<Member | undefined> {
+    const ws = await this.workspace(ids);
+    const profile = await this.profile(client, ids.userId);
+    if (profile && this.verdict(ws.externalId, profile)) return undefined;
+    this.forgetUser(ids.teamId, ids.userId);
+    const existing = await this.crm.identity.findMember(ws.id, ids.userId);
+    const fields = profile
+      ? memberFields(profile, existing?.timezone ?? ws.timezone)
+      : { handle: existing?.handle ?? ids.userId.toLowerCase(), displayName: existing?.displayName ?? ids.userId, timezone: existing?.timezone ?? ws.timezone };
+    return this.crm.identity.ensureMember({ workspaceId: ws.id, externalId: ids.userId, ...fields, platformAdmin: true });
+  }
+
   /** A `user_change` event: refreshes what the CRM keeps about someone it knows (null: someone it does not). */
   async refresh(teamId: string, user: SlackProfile): Promise<Member | null> {
     this.forgetUser(teamId, user.id);

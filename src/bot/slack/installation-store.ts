@@ -11,7 +11,8 @@ export function installKeyOf(q: { isEnterpriseInstall?: boolean; enterpriseId?: 
   throw new Error('an installation needs a team or an enterprise id');
 }
 
-export function createInstallationStore(installations: InstallationService): InstallationStore {
+/** `onStored` runs after an installation is saved (the installer becomes an admin: installer.ts). */
+export function createInstallationStore(installations: InstallationService, onStored?: (installation: Installation) => Promise<void>): InstallationStore {
   return {
     async storeInstallation(installation: Installation) {
       const isEnterpriseInstall = Boolean(installation.isEnterpriseInstall);
@@ -26,6 +27,7 @@ export function createInstallationStore(installations: InstallationService): Ins
         botUserId: installation.bot?.userId ?? null,
         json: JSON.stringify(installation),
       });
+      await onStored?.(installation);
     },
     async fetchInstallation(query: InstallationQuery<boolean>) {
       const json = await installations.find(installKeyOf(query));
