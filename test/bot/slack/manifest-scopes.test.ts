@@ -29,6 +29,11 @@ describe('manifest.yml', () => {
       expect.arrayContaining(['app_home_opened', 'app_uninstalled', 'tokens_revoked', 'user_change', 'channel_shared', 'channel_unshared']),
     );
   });
+
+  it('asks for users:read with user_change (a deactivation, and the admins’ hand-over offer, read who a person is)', () => {
+    expect(listAfter('bot_events:')).toContain('user_change');
+    expect(listAfter('    bot:')).toContain('users:read');
+  });
 });
 
 describe('modal private_metadata', () => {
