@@ -92,6 +92,11 @@ describe('leaverSummary', () => {
     expect(leaverText(s)).toBe('Maria Garcia owns: 3 open deals, 2 contacts, 1 company, 2 open tasks.');
   });
 
+  it('heirs: the active members who can own records, by name, the leaver left out', async () => {
+    const { ws, maria } = await team();
+    expect((await crm.handover.heirs(ws.id, maria.memberId)).map((p) => p.displayName)).toEqual(['Ada Admin', 'Sam Lee']);
+  });
+
   it('refuses a member of another workspace', async () => {
     const a = await team();
     const b = await team();
