@@ -57,6 +57,8 @@ export function errorReply(err: unknown, log: Logger, prefix = '/deal'): ErrorRe
         return err.details.field === 'moveTo' && err.details.stage && err.details.choices?.[0]
           ? { ...base, hint: `e.g. \`${prefix} stage remove ${err.details.stage.name} move deals to ${err.details.choices[0]}\``, choices: err.details.choices }
           : base;
+      case DomainErrorCode.UnknownField:
+        return { ...base, hint: `\`${prefix} fields\` lists the custom fields and their keys.`, choices: err.details.choices };
       case DomainErrorCode.Duplicate:
       case DomainErrorCode.InvalidInput:
       case DomainErrorCode.DealClosed:

@@ -11,6 +11,7 @@ import { linkCommand, mergeCommand } from './families/deal-contacts.js';
 import { newDeal } from './families/deal-new.js';
 import { assignDeal, listDeals, logActivity, markLost, markWon, moveStage, setNext, showDeal } from './families/deals.js';
 import { digestCommand, nudgesCommand } from './families/digest.js';
+import { fieldCommand, fieldsCommand, setCommand } from './families/fields.js';
 import { handoverCommand } from './families/handover.js';
 import { helpCommand } from './families/help.js';
 import { reportCommand } from './families/report.js';
@@ -29,6 +30,7 @@ export const COMMAND_TABLE = [
   setNext,
   logActivity,
   assignDeal,
+  setCommand,
   reportCommand,
   contactCommand,
   contactsCommand,
@@ -51,6 +53,8 @@ export const COMMAND_TABLE = [
   pipelinesCommand,
   pipelineCommand,
   stageAdminCommand,
+  fieldCommand,
+  fieldsCommand,
   helpCommand,
 ] as const;
 

@@ -113,7 +113,7 @@ export async function runConsole(opts: ConsoleOptions): Promise<ConsoleResult> {
           return { kind: 'error', message: `There is no page ${page}: pages run from 1 to ${MAX_PAGE.toLocaleString('en-US')}.`, hint: '/deal list all page 2' };
         }
         const intent = parsed.intent;
-        return showPage(intent.kind === 'list' ? { scope: intent.scope } : { query: intent.query }, page);
+        return showPage(intent.kind === 'list' ? { scope: { ...intent.scope, ...(intent.filters && { filters: intent.filters }) } } : { query: intent.query }, page);
       }
     }
     return executeCommand(ctx, text);

@@ -4,6 +4,7 @@
  */
 import type { CompanyCardView, CompanySummaryView } from '../../domain/companies/company.view.js';
 import type { ContactCardView, ContactSummaryView } from '../../domain/contacts/contact.view.js';
+import { fieldLines } from './fields.js';
 import type { DealView } from '../../domain/deals/deal.view.js';
 import type { ActivityLine, CardAction, MoneyTotal, PageView } from '../../domain/shared/record.view.js';
 import type { TaskView } from '../../domain/tasks/task.view.js';
@@ -73,7 +74,7 @@ export function renderRecord(reply: RecordReply, p: Paint): string {
   switch (reply.kind) {
     case 'contact': {
       const c: ContactCardView = reply.contact;
-      const lines = [...head(reply.headline), bold(c.name), `  ${contactFacts(c) || 'no details yet'}`, `  owner ${c.owner?.displayName ?? 'nobody'}`];
+      const lines = [...head(reply.headline), bold(c.name), `  ${contactFacts(c) || 'no details yet'}`, `  owner ${c.owner?.displayName ?? 'nobody'}`, ...fieldLines(c.fields)];
       lines.push(`  ${bold('Open deals')} (${c.openDealCount})`, ...(c.openDeals.length ? c.openDeals.map(dealRow) : [dim('    none')]));
       lines.push(`  ${bold('Next task')}${c.openTaskCount > 1 ? ` (${c.openTaskCount} open)` : ''}`, c.nextTask ? `    ${taskLine(c.nextTask)}` : dim('    none'));
       lines.push(`  ${bold('Recent activity')}`, ...(c.recentActivity.length ? c.recentActivity.map(activity) : [dim('    none')]));
@@ -81,7 +82,7 @@ export function renderRecord(reply: RecordReply, p: Paint): string {
     }
     case 'company': {
       const c: CompanyCardView = reply.company;
-      const lines = [...head(reply.headline), bold(c.name), `  ${companyFacts(c)}`, `  owner ${c.owner?.displayName ?? 'nobody'}`];
+      const lines = [...head(reply.headline), bold(c.name), `  ${companyFacts(c)}`, `  owner ${c.owner?.displayName ?? 'nobody'}`, ...fieldLines(c.fields)];
       lines.push(`  pipeline ${totals(c.pipelineValue)} · won ${totals(c.wonRevenue)}`);
       lines.push(`  ${bold('Contacts')} (${c.contactCount})`, ...(c.contacts.length ? c.contacts.map((x) => `    ${x.name}${contactFacts(x) ? dim(` · ${contactFacts(x)}`) : ''}`) : [dim('    none')]));
       lines.push(`  ${bold('Open deals')} (${c.openDealCount})`, ...(c.openDeals.length ? c.openDeals.map(dealRow) : [dim('    none')]));

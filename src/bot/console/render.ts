@@ -1,4 +1,5 @@
 /** Renders replies as plain text for the terminal console. Pure: view model in, text out. */
+import { fieldLines } from './fields.js';
 import { eventWords, fieldLabel, type DealView, type DealDetailView, type DealListView } from '../../domain/deals/deal.view.js';
 import type { DealQueueView } from '../../domain/reports/report.view.js';
 import type { CitationView, SummaryPoint } from '../../domain/assistant/assistant.view.js';
@@ -19,7 +20,9 @@ export function pageCommand(source: DealListView['source'], page: number): strin
   if ('query' in source) return `/deal show ${source.query} page ${page}`;
   const scope = source.scope;
   const what = scope.type === 'stage' ? scope.stage : scope.type;
-  return `/deal list ${what} page ${page}`;
+  // Custom-field filters go along (`source=partner`, `source="Trade show"`).
+  const filters = (scope.filters ?? []).map((f) => ` ${f.key}${f.op}${/\s/.test(f.value) ? `"${f.value}"` : f.value}`).join('');
+  return `/deal list ${what}${filters} page ${page}`;
 }
 
 export interface RenderContext {
@@ -117,6 +120,7 @@ export function renderReply(reply: Reply, ctx: RenderContext): string {
     case 'deal': {
       const lines = [...(reply.headline ? [`✓ ${reply.headline}`] : []), ...dealLines(reply.deal)];
       const detail = reply.deal as Partial<DealDetailView>;
+      lines.push(...fieldLines(detail.fields));
       if (detail.contacts?.length) lines.push(`  contacts: ${detail.contacts.map((c) => c.name).join(', ')}`);
       if (detail.timeline?.length) {
         lines.push(dim('  timeline:'));

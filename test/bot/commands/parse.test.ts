@@ -399,6 +399,7 @@ describe('helpers', () => {
       ...['contact', 'contacts', 'company', 'companies', 'link', 'merge', 'task', 'tasks', 'done', 'snooze'],
       ...['admins', 'role', 'handover'],
       ...['pipelines', 'pipeline', 'stage_admin'],
+      ...['set', 'field', 'fields'],
     ];
     expect(Object.keys(USAGE).sort()).toEqual([...kinds].sort());
     for (const usage of Object.values(USAGE)) expect(usage).toMatch(/^\/deal /);

@@ -208,6 +208,9 @@ const REST: Readonly<Record<(typeof KEYWORDS)[number], string>> = {
   pipelines: '',
   pipeline: 'new Renewals',
   stage_admin: 'add Discovery after New',
+  set: 'D-4 source partner',
+  field: 'add deal Source text',
+  fields: 'deal',
 };
 
 /** Every other word that starts a command (aliases included). */

@@ -12,6 +12,7 @@ import { digestCard, nudgeCard } from '../../../src/bot/teams/cards/digest.js';
 import { task } from './record-fixtures.js';
 import { TEAMS_CARD_LIMITS, jsonBytes } from '../../../src/bot/teams/cards/limits.js';
 import { attachment } from '../../../src/bot/teams/cards/parts.js';
+import { FIELD_LIMITS } from '../../../src/domain/fields/field.schema.js';
 import { listCard, MAX_LIST_ITEMS, replyCard, type TeamsMessage } from '../../../src/bot/teams/cards/reply.js';
 import type { Actor } from '../../../src/domain/index.js';
 import type { DealView } from '../../../src/domain/deals/deal.view.js';
@@ -57,7 +58,7 @@ beforeEach(() => {
 /** A message as the connector would receive it: the real envelope around this card. */
 const asPosted = (msg: TeamsMessage) => ({ ...envelope, type: 'message', summary: msg.summary, attachments: [attachment(msg.card)] });
 
-describe('a deal with 50 contacts, the longest notes and Markdown everywhere', () => {
+describe('a deal with 50 contacts, the longest notes, 30 custom fields and Markdown everywhere', () => {
   it('posts a card under 28 KB through the real endpoint, listing 10 contacts and counting the rest', async () => {
     captureConnector();
     await teams.post(message('deal help'));
@@ -79,6 +80,11 @@ describe('a deal with 50 contacts, the longest notes and Markdown everywhere', (
         sourceUrl: `https://teams.microsoft.com/l/message/${'x'.repeat(MAX.url - 40)}`.slice(0, MAX.url),
       });
     }
+    // And the most custom fields a deal can have, each with the longest name and text value.
+    for (let i = 0; i < FIELD_LIMITS.perEntity; i++) {
+      const { field } = await t.crm.fields.define(actor, { entity: 'deal', name: `${i} ${markdown(FIELD_LIMITS.name - 3)}`, type: 'text' });
+      await t.crm.fields.set(actor, { entity: 'deal', ref: created.id }, field.key, markdown(FIELD_LIMITS.text));
+    }
 
     nock.cleanAll();
     mockBotFramework();
@@ -92,10 +98,20 @@ describe('a deal with 50 contacts, the longest notes and Markdown everywhere', (
     const text = cardText(cardOf(posted));
     expect(text).toContain('…and 40 more contacts');
     expect(text).toContain('Recent activity');
+    // The custom fields are there (values cut short); those that no longer fit are counted, never dropped silently.
+    const facts: string[] = [];
+    JSON.stringify(cardOf(posted), (_k, v: unknown) => {
+      const o = v as { type?: string; facts?: { title: string }[] };
+      if (o?.type === 'FactSet') facts.push(...(o.facts ?? []).map((f) => f.title).filter((title) => /^\d+ /.test(title)));
+      return v;
+    });
+    const more = /…and (\d+) more custom fields/.exec(text);
+    expect(facts.length).toBeGreaterThan(0);
+    expect(facts.length + Number(more?.[1] ?? 0)).toBe(FIELD_LIMITS.perEntity);
     const { attachments: _a, summary: _s, ...rest } = posted;
     envelope = rest;
     // For the report: what was measured.
-    console.info(`deal card with 50 contacts: ${size} bytes (limit ${LIMIT})`);
+    console.info(`deal card with 50 contacts and ${FIELD_LIMITS.perEntity} custom fields: ${size} bytes (limit ${LIMIT})`);
   }, 60_000);
 });
 

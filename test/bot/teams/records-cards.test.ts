@@ -27,6 +27,8 @@ import {
   task,
   taskList,
 } from './record-fixtures.js';
+import { FIELD_LIMITS } from '../../../src/domain/fields/field.schema.js';
+import type { FieldLine } from '../../../src/domain/fields/field.view.js';
 
 /** Every object in a card with `type` = one of `types` (not inside fallbacks). */
 function all(node: unknown, ...types: string[]): Record<string, unknown>[] {
@@ -312,6 +314,10 @@ const envelope = {
   replyToId: '1234567890123',
 };
 
+/** The most custom fields a record can have, each with the longest name and text value. */
+const longFields = (): FieldLine[] =>
+  Array.from({ length: FIELD_LIMITS.perEntity }, (_, i) => ({ key: `f${i}`, name: markdown(FIELD_LIMITS.name), type: 'text' as const, display: markdown(FIELD_LIMITS.text), value: markdown(FIELD_LIMITS.text) }));
+
 /** The whole activity the connector receives, in bytes. */
 const posted = (reply: Reply) => {
   const msg = replyCard(reply, clock);
@@ -322,7 +328,7 @@ describe('every record card stays under 28 KB with the longest inputs', () => {
   const LIMIT = TEAMS_CARD_LIMITS.messageBytes;
   const longest: [string, Reply][] = [
     [
-      'a contact with 10 open deals of 200-character titles, 5 activities of 4,000 characters and a 500-character next task',
+      'a contact with 10 open deals of 200-character titles, 5 activities of 4,000 characters, a 500-character next task and 30 long custom fields',
       {
         kind: 'contact',
         headline: markdown(300),
@@ -334,11 +340,12 @@ describe('every record card stays under 28 KB with the longest inputs', () => {
           recentActivity: Array.from({ length: 5 }, (_, i) => longActivity(i)),
           nextTask: longTask(0),
           openTaskCount: 900,
+          fields: longFields(),
         }),
       },
     ],
     [
-      'a company with 10 long contacts, 10 long deals, 20 currencies and 5 long activities',
+      'a company with 10 long contacts, 10 long deals, 20 currencies, 5 long activities and 30 long custom fields',
       {
         kind: 'company',
         headline: markdown(300),
@@ -353,6 +360,7 @@ describe('every record card stays under 28 KB with the longest inputs', () => {
           pipelineValue: Array.from({ length: 20 }, (_, i) => money(i)),
           wonRevenue: Array.from({ length: 20 }, (_, i) => money(i)),
           recentActivity: Array.from({ length: 5 }, (_, i) => longActivity(i)),
+          fields: longFields(),
         }),
       },
     ],

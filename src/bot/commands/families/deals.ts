@@ -25,11 +25,14 @@ import {
 import { clip, rawText, word } from '../grammar/tokens.js';
 import { didYouMean } from '../grammar/words.js';
 import { closedNote, lostHeadline, nextActionHint } from './deal-replies.js';
+import { readFilters } from '../grammar/filters.js';
+import type { FieldFilter } from '../../../domain/fields/field.lines.js';
 import { parseFill, parseStageAdmin, STAGE_ADMIN_WORDS, type StageAdminIntent } from './pipelines.js';
 
 /** `ref` is a deal reference (`D-42`) or search text over title and company. */
 export interface ShowIntent { kind: 'show'; query: string }
-export interface ListIntent { kind: 'list'; scope: ListScope }
+/** `filters`: custom-field filters (`source=partner`), all of which must hold. */
+export interface ListIntent { kind: 'list'; scope: ListScope; filters?: FieldFilter[] }
 /** `fill`: what a gated stage asks for, given with the move (`… with amount 25k, close friday`). */
 export interface StageIntent { kind: 'stage'; ref: string; stage: string; fill?: Record<string, string> }
 export interface WonIntent { kind: 'won'; ref: string }
@@ -39,7 +42,7 @@ export interface LogIntent { kind: 'log'; ref: string; type: ActivityType; text:
 export interface AssignIntent { kind: 'assign'; ref: string; owner: PersonRef }
 
 const USAGES = {
-  list: '/deal list [mine|all|<stage>]',
+  list: '/deal list [mine|all|<stage>] [<field>=<value> …]',
   show: '/deal <ref or search text>',
   stage: '/deal stage <ref> <stage> [with amount <amount>, close <date>, contact <name>, …]',
   won: '/deal won <ref>',
@@ -82,15 +85,17 @@ function parseShow({ s, tokens }: ParseState, from: number): ParseOutcome<ShowIn
   return ok({ kind: 'show', query: ref ?? query });
 }
 
-function parseList({ tokens, stages }: ParseState): ParseOutcome<ListIntent> {
-  const words = tokens.slice(1).map((t) => t.text.toLowerCase());
-  if (words.length === 0) return ok({ kind: 'list', scope: { type: 'mine' } });
-  if (words.length === 1 && (words[0] === 'mine' || words[0] === 'my')) {
-    return ok({ kind: 'list', scope: { type: 'mine' } });
-  }
-  if (words.length === 1 && words[0] === 'all') return ok({ kind: 'list', scope: { type: 'all' } });
+function parseList({ s, tokens, stages }: ParseState): ParseOutcome<ListIntent> {
+  // Custom-field filters (`source=partner`, `seats>10`) AND together with the scope.
+  const read = readFilters(s, tokens, 1);
+  if ('error' in read) return fail(read.error, USAGES.list);
+  const list = (scope: ListScope): ParseOutcome<ListIntent> => ok({ kind: 'list', scope, ...(read.filters.length > 0 && { filters: read.filters }) });
+  const words = read.rest.map((t) => t.text.toLowerCase());
+  if (words.length === 0) return list({ type: 'mine' });
+  if (words.length === 1 && (words[0] === 'mine' || words[0] === 'my')) return list({ type: 'mine' });
+  if (words.length === 1 && words[0] === 'all') return list({ type: 'all' });
   const stage = matchStage(words, stages);
-  if (stage !== undefined) return ok({ kind: 'list', scope: { type: 'stage', stage } });
+  if (stage !== undefined) return list({ type: 'stage', stage });
   return fail(
     `I can't list "${clip(words.join(' '), 40)}".${didYouMean(words.join(' '), ['mine', 'all', ...stages])} Use mine, all, or a stage: ${stageList(stages)}.`,
     USAGES.list,
@@ -290,23 +295,25 @@ export const listDeals = defineCommand<ListIntent>({
   words: ['list'],
   group: 'Deals',
   usage: USAGES.list,
-  summary: 'List your open deals, all deals, or the deals in one stage.',
+  summary: 'List your open deals, all deals, or the deals in one stage; custom-field filters narrow it (`source=partner`).',
   example: '/deal list proposal',
-  details: [STAGES_HELP],
+  details: [
+    STAGES_HELP,
+    'Filters: `<field>=<value>` for any custom field (`/deal fields` lists them), `>`, `<`, `>=`, `<=` for numbers, money and dates, `<field>=-` for deals without it; several narrow it together: `/deal list all source=partner seats>10`.',
+  ],
   parse: parseList,
   fits(state) {
-    const rest = state.tokens.slice(1).map((t) => t.text.toLowerCase());
+    const read = readFilters(state.s, state.tokens, 1);
+    if ('error' in read) return 0;
+    const rest = read.rest.map((t) => t.text.toLowerCase());
     return rest.length === 0 || (rest.length === 1 && ['mine', 'my', 'all'].includes(rest[0] ?? '')) || matchStage(rest, state.stages) !== undefined
       ? 1
       : 0;
   },
   async run(ctx, intent, prefix) {
-    const list = await ctx.crm.deals.list(ctx.actor, intent.scope);
-    return {
-      kind: 'list',
-      list,
-      hint: list.total === 0 ? `Nothing here yet. Create a deal with \`${prefix} new <title> [amount]\`.` : undefined,
-    };
+    const list = await ctx.crm.deals.list(ctx.actor, { ...intent.scope, ...(intent.filters && { filters: intent.filters }) });
+    const empty = intent.filters ? `No deals match. \`${prefix} fields deal\` lists the fields and their choices.` : `Nothing here yet. Create a deal with \`${prefix} new <title> [amount]\`.`;
+    return { kind: 'list', list, hint: list.total === 0 ? empty : undefined };
   },
 });
 

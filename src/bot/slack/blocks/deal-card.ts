@@ -5,6 +5,7 @@ import { todayIn } from '../../../domain/shared/dates.js';
 import { dealAssistantButtons, type AssistantButton } from '../../../domain/assistant/assistant.view.js';
 import { ACTIONS, DEAL_CONTACTS_BLOCK_PREFIX } from '../ids.js';
 import { contactOption } from './modals.js';
+import { customFieldSections } from './fields.js';
 import { assistantButtons } from './assistant.js';
 import { encodeDealValue } from './deal-value.js';
 import { escapeControl, escapeMrkdwn, SLACK_LIMITS, truncate, truncateMrkdwn } from './escape.js';
@@ -50,6 +51,7 @@ export function dealCardBlocks(deal: DealView | DealDetailView, opts: DealCardOp
   ];
   if (deal.status === 'lost') fields.push(['Lost reason', deal.lostReason ? escapeMrkdwn(deal.lostReason) : '—']);
   blocks.push(fieldsSection(fields));
+  if ('fields' in deal) blocks.push(...customFieldSections(deal.fields));
 
   if ('contacts' in deal) blocks.push(contactsSection(deal));
   if ('timeline' in deal && deal.timeline.length) {

@@ -21,6 +21,7 @@ import { pageWindow } from './cursor.js';
 import { dateFormatter, personText, stageText, type Clock } from './deal-text.js';
 import { escapeControl, escapeMrkdwn, SLACK_LIMITS, truncate, truncateMrkdwn } from './escape.js';
 import { actions, button, context, fieldsSection, linesSection, section } from './parts.js';
+import { customFieldSections } from './fields.js';
 import {
   encodeCreateAnyway,
   encodeExisting,
@@ -150,6 +151,7 @@ export function contactCardBlocks(c: ContactCardView, opts: CardOptions): KnownB
       ['Owner', personText(c.owner)],
       ['Next task', c.nextTask ? taskInline(c.nextTask, date) + moreTasks(c.openTaskCount) : 'none'],
     ]),
+    ...customFieldSections(c.fields),
   );
   blocks.push(openDealsSection(c.openDeals, c.openDealCount, date));
   blocks.push(activitySection(c.recentActivity, opts, { showContact: false }));
@@ -192,6 +194,7 @@ export function companyCardBlocks(c: CompanyCardView, opts: CardOptions): KnownB
       ['Pipeline value', moneyText(c.pipelineValue)],
       ['Won revenue', moneyText(c.wonRevenue)],
     ]),
+    ...customFieldSections(c.fields),
   );
   blocks.push(
     linesSection(

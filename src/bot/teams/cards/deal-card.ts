@@ -11,6 +11,7 @@ import { todayIn } from '../../../domain/shared/dates.js';
 import { formatDaysAgo, plural } from '../../format.js';
 import { TEAMS_CARD_LIMITS } from './limits.js';
 import { contactPicker } from './records.js';
+import { customFieldFacts, withFittingFields } from './fields.js';
 import { ASSISTANT_VERBS, DIALOGS, INPUTS, VERBS } from '../ids.js';
 import { card, choices, execute, facts, inputDate, inputText, openDialog, showCard, text, type AdaptiveCard, type CardAction, type CardElement } from './parts.js';
 import {
@@ -40,10 +41,12 @@ export interface DealCardOptions extends Clock {
 const TIMELINE_ENTRIES = 5;
 
 export function dealCard(deal: DealView | DealDetailView, opts: DealCardOptions): AdaptiveCard {
-  return card(dealCardBody(deal, opts), [...dealActions(deal), ...assistantActions(opts.assistantButtons ?? [])], fallbackOf(deal, opts.headline));
+  const actions = [...dealActions(deal), ...assistantActions(opts.assistantButtons ?? [])];
+  return withFittingFields('fields' in deal ? deal.fields : [], (fields) => card(dealCardBody(deal, opts, fields), actions, fallbackOf(deal, opts.headline)));
 }
 
-export function dealCardBody(deal: DealView | DealDetailView, opts: DealCardOptions): CardElement[] {
+/** `fields`: the custom fields' elements (customFieldFacts); all of the deal's when absent. */
+export function dealCardBody(deal: DealView | DealDetailView, opts: DealCardOptions, fields?: CardElement[]): CardElement[] {
   const date = dateFormatter(opts);
   const body: CardElement[] = [];
   if (opts.notice) body.push(text(`⚠️ ${escapeMarkdown(opts.notice)}`, { color: 'Attention' }));
@@ -62,6 +65,7 @@ export function dealCardBody(deal: DealView | DealDetailView, opts: DealCardOpti
   ];
   if (deal.status === 'lost') list.push(['Lost reason', deal.lostReason ? escapeMarkdown(truncate(deal.lostReason, TEAMS_CARD_LIMITS.reason)) : '—']);
   body.push(facts(list));
+  body.push(...(fields ?? ('fields' in deal ? customFieldFacts(deal.fields) : [])));
 
   if ('contacts' in deal) {
     // A few, each cut short, and a count of the rest: a deal may have 50 contacts.

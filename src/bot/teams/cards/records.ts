@@ -9,6 +9,7 @@
  * at MAX_RECORD_ROWS, so the longest inputs the domain accepts still fit Teams' 28 KB
  * (test/bot/teams/records-cards.test.ts measures them).
  */
+import { withFittingFields } from './fields.js';
 import type { ActivityLine, CardAction as ViewAction, MoneyTotal } from '../../../domain/shared/record.view.js';
 import type { ContactCardView, ContactListView, ContactSummaryView } from '../../../domain/contacts/contact.view.js';
 import type { CompanyCardView, CompanyListView } from '../../../domain/companies/company.view.js';
@@ -112,6 +113,12 @@ const orDash = (value: string | null | undefined, max: number) => (value ? esc(v
 // Contact
 
 export function contactCard(contact: ContactCardView, clock: Clock, opts: RecordCardOptions = {}): RecordMessage {
+  const summary = opts.headline ?? [contact.name, contact.company?.name].filter(Boolean).join(' · ');
+  const build = (fields: CardElement[]) => card(contactCardBody(contact, clock, opts, fields), recordActions(contact.actions), truncate(summary, 500));
+  return { card: withFittingFields(contact.fields, build), summary: truncate(summary, 500) };
+}
+
+function contactCardBody(contact: ContactCardView, clock: Clock, opts: RecordCardOptions, fields: CardElement[]): CardElement[] {
   const date = dateFormatter(clock);
   // The same facts, in the same order and words, as Slack's contact card.
   const title = `👤 **${esc(contact.name, RECORD_TEXT.name)}**${contact.title ? `  ${esc(contact.title, RECORD_TEXT.jobTitle)}` : ''}`;
@@ -125,17 +132,23 @@ export function contactCard(contact: ContactCardView, clock: Clock, opts: Record
       ['Owner', contact.owner ? esc(contact.owner.displayName, RECORD_TEXT.person) : 'no owner'],
       ['Next task', contact.nextTask ? `${taskOneLine(contact.nextTask, date)}${moreTasks > 0 ? ` (+${plural(moreTasks, 'more open task')})` : ''}` : 'none'],
     ]),
+    ...fields,
   );
   body.push(...dealSection('Open deals', contact.openDeals, contact.openDealCount, date));
   body.push(...activitySection(contact.recentActivity, clock), ...bottom(opts));
-  const summary = opts.headline ?? [contact.name, contact.company?.name].filter(Boolean).join(' · ');
-  return { card: card(body, recordActions(contact.actions), truncate(summary, 500)), summary: truncate(summary, 500) };
+  return body;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Company
 
 export function companyCard(company: CompanyCardView, clock: Clock, opts: RecordCardOptions = {}): RecordMessage {
+  const summary = opts.headline ?? [company.name, company.domain].filter(Boolean).join(' · ');
+  const build = (fields: CardElement[]) => card(companyCardBody(company, clock, opts, fields), recordActions(company.actions), truncate(summary, 500));
+  return { card: withFittingFields(company.fields, build), summary: truncate(summary, 500) };
+}
+
+function companyCardBody(company: CompanyCardView, clock: Clock, opts: RecordCardOptions, fields: CardElement[]): CardElement[] {
   const date = dateFormatter(clock);
   const title = `🏢 **${esc(company.name, RECORD_TEXT.company)}**${company.domain ? `  ${esc(company.domain, RECORD_TEXT.email)}` : ''}`;
   const body: CardElement[] = [...top(opts), text(title, { size: 'Medium' })];
@@ -148,6 +161,7 @@ export function companyCard(company: CompanyCardView, clock: Clock, opts: Record
       ['Pipeline value', totals(company.pipelineValue)],
       ['Won revenue', totals(company.wonRevenue)],
     ]),
+    ...fields,
   );
   if (company.contacts.length) {
     const shown = company.contacts.slice(0, CARD_CONTACTS);
@@ -157,8 +171,7 @@ export function companyCard(company: CompanyCardView, clock: Clock, opts: Record
     body.push(text(`**Contacts** (${num(company.contactCount)})`, { size: 'Small', spacing: 'Medium' }), text(lines.join('\n\n'), { size: 'Small', spacing: 'None' }));
   }
   body.push(...dealSection('Open deals', company.openDeals, company.openDealCount, date), ...activitySection(company.recentActivity, clock), ...bottom(opts));
-  const summary = opts.headline ?? [company.name, company.domain].filter(Boolean).join(' · ');
-  return { card: card(body, recordActions(company.actions), truncate(summary, 500)), summary: truncate(summary, 500) };
+  return body;
 }
 
 const num = (n: number) => n.toLocaleString('en-US');

@@ -39,6 +39,8 @@ import { ensureMemberSchema } from '../../../../src/domain/identity/identity.sch
 import type { DealQueueView, PipelineSummaryView } from '../../../../src/domain/reports/report.view.js';
 import { clock, NOW } from './fixtures.js';
 import { task as recordTask } from '../../teams/record-fixtures.js';
+import { FIELD_LIMITS } from '../../../../src/domain/fields/field.schema.js';
+import type { FieldLine } from '../../../../src/domain/fields/field.view.js';
 
 // ---------------------------------------------------------------------------------------------
 // The longest inputs, from the domain's own schemas.
@@ -78,6 +80,16 @@ function text(n: number, flavour: Flavour, start = ''): string {
   const last = s.charCodeAt(s.length - 1);
   return last >= 0xd800 && last <= 0xdbff ? `${s.slice(0, -1)}x` : s;
 }
+
+/** The most custom fields a record can have (FIELD_LIMITS), each with the longest name and text value. */
+const maxFields = (f: Flavour): FieldLine[] =>
+  Array.from({ length: FIELD_LIMITS.perEntity }, (_, i) => ({
+    key: `field_${i}`,
+    name: text(FIELD_LIMITS.name, f),
+    type: 'text' as const,
+    display: text(FIELD_LIMITS.text, f),
+    value: text(FIELD_LIMITS.text, f),
+  }));
 
 const FLAVOURS: Flavour[] = ['markup', 'ampersands', 'emoji'];
 const money = (major: number, currency: string) => ({ minor: BigInt(major) * 100n, currency });
@@ -123,7 +135,7 @@ function detail(f: Flavour, over: Partial<DealView> = {}): DealDetailView {
       body: i % 2 ? null : text(MAX.activityBody, f),
       sourceUrl: i % 2 ? null : `https://acme.slack.com/archives/C1/p1?x=${'&|>'.repeat(600)}`.slice(0, MAX.sourceUrl),
     })),
-    fields: [],
+    fields: maxFields(f),
   };
 }
 

@@ -33,6 +33,8 @@ import type { ActivityLine } from '../../../../src/domain/shared/record.view.js'
 import { TASK_TITLE_MAX } from '../../../../src/domain/tasks/task.schema.js';
 import type { TaskListView, TaskView } from '../../../../src/domain/tasks/task.view.js';
 import { clock, list, queue, summary } from './fixtures.js';
+import { FIELD_LIMITS } from '../../../../src/domain/fields/field.schema.js';
+import type { FieldLine } from '../../../../src/domain/fields/field.view.js';
 
 const MAX = {
   name: CONTACT_TEXT_LIMITS.name,
@@ -58,6 +60,16 @@ function text(n: number, flavour: Flavour, start = ''): string {
   const last = s.charCodeAt(s.length - 1);
   return last >= 0xd800 && last <= 0xdbff ? `${s.slice(0, -1)}x` : s;
 }
+
+/** The most custom fields a record can have (FIELD_LIMITS), each with the longest name and text value. */
+const maxFields = (f: Flavour): FieldLine[] =>
+  Array.from({ length: FIELD_LIMITS.perEntity }, (_, i) => ({
+    key: `field_${i}`,
+    name: text(FIELD_LIMITS.name, f),
+    type: 'text' as const,
+    display: text(FIELD_LIMITS.text, f),
+    value: text(FIELD_LIMITS.text, f),
+  }));
 
 const email = `${'a'.repeat(64)}@${'b'.repeat(MAX.email - 70)}.com`.slice(0, MAX.email);
 const person = (f: Flavour) => ({ id: 'm1', displayName: text(MAX.displayName, f), handle: 'h', externalId: 'teams:29:1abc' });
@@ -140,7 +152,7 @@ const contactCard = (f: Flavour): ContactCardView => ({
   recentActivity: Array.from({ length: 5 }, (_, i) => activity(i, f)),
   nextTask: task(1, f),
   openTaskCount: 100_000,
-  fields: [],
+  fields: maxFields(f),
   actions: (['contact.edit', 'contact.new_task', 'contact.log', 'deal.add_contact'] as const).map((a) => ({ id: a, label: text(100, f), subject: id(1) })),
 });
 
@@ -160,7 +172,7 @@ const companyCard = (f: Flavour): CompanyCardView => ({
   pipelineValue: totals(f),
   wonRevenue: totals(f),
   recentActivity: Array.from({ length: 5 }, (_, i) => activity(i, f)),
-  fields: [],
+  fields: maxFields(f),
   actions: (['company.edit', 'company.new_contact'] as const).map((a) => ({ id: a, label: text(100, f), subject: id(1) })),
 });
 
@@ -244,7 +256,7 @@ describe('contact, company and task renderings, with the longest inputs, stay wi
           ...deal(1, f),
           contacts: Array.from({ length: 150 }, (_, i) => ({ id: id(i), name: text(MAX.name, f), email })),
           timeline: [],
-          fields: [],
+          fields: maxFields(f),
         };
         expectWithinLimits('message', { blocks: dealCardBlocks(detail, { ...clock, headline: text(500, f), hint: text(500, f) }) });
       });
