@@ -62,7 +62,7 @@ export const EXPORT_COLUMNS = {
 export const LIST_SEPARATOR = '; ';
 
 /** Rows read per query. */
-const PAGE = 1_000;
+const PAGE = 500;
 
 export interface ExportSummary {
   dir: string;

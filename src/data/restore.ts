@@ -6,9 +6,10 @@
  * 2. Refuses a database that holds any row (nothing is changed, not even a migration).
  * 3. Migrates the empty database to the backup's migration (the same tables and columns the
  *    rows were read from).
- * 4. Inserts every row in one transaction, in the file's order (parents first), a batch per
- *    statement; a file cut short (no end mark, or fewer rows than its header says) or a bad value
- *    rolls everything back.
+ * 4. Inserts every row in one transaction through the driver (bulk.ts), in the file's order
+ *    (parents first), many rows per statement; a file cut short (no end mark, or fewer rows than
+ *    its header says), a bad value or (SQLite, checked once at the end) a row pointing at a row
+ *    that is not there rolls everything back.
  * 5. Puts sequences past the restored values (PostgreSQL serial and identity columns; counters
  *    such as Workspace.nextDealNumber are ordinary data and come back with their rows).
  * 6. Applies the migrations this CRM has that the backup predates, as a start would, so that
@@ -16,23 +17,21 @@
  */
 import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
-import readline from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
-import { openDatabase, type DbHandle, type Tx } from '../db/client.js';
+import { openDatabase, type DbHandle } from '../db/client.js';
 import { providerSchemaPath, readMigrations } from '../db/datamodel.js';
 import { migrateDatabase } from '../db/migrate.js';
-import { parseDatabaseUrl, redactUrl, type DatabaseTarget, type Provider } from '../db/provider.js';
+import { parseDatabaseUrl, redactUrl, type DatabaseTarget } from '../db/provider.js';
 import { openSchemaEngine } from '../db/schema-engine.js';
-import { appliedMigrations, SNAPSHOT_TIMEOUT_MS } from './backup.js';
-import { COLUMN_TYPES, placeholder, quote, readCatalog, type RawQuerier, type Table } from './catalog.js';
+import { appliedMigrations } from './backup.js';
+import { BULK_PARAMS_PER_STATEMENT, openBulkWriter, type BulkWriter } from './bulk.js';
+import { COLUMN_TYPES, quote, readCatalog, type Table } from './catalog.js';
 import { CodecError, decode } from './codec.js';
 import { DataError } from './errors.js';
 import { BACKUP_FORMAT, BACKUP_VERSION, type BackupHeader, type BackupTable } from './format.js';
 import { silentProgress, type Progress } from './progress.js';
 
-/** Bind values per INSERT statement (SQLite allows 32,766, PostgreSQL 65,535). */
-export const RESTORE_PARAMS_PER_STATEMENT = 10_000;
 
 export interface RestoreOptions {
   progress?: Progress;
@@ -59,27 +58,32 @@ export async function restoreDatabase(url: string | DatabaseTarget, file: string
   else await migrateTo(target, header.migrations.length, options.log);
 
   const handle = await openDatabase(target);
-  let totalRows: number;
+  let tables: Map<string, Table>;
   try {
-    const tables = await checkTables(handle, header);
-    totalRows = header.tables.reduce((n, t) => n + t.rows, 0);
-    progress.begin(totalRows);
-    await handle.db.$transaction(
-      async (tx) => {
-        await insertRows(tx, target.provider, file, header, tables, progress);
-        if (target.provider === 'postgresql') await resetSequences(tx);
-      },
-      { maxWait: 10_000, timeout: SNAPSHOT_TIMEOUT_MS },
-    );
-    progress.end();
+    tables = await checkTables(handle, header);
   } finally {
     await handle.close();
   }
+  const totalRows = header.tables.reduce((n, t) => n + t.rows, 0);
+  progress.begin(totalRows);
+  const writer = await openBulkWriter(target);
+  try {
+    await insertRows(writer, file, header, tables, progress);
+    await writer.commit(file);
+  } catch (err) {
+    await writer.rollback();
+    throw err;
+  }
+  progress.end();
   const upgradedWith = header.migrations.length < known.length ? (await migrateDatabase(target, { log: options.log })).applied : [];
   return { header, totalRows, upgradedWith };
 }
 
-/** The file's lines, gunzipped when the file is gzip (a plain .jsonl file is read too). */
+/**
+ * The file's lines, gunzipped when the file is gzip (a plain .jsonl file is read too). Read as the
+ * consumer asks for them (the stream's own async iterator, which pauses the file while a batch is
+ * written): readline's iterator would read ahead and hold the whole file in memory.
+ */
 async function lines(file: string): Promise<{ lines: AsyncIterable<string>; close(): void }> {
   const fh = await open(file, 'r').catch((err: NodeJS.ErrnoException) => {
     throw new DataError(err.code === 'ENOENT' ? `No file ${file}.` : `Cannot read ${file}: ${err.message}`);
@@ -91,11 +95,19 @@ async function lines(file: string): Promise<{ lines: AsyncIterable<string>; clos
   const gzip = magic[0] === 0x1f && magic[1] === 0x8b;
   const stream: Readable = gzip ? raw.pipe(createGunzip()) : raw;
   if (gzip) raw.on('error', (err) => stream.destroy(err));
-  const rl = readline.createInterface({ input: stream, crlfDelay: Infinity });
+  stream.setEncoding('utf8');
+  async function* split(): AsyncGenerator<string> {
+    let carry = '';
+    for await (const chunk of stream as AsyncIterable<string>) {
+      const parts = (carry + chunk).split('\n');
+      carry = parts.pop()!;
+      for (const part of parts) yield part.endsWith('\r') ? part.slice(0, -1) : part;
+    }
+    if (carry !== '') yield carry;
+  }
   return {
-    lines: rl,
+    lines: split(),
     close: () => {
-      rl.close();
       stream.destroy();
       raw.destroy();
     },
@@ -241,8 +253,7 @@ interface Batch {
 }
 
 async function insertRows(
-  tx: Tx,
-  provider: Provider,
+  writer: BulkWriter,
   file: string,
   header: BackupHeader,
   tables: Map<string, Table>,
@@ -256,7 +267,7 @@ async function insertRows(
   let lineNo = 0;
   const flush = async () => {
     if (!batch || batch.rows.length === 0) return;
-    await insertBatch(tx, provider, batch.table, batch.rows);
+    await writer.insert(batch.table.name, batch.table.columns, batch.rows);
     progress.advance(batch.rows.length);
     batch.rows = [];
   };
@@ -287,7 +298,7 @@ async function insertRows(
         if (batch) finished.add(batch.table.name);
         if (finished.has(name)) throw new DataError(`${file}, line ${lineNo}: ${name}'s rows are not together: the file is damaged, so nothing was restored.`);
         progress.table(name, table.rows);
-        batch = { table, rows: [], perStatement: Math.max(1, Math.floor(RESTORE_PARAMS_PER_STATEMENT / table.columns.length)) };
+        batch = { table, rows: [], perStatement: Math.max(1, Math.floor(BULK_PARAMS_PER_STATEMENT / table.columns.length)) };
         if (!tables.has(name)) throw new DataError(`No table ${name} in the database.`);
       }
       const row = parsed.row as Record<string, unknown>;
@@ -316,39 +327,3 @@ async function insertRows(
     }
   }
 }
-
-const statements = new Map<string, string>();
-
-async function insertBatch(tx: RawQuerier, provider: Provider, table: BackupTable, rows: unknown[][]): Promise<void> {
-  const width = table.columns.length;
-  const key = `${provider}|${table.name}|${table.columns.map((c) => c.name).join(',')}|${rows.length}`;
-  let sql = statements.get(key);
-  if (!sql) {
-    let n = 0;
-    const tuple = () => `(${table.columns.map(() => placeholder(provider, ++n)).join(', ')})`;
-    const values = rows.map(tuple).join(', ');
-    sql = `INSERT INTO ${quote(table.name)} (${table.columns.map((c) => quote(c.name)).join(', ')}) VALUES ${values}`;
-    if (statements.size > 200) statements.clear();
-    statements.set(key, sql);
-  }
-  const params = new Array<unknown>(rows.length * width);
-  let i = 0;
-  for (const r of rows) for (const v of r) params[i++] = v;
-  await tx.$executeRawUnsafe(sql, ...params);
-}
-
-/** PostgreSQL: every serial or identity column's sequence continues after the restored values. */
-async function resetSequences(tx: RawQuerier): Promise<void> {
-  const cols = await tx.$queryRawUnsafe<{ table: string; column: string }[]>(
-    `SELECT table_name AS "table", column_name AS "column" FROM information_schema.columns
-      WHERE table_schema = current_schema() AND (column_default LIKE 'nextval(%' OR is_identity = 'YES')`,
-  );
-  for (const { table, column } of cols) {
-    await tx.$queryRawUnsafe(
-      `SELECT setval(pg_get_serial_sequence($1, $2), COALESCE((SELECT MAX(${quote(column)}) FROM ${quote(table)}), 0) + 1, false)`,
-      quote(table),
-      column,
-    );
-  }
-}
-

@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import Database from 'better-sqlite3';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { backupDatabase, type BackupSummary } from '../../src/data/backup.js';
 import { providerSchemaPath, readMigrations } from '../../src/db/datamodel.js';
@@ -33,6 +34,18 @@ async function place(kind: 'empty' | 'migrated', p = provider): Promise<Place> {
   const made = kind === 'empty' ? await emptyPlace(p) : await migratedPlace(p);
   places.push(made);
   return made;
+}
+
+/** Every table's rows as SQLite stores them (no driver adapter decoding), in a stable order. */
+function rawSqlite(url: string): Record<string, unknown[]> {
+  const db = new Database(url.slice('file:'.length), { readonly: true });
+  try {
+    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '_prisma_migrations'").all() as { name: string }[];
+    const key = (r: unknown) => JSON.stringify(r, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+    return Object.fromEntries(tables.map(({ name }) => [name, (db.prepare(`SELECT * FROM "${name}"`).all() as unknown[]).map(key).sort()]));
+  } finally {
+    db.close();
+  }
 }
 
 let fileNo = 0;
@@ -79,6 +92,9 @@ describe(`backup and restore on ${provider}`, { timeout: 120_000 }, () => {
     expect(restored.totalRows).toBe(Object.values(before).reduce((n, rows) => n + rows.length, 0));
     const after = await withHandle(target.url, (h) => dumpAll(h.db));
     expect(after).toEqual(before);
+    // SQLite stores dates as text: the restored text is what the CRM wrote, byte for byte (its
+    // queries compare and order that text).
+    if (provider === 'sqlite') expect(rawSqlite(target.url)).toEqual(rawSqlite(source.url));
   });
 
   it('restores a CRM that goes on where it stopped: the next deal and task numbers follow on', async () => {
@@ -161,6 +177,17 @@ describe(`backup and restore on ${provider}`, { timeout: 120_000 }, () => {
     const target2 = await place('empty');
     await expect(restoreDatabase(target2.url, bad)).rejects.toThrow(`line ${dealLine + 1}: Deal.amountCents: 12.5 is not a big integer in a string, so nothing was restored`);
     expect(Object.values(await withHandle(target2.url, (h) => dumpAll(h.db))).flat()).toEqual([]);
+
+    const dangling = path.join(dir, 'dangling.jsonl');
+    const pointing = [...lines];
+    pointing[dealLine] = pointing[dealLine]!.replace(/"companyId":"[^"]+"/, '"companyId":"no-such-company"');
+    expect(pointing[dealLine]).toContain('no-such-company');
+    writeFileSync(dangling, pointing.join('\n') + '\n');
+    const target3 = await place('empty');
+    await expect(restoreDatabase(target3.url, dangling)).rejects.toThrow(
+      provider === 'sqlite' ? /has 1 row pointing at rows it does not have \(first: a Deal row's Company\): the file is damaged, so nothing was restored/ : /foreign key/,
+    );
+    expect(Object.values(await withHandle(target3.url, (h) => dumpAll(h.db))).flat()).toEqual([]);
 
     const notOne = path.join(dir, 'not-a-backup.csv');
     writeFileSync(notOne, 'Number,Title\n1,x\n');
