@@ -177,33 +177,28 @@ export class CompanyService {
 
   /**
    * Companies whose name starts with or contains the text (literally: `%`, `_` and `\` are
-   * characters, not LIKE wildcards, on both databases), names that start with it first. One
-   * statement: the names that start with it are a seek in `Company(workspaceId, nameKey, id,
-   * domain)`; only when they are fewer than `limit` does it read that index for names that merely
-   * contain it. It sorted every match (all names with the text) to rank them.
+   * characters, not LIKE wildcards, on both databases), names that start with it first. The
+   * names that start with it are a seek in `Company(workspaceId, nameKey, id, domain)`; only when
+   * they are fewer than `limit` does a second statement read that index for names that merely
+   * contain it. (It was one statement that sorted every match, all names with the text, to rank
+   * them.)
    */
   async search(actor: Actor, text: string, limit = 10): Promise<Company[]> {
     const key = searchKey(text);
     const workspaceId = actor.workspaceId;
     if (!key) return this.deps.db.company.findMany({ where: { workspaceId }, orderBy: { name: 'asc' }, take: limit });
     const starts = likeStartsWith(key);
-    const ids = await this.deps.db.$queryRaw<{ id: string }[]>`
-      WITH "starts" AS MATERIALIZED (
-        SELECT "id", "nameKey" FROM "Company"
-        WHERE "workspaceId" = ${workspaceId} AND "nameKey" >= ${key} AND "nameKey" < ${prefixEnd(key)} AND "nameKey" LIKE ${starts} ESCAPE '!'
-        ORDER BY "nameKey", "id" LIMIT ${limit}
-      ), "inside" AS MATERIALIZED (
-        SELECT "id", "nameKey" FROM "Company"
-        WHERE "workspaceId" = ${workspaceId} AND (SELECT COUNT(*) FROM "starts") < ${limit}
-          AND "nameKey" LIKE ${likeContains(key)} ESCAPE '!' AND NOT ("nameKey" LIKE ${starts} ESCAPE '!')
-        ORDER BY "nameKey", "id" LIMIT ${limit}
-      )
-      SELECT "id" FROM (
-        SELECT "id", "nameKey", 0 AS "rank" FROM "starts"
-        UNION ALL
-        SELECT "id", "nameKey", 1 AS "rank" FROM "inside"
-      ) AS "found"
-      ORDER BY "rank", "nameKey", "id" LIMIT ${limit}`;
+    let ids = await this.deps.db.$queryRaw<{ id: string }[]>`
+      SELECT "id" FROM "Company"
+      WHERE "workspaceId" = ${workspaceId} AND "nameKey" >= ${key} AND "nameKey" < ${prefixEnd(key)} AND "nameKey" LIKE ${starts} ESCAPE '!'
+      ORDER BY "nameKey", "id" LIMIT ${limit}`;
+    if (ids.length < limit) {
+      const inside = await this.deps.db.$queryRaw<{ id: string }[]>`
+        SELECT "id" FROM "Company"
+        WHERE "workspaceId" = ${workspaceId} AND "nameKey" LIKE ${likeContains(key)} ESCAPE '!' AND NOT ("nameKey" LIKE ${starts} ESCAPE '!')
+        ORDER BY "nameKey", "id" LIMIT ${limit - ids.length}`;
+      ids = [...ids, ...inside];
+    }
     if (ids.length === 0) return [];
     const rows = await this.deps.db.company.findMany({ where: { workspaceId, id: { in: ids.map((r) => r.id) } } });
     return rows

@@ -165,11 +165,11 @@ export class ContactService {
   /**
    * Contacts whose name or email contains the text (literally: `%`, `_` and `\` are characters,
    * not LIKE wildcards), those whose name or email starts with it first, each group by name (as
-   * company search ranks names). One statement: names and emails that start with the text are
-   * seeks in `Contact(workspaceId, nameKey, id, email)` and `Contact(workspaceId, email)`; only
-   * when they are fewer than `limit` does it read that first index in name order for the ones that
-   * merely contain it, both columns in one pass, stopping at `limit` matches. Text that no email
-   * can hold (a space, a `%`) is not looked for in emails, text with an `@` not in names.
+   * company search ranks names). Names and emails that start with the text are seeks in
+   * `Contact(workspaceId, nameKey, id, email)` and `Contact(workspaceId, email)`; only when they
+   * are fewer than `limit` does a second statement read that first index in name order for the
+   * ones that merely contain it, both columns in one pass, stopping at `limit` matches. Text that
+   * no email can hold (a space, a `%`) is not looked for in emails, text with an `@` not in names.
    */
   async search(actor: Actor, text: string, limit = 10): Promise<ContactSummaryView[]> {
     const key = searchKey(text);
@@ -189,37 +189,35 @@ export class ContactService {
     const starts = likeStartsWith(key);
     const upTo = prefixEnd(key);
     const contains = likeContains(key);
-    // MATERIALIZED keeps each side its own plan; the constant `COUNT(*) < take` makes the second
-    // read nothing at all when the seeks found a page (SQLite and PostgreSQL both test it once).
-    const ranked = await this.deps.db.$queryRaw<{ id: string }[]>`
-      WITH "starts" AS MATERIALIZED (
-        SELECT "id", "nameKey" FROM (
-          SELECT "id", "nameKey" FROM "Contact"
-          WHERE "workspaceId" = ${workspaceId} AND ${names} = 1
-            AND "nameKey" >= ${key} AND "nameKey" < ${upTo} AND "nameKey" LIKE ${starts} ESCAPE '!'
-          ORDER BY "nameKey", "id" LIMIT ${take}
-        ) AS "byName"
-        UNION
-        SELECT "id", "nameKey" FROM (
-          SELECT "id", "nameKey" FROM "Contact"
-          WHERE "workspaceId" = ${workspaceId} AND ${emails} = 1
-            AND "email" >= ${key} AND "email" < ${upTo} AND "email" LIKE ${starts} ESCAPE '!'
-          ORDER BY "email" LIMIT ${take}
-        ) AS "byEmail"
-      ), "inside" AS MATERIALIZED (
+    // Two seeks, names and emails that start with the text, merged in name order.
+    const starting = await this.deps.db.$queryRaw<{ id: string }[]>`
+      SELECT "id", "nameKey" FROM (
         SELECT "id", "nameKey" FROM "Contact"
-        WHERE "workspaceId" = ${workspaceId} AND (SELECT COUNT(*) FROM "starts") < ${take}
-          AND ((${names} = 1 AND "nameKey" LIKE ${contains} ESCAPE '!') OR (${emails} = 1 AND "email" LIKE ${contains} ESCAPE '!'))
+        WHERE "workspaceId" = ${workspaceId} AND ${names} = 1
+          AND "nameKey" >= ${key} AND "nameKey" < ${upTo} AND "nameKey" LIKE ${starts} ESCAPE '!'
         ORDER BY "nameKey", "id" LIMIT ${take}
-      )
-      SELECT "id", MIN("rank") AS "rank", "nameKey" FROM (
-        SELECT "id", "nameKey", 0 AS "rank" FROM "starts"
-        UNION ALL
-        SELECT "id", "nameKey", 1 AS "rank" FROM "inside"
-      ) AS "found"
-      GROUP BY "id", "nameKey"
-      ORDER BY 2, 3, 1
-      LIMIT ${take}`;
+      ) AS "byName"
+      UNION
+      SELECT "id", "nameKey" FROM (
+        SELECT "id", "nameKey" FROM "Contact"
+        WHERE "workspaceId" = ${workspaceId} AND ${emails} = 1
+          AND "email" >= ${key} AND "email" < ${upTo} AND "email" LIKE ${starts} ESCAPE '!'
+        ORDER BY "email" LIMIT ${take}
+      ) AS "byEmail"
+      ORDER BY "nameKey", "id" LIMIT ${take}`;
+    let ranked = starting;
+    if (starting.length < take) {
+      // Fewer than a page start with it: then every one that does is in `starting`, and the rest
+      // of the page is the first of those that contain it, by name, in one pass over names and
+      // emails (a separate statement: folded into the first, the pass ran even when not needed).
+      const first = new Set(starting.map((r) => r.id));
+      const inside = await this.deps.db.$queryRaw<{ id: string }[]>`
+        SELECT "id" FROM "Contact"
+        WHERE "workspaceId" = ${workspaceId}
+          AND ((${names} = 1 AND "nameKey" LIKE ${contains} ESCAPE '!') OR (${emails} = 1 AND "email" LIKE ${contains} ESCAPE '!'))
+        ORDER BY "nameKey", "id" LIMIT ${take}`;
+      ranked = [...starting, ...inside.filter((r) => !first.has(r.id))].slice(0, take);
+    }
     return (await this.rowsInOrder(workspaceId, ranked.map((r) => r.id))).map(toContactSummaryView);
   }
 
