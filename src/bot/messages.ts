@@ -3,7 +3,7 @@
  * `errorReply`; only the command prefix differs (`/deal` in Slack and the console, `deal` in Teams).
  */
 import { isUniqueViolation, RACE_LOST_MESSAGE } from '../domain/context.js';
-import { isDomainError, DomainErrorCode, type DomainError } from '../domain/errors.js';
+import { isDomainError, DomainErrorCode, type DomainError, type GateItemDetail } from '../domain/errors.js';
 import type { Logger } from '../log.js';
 
 export interface ErrorReply {
@@ -15,6 +15,8 @@ export interface ErrorReply {
   choices?: string[];
   /** The form field at fault, for surfaces that show errors inline (Slack modals). */
   field?: string;
+  /** A stage gate refused a move: the deal, the stage and what it lacks (a surface may ask for it in a form). */
+  gate?: { deal: string; stage: { id: string; name: string }; missing: GateItemDetail[] };
 }
 
 /** What to type to move a deal into a gated stage with what it lacks: `/deal stage D-42 Proposal with amount <amount>, …`. */
@@ -35,7 +37,11 @@ export function errorReply(err: unknown, log: Logger, prefix = '/deal'): ErrorRe
       case DomainErrorCode.UnknownPipeline:
         return { ...base, hint: `\`${prefix} pipelines\` lists the pipelines and their stages.`, choices: err.details.choices };
       case DomainErrorCode.StageGate:
-        return { ...base, hint: gateHint(err.details, prefix) };
+        return {
+          ...base,
+          hint: gateHint(err.details, prefix),
+          ...(err.details.deal && err.details.stage && { gate: { deal: err.details.deal, stage: err.details.stage, missing: err.details.missing ?? [] } }),
+        };
       case DomainErrorCode.NotFound:
         return err.details.field === 'ref'
           ? { ...base, hint: `Find a deal's reference with \`${prefix} <words from its title>\`.` }

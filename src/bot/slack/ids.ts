@@ -109,6 +109,13 @@ export const ASSISTANT_ACTIONS = {
   accept_next_action: 'assistant_accept_next_action',
 } as const satisfies Record<AssistantAction['type'], string>;
 
+/**
+ * The stage gate modal's custom-field inputs: block `gate_field:<field key>`, action
+ * `GATE_FIELD_INPUT` (built-in requirements use the usual BLOCKS and INPUTS).
+ */
+export const GATE_FIELD_BLOCK_PREFIX = 'gate_field:';
+export const GATE_FIELD_INPUT = 'gate_field_input';
+
 /** `callback_id`s of modals. */
 export const VIEWS = {
   createDeal: 'create_deal',
@@ -124,6 +131,8 @@ export const VIEWS = {
   logToCrm: 'log_to_crm_form',
   /** A deal's contacts, picked in one multi-select (the deal card's Add contact button). */
   dealContacts: 'deal_contacts',
+  /** A stage gate: exactly what a deal lacks to enter a stage; submitting gives it and moves the deal. */
+  stageGate: 'stage_gate',
   /**
    * A read-only modal showing an answer where there is no message to answer in: a deal card
    * opened from the App Home, a page of a list, an assistant's draft. No submit button.

@@ -428,13 +428,14 @@ export class DealService {
         update.expectedCloseDate = fromDateOnly(date);
         events.push({ kind: 'close_date', field: 'expectedCloseDate', from: deal.expectedCloseDate ? toDateOnly(deal.expectedCloseDate) : null, to: date });
       } else if (key === 'company') {
-        const company = await this.companies.findOrCreateByName(tx, workspaceId, value);
+        const company =
+          (await tx.company.findFirst({ where: { id: value, workspaceId } })) ?? (await this.companies.findOrCreateByName(tx, workspaceId, value));
         update.companyId = company.id;
         update.searchText = searchKey(deal.title, company.name);
         events.push({ kind: 'company', field: 'company', from: deal.company?.name ?? null, to: company.name });
       } else if (key === 'owner') {
         const handle = value.replace(/^@/, '').toLowerCase();
-        const member = await tx.member.findFirst({ where: { workspaceId, OR: [{ id: value }, { handle }], deactivated: null } });
+        const member = await tx.member.findFirst({ where: { workspaceId, OR: [{ id: value }, { externalId: value }, { handle }], deactivated: null } });
         if (!member) throw badFill(item, value, 'a person who has used the CRM, e.g. @maria');
         update.ownerId = member.id;
         events.push({ kind: 'owner', field: 'owner', from: deal.owner?.displayName ?? null, to: member.displayName });

@@ -89,10 +89,11 @@ function uniqueKey(base: string, taken: readonly string[]): string {
   for (let n = 2; ; n++) if (!taken.includes(`${base}-${n}`)) return `${base}-${n}`;
 }
 
+/** Whether a pipeline or stage is the one typed: its id (a form), key or name. */
 const matches = (typed: string) => {
   const key = searchKey(typed);
   const slug = slugOf(typed);
-  return (x: { key: string; name: string }) => x.key === key || x.key === slug || searchKey(x.name) === key;
+  return (x: { id?: string; key: string; name: string }) => x.id === typed || x.key === key || x.key === slug || searchKey(x.name) === key;
 };
 
 interface CacheEntry {

@@ -270,7 +270,7 @@ export function parseFill(state: ParseState, from: number): { fill: Record<strin
 }
 
 /** An amount as the domain’s gate reads it: `25000 USD`, `1234.50 EUR`. */
-function plainMoney(m: { minor: bigint; currency: string }): string {
+export function plainMoney(m: { minor: bigint; currency: string }): string {
   const shown = formatMoney(m, 'en-US');
   const digits = shown.replace(/[^\d.]/g, '');
   return `${digits} ${m.currency}`;

@@ -139,6 +139,8 @@ const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 export const modalMetaSchema = z
   .object({
     dealId: z.string().max(64).optional(),
+    /** The stage a deal is being moved to (the stage gate modal): its id. */
+    stageId: z.string().max(64).optional(),
     /** The contact or company a record form is about (edit, new task, new contact at a company). */
     contactId: z.string().max(64).optional(),
     companyId: z.string().max(64).optional(),

@@ -19,6 +19,8 @@ import { dealMessage } from '../../blocks/deal-card.js';
 import { parseDealValue } from '../../blocks/deal-value.js';
 import { listMessage, replyBlocks } from '../../blocks/reply.js';
 import { createDealModal, editDealModal, logActivityModal, lostReasonModal, nextActionModal } from '../../blocks/modals.js';
+import { gateModal } from '../../blocks/gate-modal.js';
+import { DomainErrorCode, isDomainError } from '../../../../domain/errors.js';
 import { sharedHint } from '../../channels.js';
 import { ACTIONS, ASSISTANT_ACTIONS, isDeliveredBlock } from '../../ids.js';
 import { replyOptions, writeMeta, type SlackDeps } from '../context.js';
@@ -76,15 +78,34 @@ export function registerDealButtons(app: App, deps: SlackDeps): void {
   const formMeta = (a: ButtonArgs, deal: DealView) =>
     writeMeta({ dealId: deal.id, ...(placeOf(a.body).kind === 'message' && { responseUrl: a.body.response_url }), ...keep(a) });
 
+  /** A stage gate refused the click: a modal asks for exactly what the deal lacks (views/gate.ts moves it). */
+  const askGate = async (a: ButtonArgs, id: string, err: unknown) => {
+    if (!isDomainError(err) || err.code !== DomainErrorCode.StageGate || !err.details.stage) throw err;
+    const meta = writeMeta({ dealId: id, stageId: err.details.stage.id, ...(placeOf(a.body).kind === 'message' && { responseUrl: a.body.response_url }), ...keep(a) });
+    await openForm(a, gateModal({ deal: err.details.deal ?? '', stage: err.details.stage, missing: err.details.missing ?? [], privateMetadata: meta }));
+  };
+
   on(ACTIONS.advanceStage, async (a, actor) => {
     const { dealId: id, stage } = valueOf(a);
-    const result = await deps.crm.deals.advanceFrom(actor, id, stage);
+    let result: DealChange;
+    try {
+      result = await deps.crm.deals.advanceFrom(actor, id, stage);
+    } catch (err) {
+      await askGate(a, id, err);
+      return;
+    }
     await changed(a, actor, result, BUTTON_TEXT.advanced(result.deal), BUTTON_TEXT.unchanged(result.deal));
   });
 
   on(ACTIONS.markWon, async (a, actor) => {
     const { dealId: id, stage } = valueOf(a);
-    const result = await deps.crm.deals.markWonFrom(actor, id, stage);
+    let result: DealChange;
+    try {
+      result = await deps.crm.deals.markWonFrom(actor, id, stage);
+    } catch (err) {
+      await askGate(a, id, err);
+      return;
+    }
     const notice = result.deal.status === 'open' ? BUTTON_TEXT.wonMovedOn(result.deal) : BUTTON_TEXT.unchanged(result.deal);
     await changed(a, actor, result, BUTTON_TEXT.won(result.deal), notice);
   });

@@ -8,6 +8,7 @@ import { sharedHint } from '../../channels.js';
 import { executeCommand } from '../../../commands/execute.js';
 import { replyBlocks } from '../../blocks/reply.js';
 import { createDealModal } from '../../blocks/modals.js';
+import { gateModal } from '../../blocks/gate-modal.js';
 import { actorOf, errorText, replyOptions, writeMeta, type SlackDeps } from '../context.js';
 
 export function registerDealCommand(app: App, deps: SlackDeps): void {
@@ -56,6 +57,16 @@ export function registerDealCommand(app: App, deps: SlackDeps): void {
         },
         text,
       );
+      // A stage gate refused the move: ask for exactly what the deal lacks, in a modal.
+      if (reply.kind === 'error' && reply.gate) {
+        const { gate } = reply;
+        const meta = writeMeta({ dealId: gate.deal, stageId: gate.stage.id, responseUrl: command.response_url, channelId: command.channel_id });
+        const opened = await client.views
+          .open({ trigger_id: command.trigger_id, view: gateModal({ deal: gate.deal, stage: gate.stage, missing: gate.missing, privateMetadata: meta }) })
+          .then(() => true)
+          .catch((err: unknown) => (deps.log.warn({ err }, 'could not open the stage gate modal'), false));
+        if (opened) return;
+      }
       await respond({
         response_type: 'ephemeral',
         ...replyBlocks(reply, await replyOptions(deps, actor)),

@@ -26,6 +26,7 @@ import { actorOf, errorText, fieldErrors, knownActorOf, readMeta, replyOptions, 
 import { blocksOf, date, selected, text, user } from './read.js';
 import { companyChoice, COMPANY_TOO_LONG, fieldError, isUpdate, type Errors, type Lookups, type ViewArgs, type ViewKit, type Work } from './form.js';
 import { registerRecordViews } from './records.js';
+import { registerGateView } from './gate.js';
 
 /** Thrown by a lookup that would need Slack's Web API while the request is not yet acknowledged. */
 class NeedsSlack extends Error {}
@@ -313,6 +314,7 @@ export function registerViews(app: App, deps: SlackDeps): void {
     await a.client.chat.postMessage({ channel: a.body.user.id, ...message });
   };
   registerRecordViews({ submit, tell, show, post }, deps);
+  registerGateView({ submit, tell, show, post }, deps);
 }
 
 /** Posts an ephemeral answer to the modal's origin (its response URL); false when there is none or it failed. */
