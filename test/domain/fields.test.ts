@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DomainError, DomainErrorCode, type Actor } from '../../src/domain/index.js';
+import { FILTER_IDS_MAX } from '../../src/domain/fields/field.lines.js';
 import { createTestDb, type TestDb } from '../helpers/db.js';
 import { seedWorkspace, usd, type TestWorkspace } from '../helpers/fixtures.js';
 
@@ -302,6 +303,31 @@ describe(`filtering lists (${DB})`, () => {
     expect((await refusal(titles(w.bob, [{ key: 'seats', value: 'many' }]))).message).toContain('Seats is a number field');
   });
 
+  it('a value more than FILTER_IDS_MAX records have is filtered too (by the relation, not by ids)', async () => {
+    const w = await freshWorkspace();
+    await t.crm.fields.define(w.alice, { entity: 'deal', name: 'Source', type: 'choice', choices: ['Inbound', 'Partner'] });
+    const { deal } = await t.crm.deals.create(w.bob, { title: 'Template' });
+    await t.crm.fields.set(w.bob, { entity: 'deal', ref: deal.ref }, 'source', 'partner');
+    // Many deals at once, straight into the tables (creating them one by one would take minutes).
+    const row = await t.handle.db.deal.findUniqueOrThrow({ where: { id: deal.id } });
+    const field = await t.handle.db.fieldDefinition.findFirstOrThrow({ where: { workspaceId: w.workspaceId, key: 'source' } });
+    const many = FILTER_IDS_MAX + 5;
+    await t.handle.db.deal.createMany({
+      data: Array.from({ length: many }, (_, i) => ({ ...row, id: `${deal.id}-${i}`, number: 10_000 + i, title: `Bulk ${i}`, idempotencyKey: null })),
+    });
+    await t.handle.db.fieldValue.createMany({
+      data: Array.from({ length: many }, (_, i) => ({ workspaceId: w.workspaceId, fieldId: field.id, dealId: `${deal.id}-${i}`, text: 'Inbound', textKey: 'inbound', updatedAt: t.clock.now() })),
+    });
+    const inbound = await t.crm.deals.list(w.bob, { type: 'all', filters: [{ key: 'source', op: '=', value: 'inbound' }] });
+    expect(inbound.items).toHaveLength(10);
+    expect(inbound.items.every((d) => d.title.startsWith('Bulk'))).toBe(true);
+    expect(inbound.totalCapped).toBe(true);
+    const partner = await t.crm.deals.list(w.bob, { type: 'all', filters: [{ key: 'source', op: '=', value: 'partner' }] });
+    expect(partner.items.map((d) => d.title)).toEqual(['Template']);
+    // Both together: nothing.
+    expect((await t.crm.deals.list(w.bob, { type: 'all', filters: [{ key: 'source', op: '=', value: 'inbound' }, { key: 'source', op: '=', value: 'partner' }] })).total).toBe(0);
+  });
+
   it('the filter seeks an index on (fieldId, …), never reading every value', async () => {
     const { w } = await pipeline();
     const field = await t.handle.db.fieldDefinition.findFirstOrThrow({ where: { workspaceId: w.workspaceId, key: 'source' } });
@@ -318,6 +344,27 @@ describe(`filtering lists (${DB})`, () => {
       expect(text).toMatch(/Index (Only )?Scan using "FieldValue_fieldId_\w+"|Bitmap Index Scan on "FieldValue_fieldId_\w+"/);
       expect(text).toMatch(/Index Cond: .*"fieldId" =/);
     }
+  });
+});
+
+describe(`stage gates on a custom field (${DB})`, () => {
+  it('a stage that requires a field refuses a deal without it; the value given with the move is set in the same transaction', async () => {
+    const w = await freshWorkspace();
+    const deal = await allTypes(w);
+    await t.crm.pipelines.requireFields(w.alice, 'proposal', ['source']);
+    const refused = await refusal(t.crm.deals.moveStage(w.bob, deal.ref, 'proposal'));
+    expect(refused.code).toBe(DomainErrorCode.StageGate);
+    expect(refused.details.missing).toEqual([expect.objectContaining({ key: 'field:source', input: 'choice', choices: ['Inbound', 'Outbound', 'Partner'] })]);
+
+    // A bad value moves nothing and sets nothing.
+    expect((await refusal(t.crm.deals.moveStage(w.bob, deal.ref, 'proposal', { fill: { 'field:source': 'partnr' } }))).message).toContain('Did you mean Partner?');
+    expect(await t.handle.db.fieldValue.count({ where: { dealId: deal.id } })).toBe(0);
+
+    const moved = await t.crm.deals.moveStage(w.bob, deal.ref, 'proposal', { fill: { 'field:source': 'partner' } });
+    expect(moved.stage.key).toBe('proposal');
+    const detail = await t.crm.deals.get(w.bob, deal.ref);
+    expect(detail.fields[0]).toMatchObject({ key: 'source', display: 'Partner' });
+    expect(detail.timeline.map((e) => e.type)).toEqual(expect.arrayContaining(['field', 'stage']));
   });
 });
 
