@@ -64,6 +64,8 @@ export const DIALOGS = {
   editCompany: 'company.edit',
   /** A new task on a contact (from the contact card). */
   createTask: 'task.create',
+  /** What a deal lacks to enter a gated stage; submitting gives it and moves the deal. */
+  stageGate: 'deal.stage_gate',
 } as const;
 export type DialogId = (typeof DIALOGS)[keyof typeof DIALOGS];
 

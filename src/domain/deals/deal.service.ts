@@ -9,7 +9,7 @@ import { DomainError, DomainErrorCode } from '../errors.js';
 import type { CompanyService } from '../companies/company.service.js';
 import type { IdentityService } from '../identity/identity.service.js';
 import type { PipelineService, StageInfo } from '../pipeline/pipeline.service.js';
-import { badFill, customFieldKey, gateError, isCustomRequirement, missingFor, phraseList, readPlainDate, readPlainMoney, REQUIREMENTS } from '../pipeline/gates.js';
+import { badFill, customFieldKey, gateError, isCustomRequirement, missingFor, phraseList, readPlainDate, readPlainMoney, REQUIREMENTS, type GateItem } from '../pipeline/gates.js';
 import { DAY_MS, fromDateOnly, toDateOnly } from '../shared/dates.js';
 import { formatMoney } from '../shared/money.js';
 import { cleanLine, likeContains, searchKey } from '../shared/text.js';
@@ -485,6 +485,17 @@ export class DealService {
     }
     const byName = await tx.contact.findMany({ where: { workspaceId, nameKey: searchKey(text) }, select: { id: true, name: true }, take: 2 });
     return byName.length === 1 ? byName[0] : undefined;
+  }
+
+  /**
+   * What `ref` still lacks to enter a stage of its pipeline (by key, name or id): for a form that
+   * asks for exactly that (a Teams dialog). Empty when the stage has no gate or the deal has it all.
+   */
+  async gateFor(actor: Actor, ref: string, stageTyped: string): Promise<{ deal: string; stage: { id: string; name: string }; missing: GateItem[] }> {
+    const row = await this.loadRow(this.deps.db, actor, ref, {});
+    const stage = await this.pipelines.resolveStage(actor.workspaceId, stageTyped, { pipelineId: row.pipelineId });
+    const missing = await missingFor(this.deps.db, actor.workspaceId, row, stage.required);
+    return { deal: dealRef(row.number), stage: { id: stage.id, name: stage.name }, missing };
   }
 
   /** Moves an open deal to the next open stage of its pipeline. */

@@ -42,8 +42,12 @@ export function replyCard(reply: Reply, opts: ReplyOptions): TeamsMessage {
       const body = paragraphs.map((p, i) => text(ourText(p), i === 0 ? { weight: 'Bolder' } : { spacing: p.startsWith('e.g.') ? 'None' : 'Small', ...(p.startsWith('e.g.') && { subtle: true }) }));
       return message(paragraphs[0] ?? 'Help', card(body, newRecordButtons(), reply.text.slice(0, 500)));
     }
-    case 'error':
-      return errorCard(reply.message, reply.hint);
+    case 'error': {
+      const shown = errorCard(reply.message, reply.hint);
+      // A stage gate refused a move: the dialog that asks for exactly what is missing.
+      if (reply.gate) shown.card.actions = [openDialog('Give what’s missing', { dialog: DIALOGS.stageGate, dealId: reply.gate.deal, stageId: reply.gate.stage.id })];
+      return shown;
+    }
     case 'deal': {
       const { deal } = reply;
       return message(

@@ -20,8 +20,8 @@ import { formatDateOnly } from '../../format.js';
 import { todayIn } from '../../../domain/shared/dates.js';
 import { DIGEST_SNOOZE_DAYS } from '../../../domain/digests/digest.view.js';
 import { dealAssistantButtons } from '../../../domain/assistant/assistant.view.js';
-import { ASSISTANT_VERBS, VERBS } from '../ids.js';
-import type { AdaptiveCard } from '../cards/parts.js';
+import { ASSISTANT_VERBS, DIALOGS, VERBS } from '../ids.js';
+import { openDialog, type AdaptiveCard } from '../cards/parts.js';
 import { dealCard } from '../cards/deal-card.js';
 import { listCard, MAX_LIST_ITEMS } from '../cards/reply.js';
 import { isRecordAction, runRecordAction } from './record-actions.js';
@@ -156,10 +156,17 @@ export async function runCardAction(deps: TeamsDeps, context: TurnContext, actor
   } catch (err) {
     const reply = errorReply(err, deps.log, PREFIX);
     const deal = await crm.deals.get(actor, action.dealId).catch(() => undefined);
-    return deal ? show(deal, undefined, reply) : { kind: 'note', text: reply.message };
+    if (!deal) return { kind: 'note', text: reply.message };
+    const shown = await show(deal, undefined, reply);
+    // A stage gate refused the move: the card offers the dialog that asks for exactly what is missing.
+    if (reply.gate && shown.kind === 'replace') shown.card.actions = [gateButton(deal.id, reply.gate.stage.id), ...(shown.card.actions ?? [])];
+    return shown;
   }
   return { kind: 'note', text: STALE_BUTTON };
 }
+
+/** "Give what's missing": opens the stage gate dialog (cards/gate-dialog.ts) for a deal and a stage. */
+export const gateButton = (dealId: string, stageId: string) => openDialog('Give what’s missing', { dialog: DIALOGS.stageGate, dealId, stageId });
 
 /** The `Action.Submit` fallback: the same actions, the card updated by id (or a new message). */
 export async function runSubmittedAction(deps: TeamsDeps, context: TurnContext, actor: Actor, data: unknown): Promise<void> {

@@ -27,6 +27,7 @@ import { replyCard } from '../cards/reply.js';
 import { truncate } from '../cards/text.js';
 import { CONTACT_VALUE_PREFIX, DIALOGS } from '../ids.js';
 import { fetchRecordDialog, isRecordDialog, submitRecordDialog } from './record-dialogs.js';
+import { fetchGateDialog, isGateDialog, submitGateDialog } from './gate-dialog.js';
 import { asActivity, audienceFor, PREFIX, replyOptions, sendReply, STALE_BUTTON, type TeamsDeps } from './context.js';
 
 /** What a submitted dialog leads to: the form again (with what went wrong), or closed with a line to show. */
@@ -59,6 +60,7 @@ const AMOUNT_HELP = 'Write an amount such as 25k, $1.2M or 25,000 EUR.';
 /** The dialog a card button asked for (`task/fetch`). */
 export async function fetchDialog(deps: TeamsDeps, actor: Actor, data: unknown): Promise<DialogInfo | undefined> {
   if (isRecordDialog(data)) return fetchRecordDialog(deps, actor, data);
+  if (isGateDialog(data)) return fetchGateDialog(deps, actor, data);
   const d = z.object({ dialog: z.string(), dealId: z.string().max(64).optional() }).safeParse(data);
   if (!d.success) return undefined;
   if (d.data.dialog === DIALOGS.createDeal) {
@@ -94,6 +96,8 @@ export async function logMessageFetch(deps: TeamsDeps, context: TurnContext, act
 export async function submitDialog(deps: TeamsDeps, context: TurnContext, actor: Actor, data: unknown): Promise<DialogOutcome> {
   // Contacts, companies and tasks: record-dialogs.ts.
   if (isRecordDialog(data)) return submitRecordDialog(deps, context, actor, data);
+  // A stage gate's missing values, and the move: gate-dialog.ts.
+  if (isGateDialog(data)) return submitGateDialog(deps, context, actor, data);
   const parsed = dialogSchema.safeParse(data);
   if (!parsed.success) return { kind: 'done', message: STALE_BUTTON };
   const form = parsed.data;
