@@ -20,7 +20,7 @@ await runCli('npm run export', USAGE, async () => {
   const handle = await openDatabase(env.DATABASE_URL);
   try {
     const workspace = await chooseWorkspace(handle.db, values.workspace);
-    const { rows } = await exportWorkspace(handle.db, workspace, path.resolve(values.out), streamProgress(process.stderr, 'exported'));
+    const { rows } = await exportWorkspace(handle.db, workspace, path.resolve(values.out), { progress: streamProgress(process.stderr, 'exported') });
     const files = EXPORT_FILES.map((f) => `${f} (${plural(rows[f], 'row')})`).join(', ');
     return `Exported workspace "${workspace.name}" to ${values.out}: ${files}.`;
   } finally {

@@ -1,8 +1,8 @@
 /**
  * `npm run backup`: the whole database, or one workspace and what belongs to it, into one file
- * (format.ts, docs/backup.md). One read transaction is the snapshot (SQLite in WAL mode and
- * PostgreSQL at REPEATABLE READ: writers go on meanwhile and none of their changes shows up
- * half); rows are read a page at a time in primary key order and streamed through gzip, so
+ * (format.ts, docs/backup.md). One read transaction on a connection of its own is the snapshot
+ * (bulk.ts: SQLite in WAL mode, PostgreSQL at REPEATABLE READ: writers go on meanwhile and none
+ * of their changes shows up half); rows are read through the driver a page at a time in primary key order and streamed through gzip, so
  * memory stays flat whatever the database's size. The file is written beside its final name and
  * renamed into place only once complete.
  */
@@ -11,20 +11,19 @@ import { rename, rm } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
-import type { DbHandle, Tx } from '../db/client.js';
+import type { DbHandle } from '../db/client.js';
 import type { Provider } from '../db/provider.js';
 import { MIGRATIONS_TABLE, placeholder, quote, readCatalog, type ColumnType, type RawQuerier } from './catalog.js';
 import { encode, normalize } from './codec.js';
 import { DataError } from './errors.js';
 import { BACKUP_FORMAT, BACKUP_VERSION, type BackupEndLine, type BackupHeader, type BackupTable } from './format.js';
-import { planTables, scopeCondition, type Condition, type TablePlan } from './plan.js';
+import { openSnapshot, type SnapshotReader } from './bulk.js';
+import { planTables, scopeCondition, WORKSPACE_TABLE, type Condition, type TablePlan } from './plan.js';
 import { silentProgress, type Progress } from './progress.js';
 import { findWorkspace, type WorkspaceRef } from './workspace.js';
 
 /** Rows read per query. */
 export const BACKUP_PAGE_ROWS = 2_000;
-/** A backup of a large database takes minutes: the snapshot transaction may stay open this long. */
-export const SNAPSHOT_TIMEOUT_MS = 24 * 60 * 60 * 1000;
 
 export interface BackupOptions {
   /** A workspace's id or name: only it and what belongs to it. Unset: the whole database. */
@@ -55,55 +54,54 @@ export async function backupDatabase(handle: DbHandle, file: string, options: Ba
   const pageRows = options.pageRows ?? BACKUP_PAGE_ROWS;
   const workspace = options.workspace === undefined ? undefined : await findWorkspace(db, options.workspace);
   const partial = `${file}.partial-${process.pid}`;
+  const reader = await openSnapshot(target);
+  const q = querier(reader);
   try {
-    const header = await db.$transaction(
-      async (tx) => {
-        const catalog = await readCatalog(tx, provider);
-        if (catalog.length === 0) throw new DataError('The database has no CRM tables yet: nothing to back up (start the CRM or run `npm run migrate` first).');
-        const plans = planTables(catalog, modelOrder(db));
-        const header = await buildHeader(tx, provider, plans, workspace, options.withSecrets === true);
-        progress.begin(header.tables.reduce((n, t) => n + t.rows, 0));
-        const byName = new Map(plans.map((p) => [p.name, p]));
-        const lines = async function* (): AsyncGenerator<string> {
-          yield `${JSON.stringify(header)}\n`;
-          const written: Record<string, number> = {};
-          for (const table of header.tables) {
-            progress.table(table.name, table.rows);
-            const condition = workspace ? scopeCondition(byName, table.name, workspace.id, provider) : undefined;
-            let n = 0;
-            for await (const page of readPages(tx, provider, byName.get(table.name)!, table, condition, pageRows)) {
-              n += page.length;
-              progress.advance(page.length);
-              yield page.join('');
-            }
-            written[table.name] = n;
-          }
-          const end: BackupEndLine = { end: true, rows: written };
-          yield `${JSON.stringify(end)}\n`;
-        };
-        await pipeline(Readable.from(lines()), createGzip(), createWriteStream(partial));
-        return header;
-      },
-      snapshotOptions(provider),
-    );
+    const catalog = await readCatalog(q, provider);
+    if (catalog.length === 0) throw new DataError('The database has no CRM tables yet: nothing to back up (start the CRM or run `npm run migrate` first).');
+    const plans = planTables(catalog, modelOrder(db));
+    const header = await buildHeader(q, provider, plans, workspace, options.withSecrets === true);
+    progress.begin(header.tables.reduce((n, t) => n + t.rows, 0));
+    const byName = new Map(plans.map((p) => [p.name, p]));
+    const lines = async function* (): AsyncGenerator<string> {
+      yield `${JSON.stringify(header)}\n`;
+      const written: Record<string, number> = {};
+      for (const table of header.tables) {
+        progress.table(table.name, table.rows);
+        const condition = workspace ? scopeCondition(byName, table.name, workspace.id, provider) : undefined;
+        let n = 0;
+        for await (const page of readPages(reader, byName.get(table.name)!, table, condition, pageRows)) {
+          n += page.length;
+          progress.advance(page.length);
+          yield page.join('');
+        }
+        written[table.name] = n;
+      }
+      const end: BackupEndLine = { end: true, rows: written };
+      yield `${JSON.stringify(end)}\n`;
+    };
+    await pipeline(Readable.from(lines()), createGzip(), createWriteStream(partial));
+    await reader.close();
     await rename(partial, file);
     progress.end();
     return { file, header, totalRows: header.tables.reduce((n, t) => n + t.rows, 0) };
   } catch (err) {
+    await reader.close().catch(() => undefined);
     await rm(partial, { force: true });
     throw err;
   }
 }
 
-/** A consistent snapshot for the whole read (PostgreSQL's default READ COMMITTED is not one). */
-function snapshotOptions(provider: Provider) {
-  const base = { maxWait: 10_000, timeout: SNAPSHOT_TIMEOUT_MS };
-  // The SQLite client's types know only Serializable; PostgreSQL's client takes RepeatableRead.
-  return provider === 'postgresql' ? { ...base, isolationLevel: 'RepeatableRead' as never } : base;
+/** The catalog's and migrations' reads through the snapshot. */
+function querier(reader: SnapshotReader): RawQuerier {
+  return {
+    $queryRawUnsafe: (<T>(sql: string, ...values: unknown[]) => reader.query(sql, values) as Promise<T>) as RawQuerier['$queryRawUnsafe'],
+    $executeRawUnsafe: () => Promise.reject(new Error('a backup only reads')),
+  };
 }
 
 async function buildHeader(
-  tx: Tx,
+  tx: RawQuerier,
   provider: Provider,
   plans: TablePlan[],
   workspace: WorkspaceRef | undefined,
@@ -136,7 +134,9 @@ async function buildHeader(
   }
   const workspaces = workspace
     ? [workspace]
-    : await tx.workspace.findMany({ select: { id: true, name: true, platform: true }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+    : await tx.$queryRawUnsafe<{ id: string; name: string; platform: string }[]>(
+        `SELECT ${['id', 'name', 'platform'].map(quote).join(', ')} FROM ${quote(WORKSPACE_TABLE)} ORDER BY ${quote('createdAt')}, ${quote('id')}`,
+      );
   return {
     format: BACKUP_FORMAT,
     version: BACKUP_VERSION,
@@ -177,8 +177,7 @@ async function hasMigrationsTable(db: RawQuerier, provider: Provider): Promise<b
  * order (keyset: the next page starts after the last key read), each as a finished JSON line.
  */
 async function* readPages(
-  tx: Tx,
-  provider: Provider,
+  reader: SnapshotReader,
   plan: TablePlan,
   table: BackupTable,
   condition: Condition | undefined,
@@ -194,14 +193,11 @@ async function* readPages(
     const params = [...(condition?.params ?? [])];
     const where: string[] = condition ? [condition.sql] : [];
     if (after) {
-      const marks = after.map((_, i) => placeholder(provider, params.length + i + 1));
+      const marks = after.map((_, i) => placeholder(reader.provider, params.length + i + 1));
       where.push(pk.length === 1 ? `${quote(pk[0]!)} > ${marks[0]}` : `(${pk.map(quote).join(', ')}) > (${marks.join(', ')})`);
       params.push(...after);
     }
-    const rows = await tx.$queryRawUnsafe<Record<string, unknown>[]>(
-      `${select}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}${order}`,
-      ...params,
-    );
+    const rows = await reader.query(`${select}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}${order}`, params);
     if (rows.length === 0) return;
     const lines: string[] = [];
     for (const raw of rows) {

@@ -1,5 +1,5 @@
 /**
- * Restore's writer: the rows go in through the database driver itself (better-sqlite3, pg) in one
+ * Backup's reader and restore's writer. Restore's rows go in through the database driver itself (better-sqlite3, pg) in one
  * transaction, many rows per prepared statement, each value bound in the representation Prisma
  * writes (test/data/backup-restore.test.ts compares SQLite's stored text with the source's). Going
  * around Prisma's query layer here made a restore of 575,000 rows several times faster and kept
@@ -150,4 +150,65 @@ async function resetSequences(client: { query(text: string, values?: unknown[]):
       [quote(table), column],
     );
   }
+}
+
+/** A read-only snapshot through the driver: one transaction, closed by `close()`. */
+export interface SnapshotReader {
+  provider: 'sqlite' | 'postgresql';
+  /** Rows as the driver gives them (normalize with codec.ts before use). */
+  query(sql: string, params?: unknown[]): Promise<Record<string, unknown>[]>;
+  close(): Promise<void>;
+}
+
+/**
+ * Backup's reader: SQLite through its own better-sqlite3 connection in a deferred transaction
+ * (a WAL snapshot: the CRM's writers go on), PostgreSQL in a REPEATABLE READ, READ ONLY
+ * transaction. Integers come back as bigint on SQLite (exact past 2^53), PostgreSQL's timestamps
+ * without time zone as the UTC instants they hold.
+ */
+export async function openSnapshot(target: DatabaseTarget): Promise<SnapshotReader> {
+  if (target.provider === 'sqlite') {
+    const { default: Database } = await import('better-sqlite3');
+    const db = new Database(target.sqlitePath, { fileMustExist: true });
+    db.pragma('busy_timeout = 5000');
+    db.exec('BEGIN');
+    const statements = new Map<string, ReturnType<typeof db.prepare>>();
+    return {
+      provider: 'sqlite',
+      query(sql, params = []) {
+        let stmt = statements.get(sql);
+        if (!stmt) {
+          if (statements.size > 100) statements.clear();
+          statements.set(sql, (stmt = db.prepare(sql).safeIntegers(true)));
+        }
+        return Promise.resolve(stmt.all(params) as Record<string, unknown>[]);
+      },
+      close() {
+        if (db.inTransaction) db.exec('COMMIT');
+        db.close();
+        return Promise.resolve();
+      },
+    };
+  }
+  const { default: pg } = await import('pg');
+  const TIMESTAMP = 1114;
+  const client = new pg.Client({
+    connectionString: target.url,
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === TIMESTAMP ? (s: string) => new Date(`${s.replace(' ', 'T')}Z`) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    },
+  });
+  await client.connect();
+  await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+  return {
+    provider: 'postgresql',
+    async query(sql, params = []) {
+      return (await client.query(sql, params)).rows as Record<string, unknown>[];
+    },
+    async close() {
+      await client.query('COMMIT').catch(() => undefined);
+      await client.end();
+    },
+  };
 }

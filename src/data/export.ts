@@ -12,8 +12,9 @@
  * - Custom fields follow the built-in columns, one column each, named as defined (a name the
  *   built-in columns already use gets " (field)" after it).
  *
- * Rows are read a page at a time and streamed through csv-stringify, so memory stays flat; each
- * file is written beside its name and renamed into place when complete.
+ * Rows are read a page at a time (keyset: the next page starts at the last key, `>=` on the indexed
+ * column so that the database seeks its index) and streamed through csv-stringify, so memory stays
+ * flat; each file is written beside its name and renamed into place when complete.
  */
 import { createWriteStream } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
@@ -61,8 +62,8 @@ export const EXPORT_COLUMNS = {
 /** Several emails in one cell (a deal's contacts). */
 export const LIST_SEPARATOR = '; ';
 
-/** Rows read per query. */
-const PAGE = 500;
+/** Rows read per query (with the relations each reads, within Prisma's parameter limit on SQLite). */
+export const EXPORT_PAGE_ROWS = 500;
 
 export interface ExportSummary {
   dir: string;
@@ -106,7 +107,15 @@ interface FieldValueRow {
 
 const FIELD_VALUE_SELECT = { fieldId: true, text: true, number: true, cents: true, currency: true, date: true, memberId: true } as const;
 
-export async function exportWorkspace(db: Db, workspace: WorkspaceRef, dir: string, progress: Progress = silentProgress): Promise<ExportSummary> {
+export interface ExportOptions {
+  progress?: Progress;
+  /** Rows per query (tests). */
+  pageRows?: number;
+}
+
+export async function exportWorkspace(db: Db, workspace: WorkspaceRef, dir: string, options: ExportOptions = {}): Promise<ExportSummary> {
+  const progress = options.progress ?? silentProgress;
+  const PAGE = options.pageRows ?? EXPORT_PAGE_ROWS;
   await mkdir(dir, { recursive: true });
   const wsId = workspace.id;
   const members = new Map<string, Person>(
@@ -230,7 +239,7 @@ export async function exportWorkspace(db: Db, workspace: WorkspaceRef, dir: stri
     let after: { nameKey: string; id: string } | undefined;
     for (;;) {
       const page = await db.company.findMany({
-        where: { workspaceId: wsId, ...(after && { OR: [{ nameKey: { gt: after.nameKey } }, { nameKey: after.nameKey, id: { gt: after.id } }] }) },
+        where: { workspaceId: wsId, ...(after && { nameKey: { gte: after.nameKey }, OR: [{ nameKey: { gt: after.nameKey } }, { id: { gt: after.id } }] }) },
         orderBy: [{ nameKey: 'asc' }, { id: 'asc' }],
         take: PAGE,
         select: { id: true, nameKey: true, name: true, domain: true, ownerId: true, createdAt: true, fieldValues: { select: FIELD_VALUE_SELECT } },
@@ -249,7 +258,7 @@ export async function exportWorkspace(db: Db, workspace: WorkspaceRef, dir: stri
     let after: { nameKey: string; id: string } | undefined;
     for (;;) {
       const page = await db.contact.findMany({
-        where: { workspaceId: wsId, ...(after && { OR: [{ nameKey: { gt: after.nameKey } }, { nameKey: after.nameKey, id: { gt: after.id } }] }) },
+        where: { workspaceId: wsId, ...(after && { nameKey: { gte: after.nameKey }, OR: [{ nameKey: { gt: after.nameKey } }, { id: { gt: after.id } }] }) },
         orderBy: [{ nameKey: 'asc' }, { id: 'asc' }],
         take: PAGE,
         select: {
@@ -292,7 +301,7 @@ export async function exportWorkspace(db: Db, workspace: WorkspaceRef, dir: stri
       const page = await db.activity.findMany({
         where: {
           workspaceId: wsId,
-          ...(after && { OR: [{ occurredAt: { gt: after.occurredAt } }, { occurredAt: after.occurredAt, id: { gt: after.id } }] }),
+          ...(after && { occurredAt: { gte: after.occurredAt }, OR: [{ occurredAt: { gt: after.occurredAt } }, { id: { gt: after.id } }] }),
         },
         orderBy: [{ occurredAt: 'asc' }, { id: 'asc' }],
         take: PAGE,

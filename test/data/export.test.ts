@@ -8,7 +8,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decimalAmount, EXPORT_COLUMNS } from '../../src/data/export.js';
+import { decimalAmount, EXPORT_COLUMNS, exportWorkspace } from '../../src/data/export.js';
+import { chooseWorkspace } from '../../src/data/workspace.js';
 import { testDatabaseProvider } from '../helpers/db-config.js';
 import { migratedPlace, seedEveryKind, withHandle, type Place } from './helpers.js';
 
@@ -181,6 +182,23 @@ describe(`npm run export on ${provider}`, { timeout: 120_000 }, () => {
       ['call', '1', 'You Self'],
     ]);
     expect(activities.rows[0]!.Date).toBe('2026-10-15T10:00:00.000Z');
+  });
+
+  it('reads page after page without losing or repeating a row (two activities at the same instant included)', async () => {
+    await withHandle(source.url, async (h) => {
+      const ws = await chooseWorkspace(h.db, 'Local console');
+      const first = await h.db.activity.findFirstOrThrow({ where: { workspaceId: ws.id }, orderBy: { occurredAt: 'asc' } });
+      await h.db.activity.create({ data: { workspaceId: ws.id, dealId: first.dealId, type: 'note', body: 'Same instant', occurredAt: first.occurredAt, source: 'console' } });
+      const whole = path.join(dir, 'whole');
+      const paged = path.join(dir, 'paged');
+      await exportWorkspace(h.db, ws, whole);
+      await exportWorkspace(h.db, ws, paged, { pageRows: 1 });
+      for (const file of ['deals.csv', 'companies.csv', 'contacts.csv', 'activities.csv']) {
+        expect(readFileSync(path.join(paged, file), 'utf8'), file).toBe(readFileSync(path.join(whole, file), 'utf8'));
+      }
+      expect(readFileSync(path.join(paged, 'activities.csv'), 'utf8').split('\n').filter((l) => l.includes('Same instant') || l.includes('Kick-off with Ana'))).toHaveLength(2);
+      await h.db.activity.deleteMany({ where: { body: 'Same instant' } });
+    });
   });
 
   it('writes amounts in the currency\'s own units', () => {
