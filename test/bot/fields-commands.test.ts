@@ -6,6 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executeCommand, type CommandContext, type Reply } from '../../src/bot/commands/execute.js';
 import { silentLogger } from '../../src/log.js';
+import { encodeListCursor, parseListCursor } from '../../src/bot/slack/blocks/cursor.js';
+import { encodeRecordCursor, parseRecordCursor } from '../../src/bot/slack/blocks/record-cursor.js';
+import { pageCommand } from '../../src/bot/console/render.js';
 import { createTestDb, type TestDb } from '../helpers/db.js';
 import { seedWorkspace, type TestWorkspace } from '../helpers/fixtures.js';
 
@@ -105,3 +108,23 @@ describe('custom fields by command', () => {
     expect(expectKind(await run('show D-1'), 'deal').deal).toMatchObject({ fields: [{ key: 'seats', display: '1,500' }] });
   });
 });
+
+describe('paging a filtered list keeps its filters', () => {
+  it('in the Slack buttons of deal, contact and company lists', () => {
+    const filters = [{ key: 'source', op: '=' as const, value: 'Trade show' }];
+    expect(parseListCursor(encodeListCursor({ scope: { type: 'all', filters }, page: 2, pageSize: 10 }))).toEqual({ scope: { type: 'all', filters }, page: 2, pageSize: 10 });
+    for (const cursor of [
+      { list: 'contacts' as const, scope: { type: 'company' as const, company: 'Acme', filters }, page: 2, pageSize: 10 },
+      { list: 'companies' as const, scope: { type: 'all' as const, filters }, page: 3, pageSize: 10 },
+    ]) {
+      expect(parseRecordCursor(encodeRecordCursor(cursor))).toEqual(cursor);
+    }
+  });
+
+  it('in the console’s page command', () => {
+    expect(pageCommand({ scope: { type: 'all', filters: [{ key: 'source', op: '=', value: 'Trade show' }, { key: 'seats', op: '>', value: '10' }] } }, 2)).toBe(
+      '/deal list all source="Trade show" seats>10 page 2',
+    );
+  });
+});
+

@@ -347,6 +347,39 @@ describe(`filtering lists (${DB})`, () => {
   });
 });
 
+describe(`filtering contacts and companies (${DB})`, () => {
+  it('contacts by tier, with their scope; companies by head count; a search takes none', async () => {
+    const w = await freshWorkspace();
+    await t.crm.fields.define(w.alice, { entity: 'contact', name: 'Tier', type: 'choice', choices: ['Gold', 'Silver'] });
+    await t.crm.fields.define(w.alice, { entity: 'company', name: 'Employees', type: 'number' });
+    const add = async (actor: Actor, name: string, email: string, company: string, tier?: string) => {
+      const { contact } = await t.crm.contacts.create(actor, { name, email, companyName: company });
+      if (tier) await t.crm.fields.set(actor, { entity: 'contact', ref: email }, 'tier', tier);
+      return contact;
+    };
+    await add(w.bob, 'Ana', 'ana@acme.test', 'Acme', 'gold');
+    await add(w.bob, 'Ben', 'ben@acme.test', 'Acme', 'silver');
+    await add(w.alice, 'Cat', 'cat@globex.test', 'Globex', 'gold');
+    await add(w.alice, 'Dan', 'dan@globex.test', 'Globex');
+    const names = async (scope: Parameters<typeof t.crm.contacts.list>[1]) => (await t.crm.contacts.list(w.bob, scope)).items.map((c) => c.name);
+    const gold = [{ key: 'tier', op: '=' as const, value: 'GOLD' }];
+    expect(await names({ type: 'all', filters: gold })).toEqual(['Ana', 'Cat']);
+    expect(await names({ type: 'mine', filters: gold })).toEqual(['Ana']);
+    expect(await names({ type: 'company', company: 'Globex', filters: gold })).toEqual(['Cat']);
+    expect(await names({ type: 'all', filters: [{ key: 'tier', op: '=', value: '-' }] })).toEqual(['Dan']);
+    expect((await t.crm.contacts.list(w.bob, { type: 'all', filters: gold })).heading).toBe('All contacts with tier=GOLD');
+
+    await t.crm.fields.set(w.bob, { entity: 'company', ref: 'Acme' }, 'employees', '1,200');
+    await t.crm.fields.set(w.bob, { entity: 'company', ref: 'Globex' }, 'employees', '40');
+    const big = await t.crm.companies.list(w.bob, { type: 'all', filters: [{ key: 'employees', op: '>', value: '100' }] });
+    expect(big.items.map((c) => c.name)).toEqual(['Acme']);
+    expect(big.heading).toBe('All companies with employees>100');
+    expect((await refusal(t.crm.companies.list(w.bob, { type: 'all', filters: [{ key: 'tier', op: '=', value: 'gold' }] }))).message).toContain(
+      'Companies have no field called “tier”',
+    );
+  });
+});
+
 describe(`stage gates on a custom field (${DB})`, () => {
   it('a stage that requires a field refuses a deal without it; the value given with the move is set in the same transaction', async () => {
     const w = await freshWorkspace();

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { lineText } from '../shared/text.js';
+import { fieldFiltersSchema } from '../fields/field.schema.js';
 
 /** How long a company's name may be, counted after cleaning. */
 export const COMPANY_NAME_MAX = 200;
@@ -45,6 +46,6 @@ export type EditCompanyInput = z.input<typeof editCompanySchema>;
 export const companyQuerySchema = lineText(COMPANY_NAME_MAX, 'type a company name or its domain');
 
 export const companyListScopeSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('all') }),
+  z.object({ type: z.literal('all'), filters: fieldFiltersSchema }),
   z.object({ type: z.literal('search'), query: companyQuerySchema }),
 ]);

@@ -34,7 +34,7 @@ import {
   type EditCompanyInput,
 } from './company.schema.js';
 import type { CompanyCardView, CompanyListScope, CompanyListView, CompanySummaryView } from './company.view.js';
-import { fieldLinesOf, moveFieldValues } from '../fields/field.lines.js';
+import { fieldLinesOf, filterWords, listFilterWheres, moveFieldValues } from '../fields/field.lines.js';
 
 /** How many contacts and open deals a company card lists, and how many candidates an ambiguous match names. */
 export const COMPANY_CARD_CONTACTS = 10;
@@ -329,8 +329,10 @@ export class CompanyService {
     const { workspaceId } = actor;
     const db = this.deps.db;
     const orderBy: Prisma.CompanyOrderByWithRelationInput[] = [{ nameKey: 'asc' }, { id: 'asc' }];
-    const where: Prisma.CompanyWhereInput = { workspaceId };
-    let heading = 'All companies';
+    // Custom-field filters (`employees>100`, not with a search): index seeks on FieldValue(fieldId, value), ANDed.
+    const filters = s.type === 'all' ? await listFilterWheres(this.deps, actor, 'company', s.filters ?? []) : [];
+    const where: Prisma.CompanyWhereInput = { workspaceId, ...(filters.length > 0 && { AND: filters }) };
+    let heading = s.type === 'all' && filters.length > 0 ? `All companies with ${filterWords(s.filters)}` : 'All companies';
     const skip = (p - 1) * pageSize;
     const cap = Math.max(this.deps.countCap ?? COUNT_CAP, p * pageSize);
     let rows: CompanySummaryRow[];

@@ -2,6 +2,7 @@
 import type { ContactSummaryView } from '../contacts/contact.view.js';
 import type { DealView, PersonView } from '../deals/deal.view.js';
 import type { FieldLine } from '../fields/field.view.js';
+import type { FieldFilter } from '../fields/field.lines.js';
 import type { ActivityLine, CardAction, MoneyTotal, PageView } from '../shared/record.view.js';
 
 /** A company in a list, a typeahead or a duplicate warning. */
@@ -32,7 +33,8 @@ export interface CompanyCardView extends CompanySummaryView {
   actions: CardAction[];
 }
 
-export type CompanyListScope = { type: 'all' } | { type: 'search'; query: string };
+/** `filters`: custom-field filters (`employees>100`), all of which must hold (not with a search). */
+export type CompanyListScope = { type: 'all'; filters?: FieldFilter[] } | { type: 'search'; query: string };
 
 export interface CompanyListView extends PageView<CompanySummaryView> {
   source: { scope: CompanyListScope };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { lineText, optionalLineText } from '../shared/text.js';
+import { fieldFiltersSchema } from '../fields/field.schema.js';
 
 /** How long a contact's texts may be, counted after cleaning. */
 export const CONTACT_TEXT_LIMITS = { name: 200, title: 200, companyName: 200, search: 200 } as const;
@@ -40,8 +41,8 @@ export type EditContactInput = z.input<typeof editContactSchema>;
 export const contactQuerySchema = lineText(CONTACT_TEXT_LIMITS.search, 'type a name, an email or some words of one');
 
 export const contactListScopeSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('mine') }),
-  z.object({ type: z.literal('all') }),
-  z.object({ type: z.literal('company'), company: lineText(CONTACT_TEXT_LIMITS.companyName, 'name a company or its domain') }),
+  z.object({ type: z.literal('mine'), filters: fieldFiltersSchema }),
+  z.object({ type: z.literal('all'), filters: fieldFiltersSchema }),
+  z.object({ type: z.literal('company'), company: lineText(CONTACT_TEXT_LIMITS.companyName, 'name a company or its domain'), filters: fieldFiltersSchema }),
   z.object({ type: z.literal('search'), query: contactQuerySchema }),
 ]);

@@ -28,7 +28,7 @@ import {
 } from './contact.schema.js';
 import type { ContactCardView, ContactListScope, ContactListView, ContactSummaryView } from './contact.view.js';
 import { dealViewsOf } from './deal-views.js';
-import { fieldLinesOf, moveFieldValues } from '../fields/field.lines.js';
+import { fieldLinesOf, filterWords, listFilterWheres, moveFieldValues } from '../fields/field.lines.js';
 
 /** What search answers: a contact summary (the ContactView of before, now with its owner). */
 export type ContactView = ContactSummaryView;
@@ -328,6 +328,12 @@ export class ContactService {
     } else {
       where = { workspaceId };
       heading = 'All contacts';
+    }
+    // Custom-field filters (`tier=gold`): index seeks on FieldValue(fieldId, value), ANDed (docs/fields.md).
+    const filters = await listFilterWheres(this.deps, actor, 'contact', s.filters ?? []);
+    if (filters.length > 0) {
+      where = { ...where, AND: filters };
+      heading = `${heading} with ${filterWords(s.filters)}`;
     }
     const orderBy: Prisma.ContactOrderByWithRelationInput[] = [{ nameKey: 'asc' }, { id: 'asc' }];
     return this.pageOf(

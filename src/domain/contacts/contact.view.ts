@@ -1,6 +1,7 @@
 /** Platform-neutral views of contacts: what every surface renders, each in its own way. */
 import type { DealView, PersonView } from '../deals/deal.view.js';
 import type { FieldLine } from '../fields/field.view.js';
+import type { FieldFilter } from '../fields/field.lines.js';
 import type { ActivityLine, CardAction, PageView } from '../shared/record.view.js';
 import type { TaskView } from '../tasks/task.view.js';
 
@@ -30,7 +31,12 @@ export interface ContactCardView extends ContactSummaryView {
   actions: CardAction[];
 }
 
-export type ContactListScope = { type: 'mine' } | { type: 'all' } | { type: 'company'; company: string } | { type: 'search'; query: string };
+/** `filters`: custom-field filters (`tier=gold`), all of which must hold (not with a search). */
+export type ContactListScope =
+  | { type: 'mine'; filters?: FieldFilter[] }
+  | { type: 'all'; filters?: FieldFilter[] }
+  | { type: 'company'; company: string; filters?: FieldFilter[] }
+  | { type: 'search'; query: string };
 
 export interface ContactListView extends PageView<ContactSummaryView> {
   source: { scope: ContactListScope };

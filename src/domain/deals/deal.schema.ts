@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { dateOnlySchema } from '../shared/dates.js';
 import { moneySchema } from '../shared/money.js';
 import { lineText } from '../shared/text.js';
+import { fieldFiltersSchema } from '../fields/field.schema.js';
 
 export const DEAL_STATUSES = ['open', 'won', 'lost'] as const;
 export type DealStatus = (typeof DEAL_STATUSES)[number];
@@ -55,13 +56,6 @@ export type EditDealInput = z.input<typeof editDealSchema>;
 
 export const setNextActionSchema = z.object({ action: nextActionSchema, due: dateOnlySchema.optional() });
 export type SetNextActionInput = z.input<typeof setNextActionSchema>;
-
-/** Custom-field filters of a list (`source=partner`, `renewal>2027-01-01`): all must hold. */
-export const fieldFiltersSchema = z
-  // Small enough that five of them, with the scope, fit in a Slack button's value (a list's Next page).
-  .array(z.object({ key: z.string().trim().min(1).max(60, 'a field key of at most 60 characters'), op: z.enum(['=', '>', '<', '>=', '<=']), value: z.string().max(200, 'a filter value of at most 200 characters') }))
-  .max(5, 'at most 5 filters')
-  .optional();
 
 export const listScopeSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('mine'), filters: fieldFiltersSchema }),

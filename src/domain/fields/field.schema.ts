@@ -87,3 +87,10 @@ export const defineFieldSchema = z
     }
   });
 export type DefineFieldInput = z.input<typeof defineFieldSchema>;
+
+/** Custom-field filters of a list (`source=partner`, `renewal>2027-01-01`): all must hold. */
+export const fieldFiltersSchema = z
+  // Small enough that five of them, with the scope, fit in a Slack button's value (a list's Next page).
+  .array(z.object({ key: z.string().trim().min(1).max(60, 'a field key of at most 60 characters'), op: z.enum(['=', '>', '<', '>=', '<=']), value: z.string().max(200, 'a filter value of at most 200 characters') }))
+  .max(5, 'at most 5 filters')
+  .optional();

@@ -180,3 +180,25 @@ describe('/deal list with filters', () => {
     expect(errorOf('lsit source=partner').message).toContain('Did you mean `/deal list source=partner`?');
   });
 });
+
+describe('/deal contacts and /deal companies with filters', () => {
+  it.each<[string, object]>([
+    ['contacts tier=gold', { kind: 'contacts', scope: { type: 'mine', filters: [{ key: 'tier', op: '=', value: 'gold' }] } }],
+    ['contacts all tier=gold birthday<2000-01-01', { kind: 'contacts', scope: { type: 'all', filters: [{ key: 'tier', op: '=', value: 'gold' }, { key: 'birthday', op: '<', value: '2000-01-01' }] } }],
+    ['contacts Acme Corp tier=gold', { kind: 'contacts', scope: { type: 'company', company: 'Acme Corp', filters: [{ key: 'tier', op: '=', value: 'gold' }] } }],
+    ['contacts at Acme', { kind: 'contacts', scope: { type: 'company', company: 'Acme' } }],
+    ['contacts "Acme Corp"', { kind: 'contacts', scope: { type: 'company', company: 'Acme Corp' } }],
+    ['contacts all', { kind: 'contacts', scope: { type: 'all' } }],
+    ['companies employees>100', { kind: 'companies', scope: { type: 'all', filters: [{ key: 'employees', op: '>', value: '100' }] } }],
+    ['companies all employees>=100', { kind: 'companies', scope: { type: 'all', filters: [{ key: 'employees', op: '>=', value: '100' }] } }],
+    ['companies acme', { kind: 'companies', scope: { type: 'search', query: 'acme' } }],
+    ['companies', { kind: 'companies', scope: { type: 'all' } }],
+  ])('%s', (text, intent) => {
+    expect(intentOf(text)).toEqual(intent);
+  });
+
+  it('a company search takes no filters', () => {
+    expect(errorOf('companies acme employees>100').message).toContain('Filters narrow the whole list, not a search');
+  });
+});
+

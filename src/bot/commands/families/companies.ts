@@ -4,6 +4,7 @@
  */
 import { DomainErrorCode, isDomainError } from '../../../domain/index.js';
 import type { CompanyListScope } from '../../../domain/companies/company.view.js';
+import { readFilters } from '../grammar/filters.js';
 import { defineCommand, deliveryKey } from '../command.js';
 import type { CommandContext, Reply } from '../reply.js';
 import { domainIn } from '../grammar/records.js';
@@ -26,7 +27,7 @@ export interface CompaniesIntent {
 
 const USAGE = {
   company: '/deal company new <name> [domain] | /deal company <name or domain> | /deal company edit <name or domain> name|domain <value>',
-  companies: '/deal companies [search text]',
+  companies: '/deal companies [search text] | /deal companies <field>=<value> …',
 } as const;
 const NEW_USAGE = '/deal company new <name> [domain]';
 const EDIT_USAGE = '/deal company edit <name or domain> name|domain <value>';
@@ -166,6 +167,15 @@ export const companiesCommand = defineCommand<CompaniesIntent>({
   summary: 'List the companies, or those whose name matches.',
   example: '/deal companies',
   parse(state) {
+    // Custom-field filters (`employees>100`) narrow the whole list; a search takes none.
+    const read = readFilters(state.s, state.tokens, 1);
+    if ('error' in read) return fail(read.error, USAGE.companies);
+    if (read.filters.length > 0) {
+      if (read.rest.length > 0 && !(read.rest.length === 1 && word(read.rest[0]) === 'all')) {
+        return fail('Filters narrow the whole list, not a search: e.g. `/deal companies employees>100`; search with `/deal companies <search text>`.', USAGE.companies);
+      }
+      return ok<CompaniesIntent>({ kind: 'companies', scope: { type: 'all', filters: read.filters } });
+    }
     const query = rawText(state.s, state.tokens, 1, state.tokens.length).replace(/\s+/g, ' ');
     if (query.length > LIMITS.query) return fail(`That search is too long: keep it under ${LIMITS.query} characters.`, USAGE.companies);
     return ok<CompaniesIntent>({ kind: 'companies', scope: query === '' ? { type: 'all' } : { type: 'search', query } });
@@ -173,6 +183,8 @@ export const companiesCommand = defineCommand<CompaniesIntent>({
   fits: (state) => (state.tokens.length <= 2 ? 1 : 0),
   async run(ctx, intent, prefix) {
     const list = await ctx.crm.companies.list(ctx.actor, intent.scope);
-    return { kind: 'companies', list, hint: list.total === 0 ? `Add one: \`${prefix} company new <name> <domain>\`.` : undefined };
+    const filtered = intent.scope.type === 'all' && intent.scope.filters;
+    const empty = filtered ? `No companies match. \`${prefix} fields company\` lists the fields.` : `Add one: \`${prefix} company new <name> <domain>\`.`;
+    return { kind: 'companies', list, hint: list.total === 0 ? empty : undefined };
   },
 });

@@ -11,6 +11,7 @@ import { fail, LIMITS, ok, type ParseOutcome, type ParseState } from '../grammar
 import { clip, rawText, word, type Token } from '../grammar/tokens.js';
 import { didYouMean } from '../grammar/words.js';
 import { duplicateReply, quoted } from './record-replies.js';
+import { readFilters } from '../grammar/filters.js';
 
 export type ContactField = 'name' | 'email' | 'phone' | 'title' | 'company';
 
@@ -38,7 +39,7 @@ export interface ContactsIntent {
 const USAGE = {
   contact:
     '/deal contact new <name> [email] [phone] [title] [at <company>] | /deal contact <name, email or search> | /deal contact edit <name or email> name|email|phone|title|company <value>',
-  contacts: '/deal contacts [mine|all|<company>]',
+  contacts: '/deal contacts [mine|all|<company>] [<field>=<value> …]',
 } as const;
 const NEW_USAGE = '/deal contact new <name> [email] [phone] [title] [at <company>]';
 const EDIT_USAGE = '/deal contact edit <name or email> name|email|phone|title|company <value>';
@@ -157,14 +158,20 @@ function parseEditContact(state: ParseState): ParseOutcome<ContactIntent> {
 }
 
 function parseContacts(state: ParseState): ParseOutcome<ContactsIntent> {
-  const { tokens, s } = state;
-  const rest = rawText(s, tokens, 1, tokens.length).replace(/\s+/g, ' ');
+  const { s } = state;
+  // Custom-field filters (`tier=gold`) narrow whichever list it is.
+  const read = readFilters(s, state.tokens, 1);
+  if ('error' in read) return fail(read.error, USAGE.contacts);
+  const filters = read.filters.length > 0 ? { filters: read.filters } : {};
+  const tokens = [state.tokens[0]!, ...read.rest];
+  const rest = (tokens.length > 1 ? s.slice(tokens[1]!.start, tokens[tokens.length - 1]!.end) : '').replace(/\s+/g, ' ').trim();
   const w = rest.toLowerCase();
-  if (w === '' || w === 'mine' || w === 'my') return ok({ kind: 'contacts', scope: { type: 'mine' } });
-  if (w === 'all') return ok({ kind: 'contacts', scope: { type: 'all' } });
-  const company = /^(at|from|in)\s+/i.test(rest) ? rest.replace(/^\S+\s+/, '') : rest;
+  if (w === '' || w === 'mine' || w === 'my') return ok({ kind: 'contacts', scope: { type: 'mine', ...filters } });
+  if (w === 'all') return ok({ kind: 'contacts', scope: { type: 'all', ...filters } });
+  const unquoted = tokens.length === 2 && tokens[1]!.quoted ? tokens[1]!.text : rest;
+  const company = /^(at|from|in)\s+/i.test(unquoted) ? unquoted.replace(/^\S+\s+/, '') : unquoted;
   if (company.length > LIMITS.title) return fail(`That company name is too long: keep it under ${LIMITS.title} characters.`, USAGE.contacts);
-  return ok({ kind: 'contacts', scope: { type: 'company', company } });
+  return ok({ kind: 'contacts', scope: { type: 'company', company, ...filters } });
 }
 
 /** The command line that creates this contact even though it looks like a duplicate. */
@@ -262,7 +269,10 @@ export const contactsCommand = defineCommand<ContactsIntent>({
   usage: USAGE.contacts,
   summary: 'List your contacts, everyone’s, or the contacts at one company.',
   example: '/deal contacts Acme',
-  details: ['`mine` (the default) lists the contacts you own; `all` everyone’s; a company name or domain lists the people there.'],
+  details: [
+    '`mine` (the default) lists the contacts you own; `all` everyone’s; a company name or domain lists the people there.',
+    'Custom-field filters narrow it: `/deal contacts all tier=gold` (`/deal fields contact` lists the fields).',
+  ],
   parse: parseContacts,
   fits: (state) => (state.tokens.length <= 2 ? 1 : 0),
   async run(ctx, intent, prefix) {
@@ -273,6 +283,6 @@ export const contactsCommand = defineCommand<ContactsIntent>({
         : intent.scope.type === 'mine'
           ? `You own no contacts yet. Everyone’s: \`${prefix} contacts all\`. Add one: \`${prefix} contact new <name> <email> at <company>\`.`
           : `Add one: \`${prefix} contact new <name> <email> at <company>\`.`;
-    return { kind: 'contacts', list, hint };
+    return { kind: 'contacts', list, hint: list.total === 0 && intent.scope.type !== 'search' && intent.scope.filters ? `No contacts match. \`${prefix} fields contact\` lists the fields.` : hint };
   },
 });

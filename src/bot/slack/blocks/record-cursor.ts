@@ -6,6 +6,7 @@
  * workspace, so a forged value can reach only what the clicker may see anyway.
  */
 import { z } from 'zod';
+import { fieldFiltersSchema } from '../../../domain/fields/field.schema.js';
 import type { ContactListScope } from '../../../domain/contacts/contact.view.js';
 import type { CompanyListScope } from '../../../domain/companies/company.view.js';
 import type { TaskListScope } from '../../../domain/tasks/task.view.js';
@@ -19,14 +20,14 @@ const paging = {
 };
 
 const contactScope = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('mine') }),
-  z.object({ type: z.literal('all') }),
-  z.object({ type: z.literal('company'), company: words }),
+  z.object({ type: z.literal('mine'), filters: fieldFiltersSchema }),
+  z.object({ type: z.literal('all'), filters: fieldFiltersSchema }),
+  z.object({ type: z.literal('company'), company: words, filters: fieldFiltersSchema }),
   z.object({ type: z.literal('search'), query: words }),
 ]) satisfies z.ZodType<ContactListScope>;
 
 const companyScope = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('all') }),
+  z.object({ type: z.literal('all'), filters: fieldFiltersSchema }),
   z.object({ type: z.literal('search'), query: words }),
 ]) satisfies z.ZodType<CompanyListScope>;
 

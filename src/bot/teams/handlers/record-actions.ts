@@ -11,6 +11,7 @@
 import { createHash } from 'node:crypto';
 import type { TurnContext } from 'botbuilder';
 import { z } from 'zod';
+import { fieldFiltersSchema } from '../../../domain/fields/field.schema.js';
 import type { Actor } from '../../../domain/index.js';
 import { ACTIVITY_TYPES } from '../../../domain/activities/activity.schema.js';
 import { dealAssistantButtons } from '../../../domain/assistant/assistant.view.js';
@@ -41,16 +42,16 @@ const cursorSchema = z.discriminatedUnion('list', [
   z.object({
     list: z.literal('contacts'),
     scope: z.discriminatedUnion('type', [
-      z.object({ type: z.literal('mine') }),
-      z.object({ type: z.literal('all') }),
-      z.object({ type: z.literal('company'), company: line }),
+      z.object({ type: z.literal('mine'), filters: fieldFiltersSchema }),
+      z.object({ type: z.literal('all'), filters: fieldFiltersSchema }),
+      z.object({ type: z.literal('company'), company: line, filters: fieldFiltersSchema }),
       z.object({ type: z.literal('search'), query: line }),
     ]),
     ...page,
   }),
   z.object({
     list: z.literal('companies'),
-    scope: z.discriminatedUnion('type', [z.object({ type: z.literal('all') }), z.object({ type: z.literal('search'), query: line })]),
+    scope: z.discriminatedUnion('type', [z.object({ type: z.literal('all'), filters: fieldFiltersSchema }), z.object({ type: z.literal('search'), query: line })]),
     ...page,
   }),
   z.object({
