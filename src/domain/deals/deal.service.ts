@@ -15,6 +15,7 @@ import { formatMoney } from '../shared/money.js';
 import { cleanLine, likeContains, searchKey } from '../shared/text.js';
 import { parseInput } from '../shared/validate.js';
 import { requireWriter } from '../shared/roles.js';
+import { fieldLinesOf, filterWords, listFilterWheres } from '../fields/field.lines.js';
 import { allocateTaskNumber, firstOpenTask, sameInstant, syncDealNextAction } from '../tasks/task.mirror.js';
 import {
   createDealSchema,
@@ -257,8 +258,8 @@ export class DealService {
     ]
       .sort((a, b) => b.at.getTime() - a.at.getTime())
       .slice(0, timelineLimit);
-    const view = await this.view(actor, row);
-    return { ...view, contacts: row.contacts.map((c) => c.contact), timeline };
+    const [view, fields] = await Promise.all([this.view(actor, row), fieldLinesOf(this.deps.db, actor.workspaceId, 'deal', row.id)]);
+    return { ...view, contacts: row.contacts.map((c) => c.contact), timeline, fields };
   }
 
   /**
@@ -319,18 +320,21 @@ export class DealService {
   async list(actor: Actor, scope: ListScope, page: PageInput = {}): Promise<DealListView> {
     const s = parseInput(listScopeSchema, scope);
     const { page: p, pageSize } = parseInput(pageSchema, page);
-    const base: Prisma.DealWhereInput = { workspaceId: actor.workspaceId, archived: false };
+    // Custom-field filters (`source=partner`): each an index seek on FieldValue(fieldId, value), ANDed.
+    const filters = await listFilterWheres(this.deps, actor, 'deal', s.filters ?? []);
+    const base: Prisma.DealWhereInput = { workspaceId: actor.workspaceId, archived: false, ...(filters.length > 0 && { AND: filters }) };
+    const having = filters.length > 0 ? ` with ${filterWords(s.filters)}` : '';
     if (s.type === 'stage') {
       const stage = await this.pipelines.resolveStageAnywhere(actor.workspaceId, s.stage);
       const where = { ...base, stageId: stage.id };
-      return this.page(actor, where, { updatedAt: 'desc' }, { heading: `Deals in ${stage.name}`, source: { scope: s } }, p, pageSize);
+      return this.page(actor, where, { updatedAt: 'desc' }, { heading: `Deals in ${stage.name}${having}`, source: { scope: s } }, p, pageSize);
     }
     if (s.type === 'mine') {
       const where = { ...base, ownerId: actor.memberId, status: 'open' };
-      return this.page(actor, where, { updatedAt: 'desc' }, { heading: 'Your open deals', source: { scope: s } }, p, pageSize);
+      return this.page(actor, where, { updatedAt: 'desc' }, { heading: `Your open deals${having}`, source: { scope: s } }, p, pageSize);
     }
     const where = { ...base, status: 'open' };
-    return this.page(actor, where, { updatedAt: 'desc' }, { heading: 'All open deals', source: { scope: s } }, p, pageSize);
+    return this.page(actor, where, { updatedAt: 'desc' }, { heading: `All open deals${having}`, source: { scope: s } }, p, pageSize);
   }
 
   async edit(actor: Actor, ref: string, patch: EditDealInput): Promise<DealView> {
