@@ -22,8 +22,11 @@ import { planTables, scopeCondition, WORKSPACE_TABLE, type Condition, type Table
 import { silentProgress, type Progress } from './progress.js';
 import { findWorkspace, type WorkspaceRef } from './workspace.js';
 
-/** Rows read per query. */
-export const BACKUP_PAGE_ROWS = 2_000;
+/**
+ * Rows read per query. Small pages keep the garbage each one leaves small: at 2,000 rows a backup
+ * of 575,000 rows peaked at 340 MB RSS, at 500 at 245 MB, no slower (bench/README.md).
+ */
+export const BACKUP_PAGE_ROWS = 500;
 
 export interface BackupOptions {
   /** A workspace's id or name: only it and what belongs to it. Unset: the whole database. */
@@ -80,7 +83,8 @@ export async function backupDatabase(handle: DbHandle, file: string, options: Ba
       const end: BackupEndLine = { end: true, rows: written };
       yield `${JSON.stringify(end)}\n`;
     };
-    await pipeline(Readable.from(lines()), createGzip(), createWriteStream(partial));
+    // One page in flight at a time: memory stays a page, whatever the table.
+    await pipeline(Readable.from(lines(), { highWaterMark: 1 }), createGzip(), createWriteStream(partial));
     await reader.close();
     await rename(partial, file);
     progress.end();
