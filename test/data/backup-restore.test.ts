@@ -16,6 +16,7 @@ import { providerSchemaPath, readMigrations } from '../../src/db/datamodel.js';
 import { parseDatabaseUrl, type Provider } from '../../src/db/provider.js';
 import { openSchemaEngine } from '../../src/db/schema-engine.js';
 import { readCatalog } from '../../src/data/catalog.js';
+import { silentProgress } from '../../src/data/progress.js';
 import { restoreDatabase } from '../../src/data/restore.js';
 import { createCrm } from '../../src/domain/index.js';
 import { FixedClock } from '../../src/domain/ports.js';
@@ -110,6 +111,50 @@ describe(`backup and restore on ${provider}`, { timeout: 120_000 }, () => {
       const task = await crm.tasks.create(actor, { title: 'Call back', deal: deal.ref });
       expect(task.task.ref).toBe('T-7'); // and the demo's six tasks
     });
+  });
+
+  it('is a snapshot: what the CRM writes while a backup runs is not in it, and the backup is whole', async () => {
+    const { source, seeded } = await seededBackup();
+    const before = await withHandle(source.url, (h) => dumpAll(h.db));
+    const file = newFile();
+    await withHandle(source.url, async (h) => {
+      const crm = createCrm(h.db, new FixedClock(TEST_NOW));
+      const you = await h.db.member.findFirstOrThrow({ where: { workspaceId: seeded.consoleWorkspaceId, handle: 'you' } });
+      const actor = await crm.identity.actorFor(you);
+      let written: Promise<unknown> | undefined;
+      // While the backup reads its first tables, a person adds a deal and renames a company.
+      const progress = {
+        ...silentProgress,
+        table: (name: string) => {
+          if (name === 'Member') {
+            written = (async () => {
+              await crm.deals.create(actor, { title: 'Written during the backup' });
+              await h.db.company.updateMany({ where: { workspaceId: seeded.consoleWorkspaceId, domain: 'acme.com' }, data: { name: 'Acme Renamed' } });
+            })();
+          }
+        },
+      };
+      await withHandle(source.url, (reader) => backupDatabase(reader, file, { withSecrets: true, pageRows: 2, progress }));
+      await written;
+      expect(await h.db.deal.count({ where: { title: 'Written during the backup' } })).toBe(1);
+    });
+    const target = await place('empty');
+    await restoreDatabase(target.url, file);
+    expect(await withHandle(target.url, (h) => dumpAll(h.db))).toEqual(before);
+    // Put the shared source back as it was for the other tests.
+    await withHandle(source.url, async (h) => {
+      const deal = await h.db.deal.findFirstOrThrow({ where: { title: 'Written during the backup' } });
+      await h.db.$transaction([
+        h.db.dealEvent.deleteMany({ where: { dealId: deal.id } }),
+        h.db.deal.delete({ where: { id: deal.id } }),
+        h.db.workspace.update({ where: { id: seeded.consoleWorkspaceId }, data: { nextDealNumber: deal.number, updatedAt: (before.Workspace as { id: string; updatedAt: Date }[]).find((w) => w.id === seeded.consoleWorkspaceId)!.updatedAt } }),
+        h.db.company.updateMany({
+          where: { workspaceId: seeded.consoleWorkspaceId, domain: 'acme.com' },
+          data: { name: 'Acme Corp', updatedAt: (before.Company as { domain: string; updatedAt: Date }[]).find((c) => c.domain === 'acme.com')!.updatedAt },
+        }),
+      ]);
+    });
+    expect(await withHandle(source.url, (h) => dumpAll(h.db))).toEqual(before);
   });
 
   it('refuses a database that has any row, and leaves it exactly as it was', async () => {
