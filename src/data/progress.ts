@@ -24,6 +24,7 @@ const TTY_INTERVAL_MS = 100;
 const BAR_WIDTH = 24;
 
 const fmt = (n: number) => n.toLocaleString('en-US');
+const rows = (n: number) => `${fmt(n)} row${n === 1 ? '' : 's'}`;
 
 /** `verb`: what the lines say is being done ("backed up", "restored"). */
 export function streamProgress(out: Writable & { isTTY?: boolean }, verb: string, now: () => number = Date.now): Progress {
@@ -40,7 +41,7 @@ export function streamProgress(out: Writable & { isTTY?: boolean }, verb: string
   };
   const finishTable = () => {
     if (!current) return;
-    if (!tty) out.write(`${current.name}: ${fmt(current.done)} rows ${verb} (${percent()}% of ${fmt(total)})\n`);
+    if (!tty) out.write(`${current.name}: ${rows(current.done)} ${verb} (${percent()}% of ${fmt(total)})\n`);
     current = undefined;
   };
   return {
@@ -63,7 +64,7 @@ export function streamProgress(out: Writable & { isTTY?: boolean }, verb: string
         draw();
       } else if (!tty && current && t - last >= PIPE_INTERVAL_MS) {
         last = t;
-        out.write(`${current.name}: ${fmt(current.done)} of ${fmt(current.rows)} rows ${verb}\n`);
+        out.write(`${current.name}: ${fmt(current.done)} of ${rows(current.rows)} ${verb}\n`);
       }
     },
     end() {
