@@ -3,7 +3,12 @@
  * raw driver, on a seeded SQLite file and/or PostgreSQL schema. See bench/README.md.
  *
  *   npm run bench -- [--provider sqlite|postgresql|both] [--deals 100000] [--activities 1000000]
- *                    [--iterations 200] [--reuse] [--explain]
+ *                    [--iterations 200] [--reuse] [--explain] [--pipelines 3 --fields 10]
+ *
+ * --pipelines/--fields seed and measure issue #15's shape (bench/seed-shape.ts) in the database
+ * bench/shape.ts uses for it (bench/.data/shape-100k-p3-f10-t.db, schema crm_shape_100k_p3_f10_t);
+ * without them, the seed and the queries are the ones this bench always measured. bench/shape.ts
+ * compares the two shapes side by side.
  */
 import { COUNT_CAP } from '../src/domain/shared/count.js';
 import os from 'node:os';
@@ -16,10 +21,7 @@ import { createCrm, FixedClock, type Actor } from '../src/domain/index.js';
 import { DAY_MS, fromDateOnly, todayIn } from '../src/domain/shared/dates.js';
 import { searchKey } from '../src/domain/shared/text.js';
 import { HIT_WORDS, MISS_WORDS, NOW, openRaw, seed, type Raw } from './seed.js';
-
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const SQLITE_URL = process.env.BENCH_SQLITE_URL ?? `file:${path.join(HERE, '.data', 'bench.db')}`;
-const PG_URL = process.env.BENCH_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/test?schema=crm_bench';
+import { isShaped, shapeOf, shapeUrl } from './seed-shape.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -29,14 +31,30 @@ const { values: args } = parseArgs({
     iterations: { type: 'string', default: '200' },
     reuse: { type: 'boolean', default: false },
     explain: { type: 'boolean', default: false },
+    pipelines: { type: 'string', default: '1' },
+    fields: { type: 'string', default: '0' },
   },
 });
+// With --pipelines/--fields: issue #15's shape, in the database bench/shape.ts seeds for it (with
+// each deal's stage history, which these queries do not read). Without: the files and schemas
+// this bench always used.
+const SHAPE = shapeOf({ shape: { pipelines: Number(args.pipelines), fields: Number(args.fields) } });
+const SHAPED = isShaped(SHAPE);
+if (SHAPED) SHAPE.timeline = true;
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const SQLITE_URL = SHAPED
+  ? shapeUrl('sqlite', Number(args.deals), SHAPE, path.join(HERE, '.data'))
+  : (process.env.BENCH_SQLITE_URL ?? `file:${path.join(HERE, '.data', 'bench.db')}`);
+const PG_URL = SHAPED
+  ? shapeUrl('postgresql', Number(args.deals), SHAPE, path.join(HERE, '.data'))
+  : (process.env.BENCH_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/test?schema=crm_bench');
 const DEALS = Number(args.deals);
 const ACTIVITIES = Number(args.activities);
 const ITERATIONS = Number(args.iterations);
 const providers = args.provider === 'both' ? ['sqlite', 'postgresql'] : [args.provider!];
-if (!providers.every((p) => p === 'sqlite' || p === 'postgresql') || !(DEALS >= 2) || !(ACTIVITIES >= 0) || !(ITERATIONS >= 1)) {
-  console.error('usage: npm run bench -- [--provider sqlite|postgresql|both] [--deals N] [--activities N] [--iterations N] [--reuse] [--explain]');
+if (!providers.every((p) => p === 'sqlite' || p === 'postgresql') || !(DEALS >= 2) || !(ACTIVITIES >= 0) || !(ITERATIONS >= 1) ||
+  !(SHAPE.pipelines >= 1 && SHAPE.pipelines <= 20) || !(SHAPE.fields >= 0 && SHAPE.fields <= 30)) {
+  console.error('usage: npm run bench -- [--provider sqlite|postgresql|both] [--deals N] [--activities N] [--iterations N] [--reuse] [--explain] [--pipelines 1-20] [--fields 0-30]');
   process.exit(2);
 }
 
@@ -63,7 +81,11 @@ const MEMBER_COLUMNS = '*';
 
 type DealRow = { id: string; ownerId: string | null; companyId: string | null } & Record<string, unknown>;
 
-function queries(provider: string, crm: ReturnType<typeof createCrm>, raw: Raw, actors: Actor[], stages: { id: string; key: string }[], dealCount: number): BenchQuery[] {
+function queries(
+  provider: string, crm: ReturnType<typeof createCrm>, raw: Raw, actors: Actor[], stages: { id: string; key: string; isDefault: boolean | number }[], dealCount: number,
+): BenchQuery[] {
+  // `list <stage>` names a stage by its key: the default pipeline's (a key other pipelines share is theirs only with `in <pipeline>`).
+  const listStages = stages.filter((s) => Boolean(s.isDefault));
   const actor = (i: number) => actors[i % actors.length]!;
   const listTarget = provider === 'sqlite' ? 20 : undefined;
   const view = (v: { items: { id: string }[]; total: number }): Outcome => ({ ids: v.items.map((d) => d.id), total: v.total });
@@ -100,7 +122,7 @@ function queries(provider: string, crm: ReturnType<typeof createCrm>, raw: Raw, 
       'SELECT "id", "staleDays", "defaultCurrency" FROM "Workspace" WHERE "id" = ? LIMIT 1', [workspaceId]))[0]!;
 
   const OPEN = '"workspaceId" = ? AND "status" = ? AND "archived" = false';
-  const stageKey = (i: number) => stages[i % stages.length]!;
+  const stageKey = (i: number) => listStages[i % listStages.length]!;
   const ref = (i: number) => 1 + ((i * 7919) % dealCount);
   const today = fromDateOnly(todayIn('UTC', NOW));
 
@@ -309,15 +331,18 @@ async function explain(raw: Raw, q: BenchQuery): Promise<void> {
 
 async function benchProvider(target: DatabaseTarget): Promise<string> {
   console.log(`\n== ${target.provider} ==`);
-  const seeded = await seed({ target, deals: DEALS, activities: ACTIVITIES, reuse: args.reuse!, log: (l) => console.log(l) });
+  const seeded = await seed({ target, deals: DEALS, activities: ACTIVITIES, reuse: args.reuse!, log: (l) => console.log(l), shape: SHAPE });
   const loadBefore = os.loadavg()[0]!;
   const handle = await openDatabase(target);
   const raw = openRaw(target);
   try {
     const crm = createCrm(handle.db, new FixedClock(NOW));
     const { workspaceId, actors } = seeded.main;
-    const stages = await raw.all<{ id: string; key: string }>(
-      'SELECT "id", "key" FROM "Stage" WHERE "workspaceId" = ? ORDER BY "position"', [workspaceId]);
+    // Every pipeline's stages in the order the summary lists them (the default pipeline first); with
+    // one pipeline, the stages by position as before.
+    const stages = await raw.all<{ id: string; key: string; isDefault: boolean | number }>(
+      `SELECT s."id", s."key", p."isDefault" FROM "Stage" s JOIN "Pipeline" p ON p."id" = s."pipelineId"
+       WHERE s."workspaceId" = ? ORDER BY p."isDefault" DESC, p."position", p."createdAt", s."position", s."id"`, [workspaceId]);
     const [counts] = await raw.all<Record<string, number | string>>(
       `SELECT COUNT(*) AS deals, SUM(CASE WHEN "status" = 'open' AND "archived" = false THEN 1 ELSE 0 END) AS open,
          SUM(CASE WHEN "searchText" LIKE '%' || ? || '%' THEN 1 ELSE 0 END) AS hit FROM "Deal" WHERE "workspaceId" = ?`,
@@ -337,7 +362,7 @@ async function benchProvider(target: DatabaseTarget): Promise<string> {
     }
     const out = [
       table(target.provider, results),
-      `indexes: as in prisma/schema.prisma; ` +
+      `${SHAPED ? `shape: ${SHAPE.pipelines} pipelines, ${SHAPE.fields} deal custom fields (bench/seed-shape.ts); ` : ''}indexes: as in prisma/schema.prisma; ` +
         `seed: ${seeded.seeded ? `${seeded.seconds.toFixed(1)} s` : 'reused'}; ` +
         `1-min load average ${loadBefore.toFixed(2)} before, ${os.loadavg()[0]!.toFixed(2)} after`,
     ].join('\n');

@@ -12,6 +12,20 @@ import type { DatabaseTarget } from '../src/db/provider.js';
 import { createCrm, FixedClock, type Actor } from '../src/domain/index.js';
 import { DAY_MS, fromDateOnly, toDateOnly } from '../src/domain/shared/dates.js';
 import { searchKey } from '../src/domain/shared/text.js';
+import {
+  checkFieldRepresentation,
+  fieldValueRows,
+  isShaped,
+  pipelinePlans,
+  placeInPipelines,
+  shapeOf,
+  shapeWorkspaces,
+  stageHistory,
+  shapeMatches,
+  shapeTag,
+  VALUE_COLS,
+  type Shape,
+} from './seed-shape.js';
 
 /** The seed's "now": fixed so that `--reuse` and every run see the same data relative to the clock. */
 export const NOW = new Date('2026-11-24T10:00:00.000Z');
@@ -27,7 +41,7 @@ const BATCH = 10_000;
 // ---------------------------------------------------------------------------------------------
 // Raw drivers
 
-type Value = string | number | bigint | null | Date;
+export type Value = string | number | bigint | null | Date;
 
 export interface Raw {
   provider: 'sqlite' | 'postgresql';
@@ -42,7 +56,7 @@ export interface Raw {
   close(): Promise<void>;
 }
 
-type Col = readonly [name: string, pgType: 'text' | 'int' | 'bigint' | 'timestamp' | 'bool'];
+export type Col = readonly [name: string, pgType: 'text' | 'int' | 'bigint' | 'float8' | 'timestamp' | 'bool'];
 
 /** better-sqlite3 stores DateTime as ISO-8601 text with a `+00:00` offset (see README). */
 const sqliteDate = (d: Date) => d.toISOString().replace('Z', '+00:00');
@@ -159,7 +173,7 @@ function checkVocabulary(): void {
 // Generation
 
 /** mulberry32: small, fast, deterministic. */
-function prng(seed: number) {
+export function prng(seed: number) {
   let a = seed >>> 0;
   const next = () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -172,7 +186,7 @@ function prng(seed: number) {
 }
 
 /** cuid-shaped ids (25 chars, time-ordered prefix like Prisma's cuid()). */
-function idMaker(rand: ReturnType<typeof prng>) {
+export function idMaker(rand: ReturnType<typeof prng>) {
   let counter = 0;
   const base = NOW.getTime() - 400 * DAY_MS;
   return () => {
@@ -195,18 +209,36 @@ const DEAL_COLS: Col[] = [
   ['idempotencyKey', 'text'], ['createdById', 'text'], ['createdAt', 'timestamp'], ['updatedAt', 'timestamp'],
 ];
 const COMPANY_COLS: Col[] = [['id', 'text'], ['workspaceId', 'text'], ['name', 'text'], ['nameKey', 'text'], ['domain', 'text'], ['createdAt', 'timestamp'], ['updatedAt', 'timestamp']];
-const EVENT_COLS: Col[] = [['id', 'text'], ['workspaceId', 'text'], ['dealId', 'text'], ['actorId', 'text'], ['kind', 'text'], ['field', 'text'], ['fromValue', 'text'], ['toValue', 'text'], ['at', 'timestamp']];
+export const EVENT_COLS: Col[] = [['id', 'text'], ['workspaceId', 'text'], ['dealId', 'text'], ['actorId', 'text'], ['kind', 'text'], ['field', 'text'], ['fromValue', 'text'], ['toValue', 'text'], ['at', 'timestamp']];
 const ACTIVITY_COLS: Col[] = [
   ['id', 'text'], ['workspaceId', 'text'], ['dealId', 'text'], ['contactId', 'text'], ['authorId', 'text'], ['type', 'text'],
   ['body', 'text'], ['occurredAt', 'timestamp'], ['source', 'text'], ['sourceUrl', 'text'], ['idempotencyKey', 'text'], ['createdAt', 'timestamp'],
 ];
 
-interface DealSeed {
+export interface DealSeed {
   id: string;
   workspaceId: string;
   ownerId: string;
   createdAt: Date;
   lastActivityAt: Date;
+  updatedAt?: Date;
+}
+
+export interface StageRow {
+  id: string;
+  key: string;
+  name: string;
+  kind: string;
+  pipelineId: string;
+  position: number;
+}
+
+export interface MadeDeal {
+  row: Value[];
+  seed: DealSeed;
+  stage: StageRow;
+  stageChangedAt: Date;
+  lostReason: string | null;
 }
 
 export interface BenchWorkspace {
@@ -220,22 +252,30 @@ export interface SeedOptions {
   activities: number;
   reuse: boolean;
   log: (line: string) => void;
+  /**
+   * Issue #15's shape (bench/shape.ts): pipelines per workspace (1, the default Sales pipeline
+   * alone, is the seed as it always was), deal custom fields with values on most deals (0: none),
+   * and each deal's stage history in the timeline. All three off by default.
+   */
+  shape?: Partial<Shape>;
 }
 
 /** The two workspaces' actors, seeding first unless `reuse` finds the data already there. */
 export async function seed(opts: SeedOptions): Promise<{ main: BenchWorkspace; small: BenchWorkspace; seeded: boolean; seconds: number }> {
   checkVocabulary();
   const { target, log } = opts;
+  const shape = shapeOf(opts);
   const started = performance.now();
   if (opts.reuse && (await hasData(opts))) {
     await migrateDatabase(target); // migrations added since the seed (a no-op otherwise)
-    log(`  --reuse: ${target.provider} already holds ${opts.deals} + ${SMALL_DEALS} deals and ${opts.activities} activities`);
+    log(`  --reuse: ${target.provider} already holds ${opts.deals} + ${SMALL_DEALS} deals and ${opts.activities} activities${isShaped(shape) || shape.timeline ? ` (${shapeTag(shape)})` : ''}`);
     const { main, small } = await workspaces(target);
     return { main, small, seeded: false, seconds: 0 };
   }
   await reset(target);
   await migrateDatabase(target);
   const { main, small, d1 } = await workspaces(target, true);
+  const shaped = isShaped(shape) ? await shapeWorkspaces(target, { main, small }, { main: d1.main.id, small: d1.small.id }, shape, log) : undefined;
 
   const raw = openRaw(target);
   if (raw.provider === 'sqlite') {
@@ -246,8 +286,14 @@ export async function seed(opts: SeedOptions): Promise<{ main: BenchWorkspace; s
   }
   try {
     await checkRepresentation(raw, d1.main);
+    if (shaped && shape.fields > 0) await checkFieldRepresentation(raw, d1.main.id);
     const rand = prng(20261124);
     const newId = idMaker(rand);
+    // The shape draws from its own generators, so every deal's owner, company, title, amount and
+    // dates are the same with and without it: only its pipeline, stage and fields differ.
+    const shapeRand = prng(15);
+    const valueRand = prng(1515);
+    const valueId = idMaker(prng(151515));
     const total = { deals: 0, activities: 0 };
     const progress = (what: string, n: number, of: number, every = 100_000) => {
       if (n % every === 0 || n === of) log(`  ${what}: ${n.toLocaleString('en-US')} / ${of.toLocaleString('en-US')} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
@@ -257,8 +303,10 @@ export async function seed(opts: SeedOptions): Promise<{ main: BenchWorkspace; s
       [main, opts.deals, COMPANIES, d1.main],
       [small, SMALL_DEALS, SMALL_COMPANIES, d1.small],
     ] as const) {
-      const stages = await raw.all<{ id: string; key: string; name: string; kind: string; pipelineId: string }>(
-        'SELECT "id", "key", "name", "kind", "pipelineId" FROM "Stage" WHERE "workspaceId" = ?', [ws.workspaceId]);
+      const stages = await raw.all<StageRow>(
+        'SELECT "id", "key", "name", "kind", "pipelineId", "position" FROM "Stage" WHERE "workspaceId" = ?', [ws.workspaceId]);
+      const plans = shaped ? pipelinePlans(stages, shaped.pipelines[ws === main ? 'main' : 'small']) : undefined;
+      const fields = shaped?.fields[ws === main ? 'main' : 'small'];
       const companies: { id: string; name: string }[] = [];
       for (let i = 0; i < companyCount; i += BATCH) {
         const rows: Value[][] = [];
@@ -275,14 +323,20 @@ export async function seed(opts: SeedOptions): Promise<{ main: BenchWorkspace; s
       for (let i = 2; i <= dealCount; i += BATCH) {
         const dealRows: Value[][] = [];
         const eventRows: Value[][] = [];
+        const valueRows: Value[][] = [];
         for (let number = i; number < Math.min(dealCount + 1, i + BATCH); number++) {
-          const d = makeDeal(rand, ws, number, stages, companies, newId);
+          const d = plans
+            ? makeDeal(rand, ws, number, plans[0]!.stages, companies, newId, (s) => placeInPipelines(shapeRand, plans, s))
+            : makeDeal(rand, ws, number, stages, companies, newId);
           dealRows.push(d.row);
           eventRows.push([newId(), ws.workspaceId, d.seed.id, d.seed.ownerId, 'created', null, null, 'New', d.seed.createdAt]);
+          if (shape.timeline) eventRows.push(...stageHistory(d, stages, newId));
+          if (fields) valueRows.push(...fieldValueRows(valueRand, valueId, ws, d.seed, fields));
           allDeals.push(d.seed);
         }
         await raw.insert('Deal', DEAL_COLS, dealRows);
         await raw.insert('DealEvent', EVENT_COLS, eventRows);
+        for (let v = 0; v < valueRows.length; v += BATCH) await raw.insert('FieldValue', VALUE_COLS, valueRows.slice(v, v + BATCH));
         total.deals += dealRows.length;
         progress(`deals (+ 'created' events) in ${ws === main ? 'main' : 'small'} workspace`, i - 2 + dealRows.length, dealCount - 1, 20_000);
       }
@@ -337,13 +391,16 @@ function makeDeal(
   rand: ReturnType<typeof prng>,
   ws: BenchWorkspace,
   number: number,
-  stages: { id: string; key: string; name: string; kind: string; pipelineId: string }[],
+  stages: StageRow[],
   companies: { id: string; name: string }[],
   newId: () => string,
-): { row: Value[]; seed: DealSeed } {
+  /** With several pipelines: where a deal the one-pipeline seed puts in `stage` goes instead. */
+  place?: (stage: StageRow) => StageRow,
+): MadeDeal {
   let r = rand.next();
   const key = STAGE_MIX.find(([, share]) => (r -= share) < 0)?.[0] ?? 'new';
-  const stage = stages.find((s) => s.key === key)!;
+  const first = stages.find((s) => s.key === key)!;
+  const stage = place ? place(first) : first;
   const owner = rand.pick(ws.actors).memberId;
   const company = rand.next() < 0.85 ? rand.pick(companies) : null;
   const title = `${cap(rand.pick(HIT_WORDS))} ${rand.pick(KINDS)}${rand.next() < 0.6 ? ` ${10 * (1 + rand.int(50))} seats` : ''}`;
@@ -368,7 +425,13 @@ function makeDeal(
     lastActivityAt, stageChangedAt, closedAt, closedAt ? Math.max(0, Math.round((closedAt.getTime() - createdAt.getTime()) / DAY_MS)) : null,
     stage.kind === 'lost' ? rand.pick(LOST_REASONS) : null, archivedAt, archivedAt ? 1 : 0, null, owner, createdAt, updatedAt,
   ];
-  return { row, seed: { id, workspaceId: ws.workspaceId, ownerId: owner, createdAt, lastActivityAt } };
+  return {
+    row,
+    seed: { id, workspaceId: ws.workspaceId, ownerId: owner, createdAt, lastActivityAt, updatedAt },
+    stage,
+    stageChangedAt,
+    lostReason: row[19] as string | null,
+  };
 }
 
 const cap = (s: string) => s[0]!.toUpperCase() + s.slice(1);
@@ -405,7 +468,7 @@ async function workspaces(target: DatabaseTarget, createFirstDeal = false) {
         nextAction: 'Send proposal',
         nextActionDue: toDateOnly(NOW),
       });
-      return { id: deal.id, workspaceId: ws.workspaceId, ownerId: ws.actors[0]!.memberId, createdAt: NOW, lastActivityAt: NOW };
+      return { id: deal.id, workspaceId: ws.workspaceId, ownerId: ws.actors[0]!.memberId, createdAt: NOW, lastActivityAt: NOW, updatedAt: NOW };
     };
     const d1 = createFirstDeal ? { main: await first(main), small: await first(small) } : { main: undefined!, small: undefined! };
     return { main, small, d1 };
@@ -438,7 +501,7 @@ async function hasData(opts: SeedOptions): Promise<boolean> {
   try {
     const [row] = await raw.all<{ deals: number | string; activities: number | string }>(
       `SELECT (SELECT COUNT(*) FROM "Deal") AS deals, (SELECT COUNT(*) FROM "Activity") AS activities`);
-    return Number(row?.deals) === opts.deals + SMALL_DEALS && Number(row?.activities) === opts.activities;
+    return Number(row?.deals) === opts.deals + SMALL_DEALS && Number(row?.activities) === opts.activities && (await shapeMatches(raw, shapeOf(opts)));
   } catch {
     return false; // no tables yet
   } finally {
