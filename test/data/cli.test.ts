@@ -50,7 +50,7 @@ describe(`npm run backup and npm run restore on ${provider}`, { timeout: 180_000
     const backup = await run('backup', ['--out', file], { DATABASE_URL: source.url });
     expect(backup.err).toMatch(/^Deal: 9 rows backed up \(\d+% of [\d,]+\)$/m); // a line per table on a pipe
     expect(backup.out.trim()).toMatch(
-      /^Backed up the whole database \(2 workspaces\): [\d,]+ rows in 18 tables, at migration \d+_\w+, to .*crm\.jsonl\.gz \([\d.]+ KB\)\. Left out: SlackInstallation \(sealed tokens; add --with-secrets to include them\)\.$/,
+      /^Backed up the whole database \(2 workspaces\): [\d,]+ rows in \d+ tables, at migration \d+_\w+, to .*crm\.jsonl\.gz \([\d.]+ KB\)\. Left out: SlackInstallation \(sealed tokens; add --with-secrets to include them\)\.$/,
     );
     expect(backup.code).toBe(0);
     expect(existsSync(file)).toBe(true);
@@ -59,7 +59,7 @@ describe(`npm run backup and npm run restore on ${provider}`, { timeout: 180_000
     places.push(target);
     const restore = await run('restore', [file], { DATABASE_URL: target.url });
     expect(restore.err).toMatch(/^Deal: 9 rows restored/m);
-    expect(restore.out.trim()).toMatch(/^Restored 2 workspaces from .*crm\.jsonl\.gz \(made .* on (sqlite|postgresql)\): [\d,]+ rows in 18 tables into /);
+    expect(restore.out.trim()).toMatch(/^Restored 2 workspaces from .*crm\.jsonl\.gz \(made .* on (sqlite|postgresql)\): [\d,]+ rows in \d+ tables into /);
     expect(restore.code).toBe(0);
     const after = await withHandle(target.url, (h) => dumpAll(h.db));
     expect(after).toEqual({ ...before, SlackInstallation: [] });
