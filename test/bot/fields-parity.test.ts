@@ -9,7 +9,11 @@ import { executeCommand, type Reply } from '../../src/bot/commands/execute.js';
 import { renderReply } from '../../src/bot/console/render.js';
 import { replyBlocks } from '../../src/bot/slack/blocks/reply.js';
 import { replyCard } from '../../src/bot/teams/cards/reply.js';
-import type { FieldLine } from '../../src/domain/fields/field.view.js';
+import type { FieldDefinitionView, FieldLine } from '../../src/domain/fields/field.view.js';
+import { FIELD_LIMITS } from '../../src/domain/fields/field.schema.js';
+import { customFieldInputs } from '../../src/bot/slack/blocks/fields.js';
+import { editDealModal } from '../../src/bot/slack/blocks/modals.js';
+import { blockKitViolations, describeViolations } from '../../src/bot/slack/blocks/limits.js';
 import { silentLogger } from '../../src/log.js';
 import { createTestDb, type TestDb } from '../helpers/db.js';
 import { seedWorkspace, type TestWorkspace } from '../helpers/fixtures.js';
@@ -133,3 +137,30 @@ describe('custom fields on every surface', () => {
     expectEverywhere(company, company.company.fields);
   });
 });
+
+describe('custom fields in the Slack deal edit modal', () => {
+  it('the most fields, the longest names, values and choices stay inside Block Kit’s limits', () => {
+    const long = (n: number, i = 0) => `${i} ${'*_~`<>&é'.repeat(n)}`.slice(0, n);
+    const types = ['text', 'number', 'money', 'date', 'choice', 'person'] as const;
+    const defs: FieldDefinitionView[] = Array.from({ length: FIELD_LIMITS.perEntity }, (_, i) => ({
+      id: `f${i}`,
+      entity: 'deal',
+      key: `field_${i}`,
+      name: long(FIELD_LIMITS.name, i),
+      type: types[i % types.length]!,
+      choices: types[i % types.length] === 'choice' ? Array.from({ length: FIELD_LIMITS.choices }, (_, c) => long(FIELD_LIMITS.choice, c)) : [],
+      position: i,
+    }));
+    const lines: FieldLine[] = defs.map((d) => ({
+      key: d.key,
+      name: d.name,
+      type: d.type,
+      display: long(FIELD_LIMITS.text),
+      value: d.type === 'number' ? 1e14 : d.type === 'money' ? '999999999999999.99 USD' : d.type === 'date' ? '2027-01-15' : d.type === 'choice' ? d.choices[7]! : d.type === 'person' ? '@maria' : long(FIELD_LIMITS.text),
+    }));
+    const view = editDealModal({ initial: { title: long(200) }, fields: customFieldInputs(defs, lines, () => 'U0MARIA'), privateMetadata: '{}' });
+    expect(blockKitViolations('modal', view), describeViolations(blockKitViolations('modal', view))).toEqual([]);
+    expect(view.blocks.filter((b) => b.type === 'input')).toHaveLength(4 + FIELD_LIMITS.perEntity);
+  });
+});
+

@@ -116,6 +116,10 @@ export const ASSISTANT_ACTIONS = {
 export const GATE_FIELD_BLOCK_PREFIX = 'gate_field:';
 export const GATE_FIELD_INPUT = 'gate_field_input';
 
+/** The deal edit modal's custom fields: block `deal_field:<field key>`, action `DEAL_FIELD_INPUT`. */
+export const DEAL_FIELD_BLOCK_PREFIX = 'deal_field:';
+export const DEAL_FIELD_INPUT = 'deal_field_input';
+
 /** `callback_id`s of modals. */
 export const VIEWS = {
   createDeal: 'create_deal',

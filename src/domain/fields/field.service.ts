@@ -168,6 +168,19 @@ export class FieldService {
   }
 
   /**
+   * Several fields of one record at once (a form): one transaction, so a value that can't be read
+   * (the DomainError names its field in `details.field`) leaves every field as it was.
+   */
+  async setMany(actor: Actor, target: FieldTarget, values: Readonly<Record<string, string>>): Promise<FieldChange[]> {
+    const recordId = await this.resolveRecord(actor, target);
+    return inTransaction(this.deps.db, async (tx) => {
+      const changes: FieldChange[] = [];
+      for (const [key, value] of Object.entries(values)) changes.push(await this.setInTx(tx, actor, target.entity, recordId, key, value));
+      return changes;
+    });
+  }
+
+  /**
    * `set` inside the caller's transaction (a stage gate's fill, a modal saving several fields),
    * for a record already resolved to its id. Checks the actor may write.
    */

@@ -105,13 +105,15 @@ export interface EditDealInitial {
   closeDate?: string | null;
 }
 
-export function editDealModal(opts: ModalOptions<EditDealInitial>): ModalView {
+/** `fields`: the deal's custom fields as inputs (blocks/fields.ts, customFieldInputs), after the built-in ones. */
+export function editDealModal(opts: ModalOptions<EditDealInitial> & { fields?: InputBlock[] }): ModalView {
   const init: Partial<EditDealInitial> = opts.initial ?? {};
   return modal(VIEWS.editDeal, 'Edit deal', 'Save', opts.privateMetadata, [
     input('title', 'Title', textInput({ initial: init.title, max: 200 })),
     input('amount', 'Amount', textInput({ initial: init.amount ?? undefined, max: 50, placeholder: '25k, $1.2M, EUR 25000' }), { optional: true }),
     input('company', 'Company', externalSelect('Search companies', init.company ? companyOption(init.company) : undefined), { optional: true }),
     input('closeDate', 'Expected close date', datepicker(init.closeDate ?? undefined), { optional: true }),
+    ...(opts.fields ?? []),
   ]);
 }
 

@@ -19,6 +19,7 @@ import { dealMessage } from '../../blocks/deal-card.js';
 import { parseDealValue } from '../../blocks/deal-value.js';
 import { listMessage, replyBlocks } from '../../blocks/reply.js';
 import { createDealModal, editDealModal, logActivityModal, lostReasonModal, nextActionModal } from '../../blocks/modals.js';
+import { customFieldInputs } from '../../blocks/fields.js';
 import { gateModal } from '../../blocks/gate-modal.js';
 import { DomainErrorCode, isDomainError } from '../../../../domain/errors.js';
 import { sharedHint } from '../../channels.js';
@@ -133,10 +134,19 @@ export function registerDealButtons(app: App, deps: SlackDeps): void {
 
   on(ACTIONS.editDeal, async (a, actor) => {
     const deal = await deps.crm.deals.get(actor, dealId(a));
+    // Its custom fields too, each holding its value (a person field: their Slack user, by handle).
+    const defs = await deps.crm.fields.definitions(actor.workspaceId, 'deal', { fresh: true });
+    const people = new Map<string, string>();
+    for (const line of deal.fields) {
+      if (line.type !== 'person' || typeof line.value !== 'string') continue;
+      const member = await deps.crm.identity.resolvePerson(actor.workspaceId, { handle: line.value.replace(/^@/, '') }).catch(() => undefined);
+      if (member) people.set(line.key, member.externalId);
+    }
     await openForm(
       a,
       editDealModal({
         initial: { title: deal.title, amount: deal.amountText, company: deal.company, closeDate: deal.expectedCloseDate },
+        fields: customFieldInputs(defs, deal.fields, (line) => people.get(line.key)),
         privateMetadata: formMeta(a, deal),
       }),
     );

@@ -27,6 +27,7 @@ import { blocksOf, date, selected, text, user } from './read.js';
 import { companyChoice, COMPANY_TOO_LONG, fieldError, isUpdate, type Errors, type Lookups, type ViewArgs, type ViewKit, type Work } from './form.js';
 import { registerRecordViews } from './records.js';
 import { registerGateView } from './gate.js';
+import { saveCustomFields } from './fields.js';
 
 /** Thrown by a lookup that would need Slack's Web API while the request is not yet acknowledged. */
 class NeedsSlack extends Error {}
@@ -286,13 +287,17 @@ export function registerViews(app: App, deps: SlackDeps): void {
 
   submit(
     VIEWS.editDeal,
-    async (a, actor, meta) => {
+    async (a, actor, meta, lookups) => {
       const ws = await deps.crm.identity.getWorkspace(actor.workspaceId);
       const amountText = text(a.view, 'amount');
       const amount = amountText ? readAmount(amountText, ws.defaultCurrency, workspaceAmountOptions(ws)) : undefined;
       if (amount && amount.kind !== 'money') return fieldError(BLOCKS.amount, AMOUNT_HINT);
       const { tooLong, ...company } = companyChoice(selected(a.view, 'company'));
       if (tooLong) return fieldError(BLOCKS.company, COMPANY_TOO_LONG);
+      // The custom fields first, in one transaction: a value that can't be read comes back on its
+      // field before anything is written (fields.ts; the same value again writes nothing).
+      const customErrors = await saveCustomFields(a, actor, meta.dealId ?? '', lookups, deps);
+      if (customErrors) return customErrors;
       const deal = await deps.crm.deals.edit(actor, meta.dealId ?? '', {
         title: text(a.view, 'title'),
         amount: amount?.kind === 'money' ? amount.money : null,
@@ -304,7 +309,9 @@ export function registerViews(app: App, deps: SlackDeps): void {
             : {}),
       });
       const note = amount?.kind === 'money' && amount.note ? ` ${amount.note}` : '';
-      return () => confirm(a, actor, meta, deal, `${deal.ref} updated.${note}`, true);
+      // The whole card, custom fields included.
+      const detail = await deps.crm.deals.get(actor, deal.id);
+      return () => confirm(a, actor, meta, detail, `${deal.ref} updated.${note}`, true);
     },
     formErrors,
   );
