@@ -166,11 +166,14 @@ describe('custom fields in the deal edit modal', () => {
     expect((await t.crm.deals.get(alice(), 'D-1')).fields.map((f) => f.display)).toEqual(['Partner', '—', '12', 'Bob Brown']);
 
     const card = captureResponseUrl('/actions/editf');
-    // (Another view id: the app takes one submission per view id, see the report of this change.)
-    const saved = await slack.interaction(viewSubmission({ callbackId: VIEWS.editDeal, viewId: 'VEDITF2', privateMetadata: view.private_metadata, values: values({}) }));
+    // Corrected in the same modal: Slack sends the same view id with the new values, and it is run.
+    const corrected = viewSubmission({ callbackId: VIEWS.editDeal, viewId: 'VEDITF', privateMetadata: view.private_metadata, values: values({}) });
+    const saved = await slack.interaction(corrected);
     expect(saved.status).toBe(200);
     expect(textOf((await card).blocks)).toContain('*Source*\nInbound');
     expect((await t.crm.deals.get(alice(), 'D-1')).fields.map((f) => f.display)).toEqual(['Inbound', 'Wed 31 Mar 2027', '12', 'Maria Garcia']);
+    // The same corrected submission delivered again (a Slack retry) is not run twice.
+    expect((await slack.interaction(corrected)).status).toBe(200);
     // Only what changed is on the timeline.
     const events = await t.handle.db.dealEvent.findMany({ where: { dealId: deal.id, kind: 'field' }, orderBy: { at: 'asc' } });
     expect(events.slice(-3).map((e) => [e.field, e.toValue])).toEqual([

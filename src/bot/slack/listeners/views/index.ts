@@ -10,6 +10,7 @@
  * A submission Slack delivers again (same view id) or a message logged twice on the same deal is
  * stored once.
  */
+import { createHash } from 'node:crypto';
 import type { App, ViewSubmitAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Actor } from '../../../../domain/index.js';
@@ -74,8 +75,9 @@ export function registerViews(app: App, deps: SlackDeps): void {
       await deps.inbox.handle(
         {
           kind: 'submission',
-          // Slack's view id: the same submission delivered again is not run twice.
-          key: `slack:submission:${a.view.team_id ?? a.body.team?.id ?? ''}:${a.view.id}`,
+          // Slack's view id and what was submitted: the same submission delivered again is not run
+          // twice, but a form corrected after a field error (same view id, other values) is.
+          key: `slack:submission:${a.view.team_id ?? a.body.team?.id ?? ''}:${a.view.id}:${submittedHash(a.view)}`,
           body: a.body,
           context: a.context,
           ack: () => a.ack(),
@@ -349,3 +351,8 @@ async function permalink(client: WebClient, meta: ModalMeta, deps: SlackDeps): P
 }
 
 const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+/** A short digest of a submission's values: a correction resubmitted in the same view is a new request. */
+function submittedHash(view: { state?: { values?: unknown } }): string {
+  return createHash('sha256').update(JSON.stringify(view.state?.values ?? {})).digest('base64url').slice(0, 16);
+}
