@@ -151,6 +151,8 @@ export async function seedEveryKind(db: Db, now: Date = TEST_NOW): Promise<Seede
   const ana = await db.contact.findFirstOrThrow({ where: { workspaceId: ws.id, email: 'ana@acme.com' } });
   await value({ fieldId: linkedin.id, contactId: ana.id, text: 'https://linkedin.example/in/ana, "AL"', textKey: 'https://linkedin.example/in/ana, "al"' });
   await value({ fieldId: tier.id, companyId: acme.id, text: 'Gold', textKey: 'gold' });
+  // Where an imported record came from.
+  await db.externalRef.create({ data: { workspaceId: ws.id, entity: 'deal', source: 'hubspot', externalId: '9876543210', recordId: dealIds[0]! } });
 
   // Delivery and platform records.
   await db.digestSubscription.create({ data: { workspaceId: ws.id, platform: 'teams', conversationId: '19:abc@thread.tacv2', minuteOfDay: 510, days: 'daily', timezone: 'Europe/Berlin', createdById: you.id } });
