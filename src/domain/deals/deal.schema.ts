@@ -2,7 +2,10 @@ import { z } from 'zod';
 import { dateOnlySchema } from '../shared/dates.js';
 import { moneySchema } from '../shared/money.js';
 import { lineText } from '../shared/text.js';
-import { fieldFiltersSchema } from '../fields/field.schema.js';
+import { FIELD_LIMITS, fieldFiltersSchema } from '../fields/field.schema.js';
+
+/** The longest custom-field value a form may send (a text field holds 500: longer is refused by the field, in its words). */
+const FIELD_FORM_VALUE_MAX = 2000;
 
 export const DEAL_STATUSES = ['open', 'won', 'lost'] as const;
 export type DealStatus = (typeof DEAL_STATUSES)[number];
@@ -50,6 +53,14 @@ export const editDealSchema = z
     amount: moneySchema.nullable().optional(),
     companyName: companyNameSchema.nullable().optional(),
     closeDate: dateOnlySchema.nullable().optional(),
+    /**
+     * Custom fields: key (or name) → value as a person types it, '' or '-' clearing it. Set with
+     * the deal's own fields in one transaction (DealService.edit).
+     */
+    fields: z
+      .record(z.string().trim().min(1).max(60), z.string().max(FIELD_FORM_VALUE_MAX, `a field’s value of at most ${FIELD_FORM_VALUE_MAX} characters`))
+      .refine((f) => Object.keys(f).length <= FIELD_LIMITS.perEntity, `at most ${FIELD_LIMITS.perEntity} fields`)
+      .optional(),
   })
   .refine((p) => Object.values(p).some((v) => v !== undefined), 'nothing to change');
 export type EditDealInput = z.input<typeof editDealSchema>;

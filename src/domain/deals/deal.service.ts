@@ -75,7 +75,7 @@ export interface CreateDealResult {
 
 /** Writes a deal custom field inside a transaction (FieldService.setInTx): what a gate's fill uses. */
 export interface DealFieldWriter {
-  setInTx(tx: Tx, actor: Actor, entity: 'deal', recordId: string, key: string, value: string): Promise<unknown>;
+  setInTx(tx: Tx, actor: Actor, entity: 'deal', recordId: string, key: string, value: string): Promise<{ changed: boolean }>;
 }
 
 /** What a move into a gated stage may give with it (DealService.moveStage): requirement key → value as typed. */
@@ -337,10 +337,28 @@ export class DealService {
     return this.page(actor, where, { updatedAt: 'desc' }, { heading: `All open deals${having}`, source: { scope: s } }, p, pageSize);
   }
 
+  /**
+   * Edits a deal's own fields and, with `fields`, its custom fields (key → value as typed), all in
+   * one transaction: a custom value that can't be read (a DomainError naming it in
+   * `details.field`) leaves the deal and every field as they were. Each change is one timeline
+   * entry; a value the deal already has writes nothing.
+   */
   async edit(actor: Actor, ref: string, patch: EditDealInput): Promise<DealView> {
     await requireWriter(actor, this.deps);
     const data = parseInput(editDealSchema, patch);
-    return this.write(actor, ref, async (tx, deal) => {
+    const fields = data.fields && Object.keys(data.fields).length > 0 ? data.fields : undefined;
+    const writer = this.fieldWriter;
+    if (fields && !writer) throw new DomainError(DomainErrorCode.InvalidInput, 'Custom fields can’t be set here yet.', { field: Object.keys(fields)[0] });
+    // The custom fields first, in the edit's transaction (FieldService.setInTx writes each value
+    // and its timeline entry); the deal is then read again, and its own fields compared with that.
+    const setFields: PrepareFn | undefined =
+      fields &&
+      (async (tx, deal, now) => {
+        let changed = false;
+        for (const [key, value] of Object.entries(fields)) changed = (await writer!.setInTx(tx, actor, 'deal', deal.id, key, value)).changed || changed;
+        return { update: changed ? { updatedAt: now } : {}, events: [] };
+      });
+    const change = await this.writeChange(actor, ref, async (tx, deal) => {
       const update: Prisma.DealUncheckedUpdateInput = {};
       const events: EventInput[] = [];
       if (data.title !== undefined && data.title !== deal.title) {
@@ -373,7 +391,8 @@ export class DealService {
       if (events.length === 0) return { update: {}, events };
       update.searchText = searchKey((update.title as string | undefined) ?? deal.title, companyName);
       return { update, events };
-    });
+    }, setFields);
+    return change.deal;
   }
 
   /**

@@ -18,6 +18,7 @@ import { DomainError, DomainErrorCode, type GateItemDetail } from '../errors.js'
 import { dateOnlySchema } from '../shared/dates.js';
 import { isKnownCurrency, minorDigits, type Money } from '../shared/money.js';
 import { searchKey } from '../shared/text.js';
+import { hasValue } from '../fields/field.values.js';
 
 export type GateInput = GateItemDetail['input'];
 /** One thing a gate asks for: its requirement key, the form label, and the kind of input it takes. */
@@ -175,9 +176,13 @@ export async function missingFor(tx: Tx, workspaceId: string, deal: GateDeal, re
   const custom = required.filter(isCustomRequirement).map(customFieldKey);
   if (custom.length > 0) {
     const defs = await dealFields(tx, workspaceId, custom);
-    const have = new Set(
-      (await tx.fieldValue.findMany({ where: { dealId: deal.id, fieldId: { in: defs.map((d) => d.id) } }, select: { fieldId: true } })).map((v) => v.fieldId),
-    );
+    // A row holding no value does not meet the gate: a person field whose member was deleted keeps
+    // its row with `memberId` set to null (FieldValue.member is SetNull), and the card shows it as unset.
+    const rows = await tx.fieldValue.findMany({
+      where: { dealId: deal.id, fieldId: { in: defs.map((d) => d.id) } },
+      select: { fieldId: true, text: true, textKey: true, number: true, cents: true, currency: true, date: true, memberId: true },
+    });
+    const have = new Set(rows.filter(hasValue).map((v) => v.fieldId));
     for (const key of custom) {
       const def = defs.find((d) => d.key === key);
       if (def && !have.has(def.id)) missing.push(fieldItem(def));
@@ -186,9 +191,12 @@ export async function missingFor(tx: Tx, workspaceId: string, deal: GateDeal, re
   return missing;
 }
 
+/** "a" or "an" before a field's name: an Account manager, a Source, a Unit price. */
+const article = (label: string) => (/^(?!u(?:ni|s[eua]))[aeiou]/i.test(label) ? 'an' : 'a');
+
 /** "an amount, a close date and a contact" */
 export function phraseList(items: readonly GateItem[]): string {
-  const phrases = items.map((i) => BY_KEY.get(i.key)?.phrase ?? `a ${i.label}`);
+  const phrases = items.map((i) => BY_KEY.get(i.key)?.phrase ?? `${article(i.label)} ${i.label}`);
   if (phrases.length <= 1) return phrases[0] ?? '';
   return `${phrases.slice(0, -1).join(', ')} and ${phrases[phrases.length - 1]}`;
 }

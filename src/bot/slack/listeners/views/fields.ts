@@ -1,15 +1,14 @@
 /**
  * The custom fields of the deal edit modal (blocks/fields.ts, customFieldInputs): each input's
  * value read as a person would type it (a people picker as a mention, an emptied input or
- * "— none —" as clearing it) and saved by the domain in one transaction. A value that can't be
- * read comes back on its field, and no field is changed.
+ * "— none —" as clearing it), saved by the domain with the deal's own fields in one transaction.
+ * A value that can't be read comes back on its field, and nothing is changed.
  */
 import type { ViewOutput } from '@slack/bolt';
 import type { Actor } from '../../../../domain/index.js';
 import { isDomainError } from '../../../../domain/errors.js';
 import { NO_CHOICE } from '../../blocks/fields.js';
 import { DEAL_FIELD_BLOCK_PREFIX, DEAL_FIELD_INPUT } from '../../ids.js';
-import type { SlackDeps } from '../context.js';
 import type { Errors, Lookups, ViewArgs } from './form.js';
 
 /** Each custom field of the form and its value as typed ('' clears it); people are made known first. */
@@ -36,18 +35,20 @@ async function customValues(view: ViewOutput, actor: Actor, lookups: Lookups): P
   return values;
 }
 
-/** Saves the form's custom fields on the deal; field errors (nothing saved) when a value can't be read. */
-export async function saveCustomFields(a: ViewArgs, actor: Actor, dealId: string, lookups: Lookups, deps: SlackDeps): Promise<Errors | undefined> {
+/**
+ * The form's custom fields as the domain takes them (key → value as typed), people made known
+ * first. DealService.edit sets them with the deal's own fields in one transaction.
+ */
+export async function customFieldValues(a: ViewArgs, actor: Actor, lookups: Lookups): Promise<Record<string, string> | undefined> {
   const values = await customValues(a.view, actor, lookups);
-  if (Object.keys(values).length === 0) return undefined;
-  try {
-    await deps.crm.fields.setMany(actor, { entity: 'deal', ref: dealId }, values);
-    return undefined;
-  } catch (err) {
-    const block = isDomainError(err) && err.details.field ? `${DEAL_FIELD_BLOCK_PREFIX}${err.details.field}` : undefined;
-    if (block && block in a.view.state.values) return { [block]: (err instanceof Error ? err.message : String(err)).slice(0, ERROR_MAX) };
-    throw err;
-  }
+  return Object.keys(values).length === 0 ? undefined : values;
+}
+
+/** A custom field's refusal as the error on its input (nothing was saved); undefined when it is about no field of the form. */
+export function customFieldErrors(err: unknown, a: ViewArgs): Errors | undefined {
+  const block = isDomainError(err) && err.details.field ? `${DEAL_FIELD_BLOCK_PREFIX}${err.details.field}` : undefined;
+  if (block && block in a.view.state.values) return { [block]: (err instanceof Error ? err.message : String(err)).slice(0, ERROR_MAX) };
+  return undefined;
 }
 
 /** The most characters of a field's error shown under it (a choice field's refusal lists its choices). */

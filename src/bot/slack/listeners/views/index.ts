@@ -28,7 +28,7 @@ import { blocksOf, date, selected, text, user } from './read.js';
 import { companyChoice, COMPANY_TOO_LONG, fieldError, isUpdate, type Errors, type Lookups, type ViewArgs, type ViewKit, type Work } from './form.js';
 import { registerRecordViews } from './records.js';
 import { registerGateView } from './gate.js';
-import { saveCustomFields } from './fields.js';
+import { customFieldErrors, customFieldValues } from './fields.js';
 
 /** Thrown by a lookup that would need Slack's Web API while the request is not yet acknowledged. */
 class NeedsSlack extends Error {}
@@ -296,20 +296,25 @@ export function registerViews(app: App, deps: SlackDeps): void {
       if (amount && amount.kind !== 'money') return fieldError(BLOCKS.amount, AMOUNT_HINT);
       const { tooLong, ...company } = companyChoice(selected(a.view, 'company'));
       if (tooLong) return fieldError(BLOCKS.company, COMPANY_TOO_LONG);
-      // The custom fields first, in one transaction: a value that can't be read comes back on its
-      // field before anything is written (fields.ts; the same value again writes nothing).
-      const customErrors = await saveCustomFields(a, actor, meta.dealId ?? '', lookups, deps);
-      if (customErrors) return customErrors;
-      const deal = await deps.crm.deals.edit(actor, meta.dealId ?? '', {
-        title: text(a.view, 'title'),
-        amount: amount?.kind === 'money' ? amount.money : null,
-        closeDate: date(a.view, 'closeDate') ?? null,
-        ...(company.companyName
-          ? { companyName: company.companyName }
-          : company.companyId
-            ? { companyName: (await deps.crm.companies.get(actor, company.companyId)).name }
-            : {}),
-      });
+      // Every lookup before the write (people picked in person fields are made known first).
+      const fields = await customFieldValues(a, actor, lookups);
+      const companyName = company.companyName ?? (company.companyId ? (await deps.crm.companies.get(actor, company.companyId)).name : undefined);
+      let deal: DealView;
+      try {
+        // The deal's own fields and its custom fields in one transaction: a value that can't be
+        // read comes back on its field and nothing is written (the same value again writes nothing).
+        deal = await deps.crm.deals.edit(actor, meta.dealId ?? '', {
+          title: text(a.view, 'title'),
+          amount: amount?.kind === 'money' ? amount.money : null,
+          closeDate: date(a.view, 'closeDate') ?? null,
+          ...(companyName !== undefined && { companyName }),
+          ...(fields && { fields }),
+        });
+      } catch (err) {
+        const errors = customFieldErrors(err, a);
+        if (errors) return errors;
+        throw err;
+      }
       const note = amount?.kind === 'money' && amount.note ? ` ${amount.note}` : '';
       // The whole card, custom fields included.
       const detail = await deps.crm.deals.get(actor, deal.id);
