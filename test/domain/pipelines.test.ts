@@ -183,7 +183,7 @@ describe('pipelines: admin writes', () => {
     }
     // Won and lost stages stay; the last open stage stays.
     expect((await refusal(crm.pipelines.removeStage(w.alice, 'won'))).message).toBe(
-      'Won is Sales’s won stage: a pipeline keeps exactly one won and one lost stage. Rename it instead.',
+      'Won is Sales’s only won stage: a pipeline keeps at least one won and one lost stage. Rename it instead.',
     );
     await crm.pipelines.createPipeline(w.alice, 'Partners');
     expect((await refusal(crm.pipelines.removeStage(w.alice, 'new', undefined, 'partners'))).message).toBe(

@@ -5,15 +5,18 @@
  * may have added it); every write here invalidates the cache.
  *
  * Writes are for admins (requireAdmin), each one transaction, serialised per workspace. A
- * pipeline always keeps at least one open stage and exactly one won and one lost stage. A new
- * pipeline starts with New, Won and Lost (docs/pipelines.md): the team adds its own stages.
+ * pipeline always keeps at least one open, one won and one lost stage, and its first stage is open
+ * (new deals start there). A stage's kind changes only while it holds no deals: a deal's status
+ * follows its stage's kind. A new pipeline starts with New, Won and Lost (docs/pipelines.md): the
+ * team adds its own stages.
  */
+import { createHash } from 'node:crypto';
 import { inTransaction, lockKey, type Actor, type DomainDeps, type Tx } from '../context.js';
 import { DomainError, DomainErrorCode } from '../errors.js';
 import { requireAdmin } from '../shared/roles.js';
 import { cleanLine, searchKey } from '../shared/text.js';
 import { parseRequiredFields, readRequirements, requirementLabels } from './gates.js';
-import { DEFAULT_STAGES, type StageKind } from './pipeline.defaults.js';
+import { DEFAULT_STAGES, STAGE_KINDS, type StageKind } from './pipeline.defaults.js';
 import type { PipelineView } from './pipeline.view.js';
 
 export interface StageInfo {
@@ -111,6 +114,8 @@ export interface AddStageInput {
   /** The pipeline, as typed; the default pipeline when absent. */
   pipeline?: string;
   probability?: number;
+  /** Open unless told (`/deal stage add Closed - no budget kind lost`). */
+  kind?: StageKind;
 }
 
 export interface PipelineChange {
@@ -119,6 +124,48 @@ export interface PipelineChange {
   changed: boolean;
   /** Deals moved to another stage (removing a stage). */
   moved?: number;
+  /** What changed, one line each ("Renamed Discovery to Discovery call"): editStages. */
+  changes?: string[];
+}
+
+/** A pipeline's stages as the stage editor (Slack modal, Teams dialog) shows them. */
+export interface StageEditorView {
+  pipeline: { id: string; key: string; name: string; isDefault: boolean };
+  /**
+   * Changes whenever a stage of the pipeline changes (added, removed, moved, renamed, its
+   * probability or kind): the form sends it back, and a save over a pipeline changed meanwhile is
+   * refused rather than undo someone else's change.
+   */
+  version: string;
+  stages: {
+    id: string;
+    key: string;
+    name: string;
+    probability: number;
+    kind: StageKind;
+    /** Deals in the stage, archived ones too (a stage holding any keeps its kind). */
+    deals: number;
+  }[];
+}
+
+/** One row of the stage editor as submitted: the stage's id, and its name, probability and kind as given. */
+export interface StageEditRow {
+  id: string;
+  name: string;
+  /** A whole percent, as a number or as typed (`40`, `40%`). */
+  probability: number | string;
+  kind: string;
+}
+
+/** The field of a stage editor row an issue is about: `stages.<stage id>.name|probability|kind`. */
+export const stageEditField = (stageId: string, field: 'name' | 'probability' | 'kind') => `stages.${stageId}.${field}`;
+
+/** The fields of one write's result (internal). */
+interface WriteResult {
+  pipelineId: string;
+  changed: boolean;
+  moved?: number;
+  changes?: string[];
 }
 
 export class PipelineService {
@@ -280,12 +327,15 @@ export class PipelineService {
   }
 
   /**
-   * Adds an open stage: after or before another (else as the last open stage). Its probability
-   * is the one given, else between its open neighbours'.
+   * Adds a stage, open unless told: after or before another (else as the last stage of its kind).
+   * An open stage's probability is the one given, else between its open neighbours'; a won stage's
+   * 100 and a lost stage's 0 unless given.
    */
   async addStage(actor: Actor, input: AddStageInput): Promise<PipelineChange> {
     const clean = this.name(input.name, 'stage');
     if (input.probability !== undefined) checkProbability(input.probability);
+    const kind = input.kind ?? 'open';
+    checkKind(kind);
     return this.write(actor, async (tx, all) => {
       const pipeline = input.pipeline ? findPipeline(all, input.pipeline) : all[0]!;
       const existing = pipeline.stages.find(matches(clean));
@@ -299,11 +349,14 @@ export class PipelineService {
         throw new DomainError(DomainErrorCode.InvalidInput, `A pipeline can have up to ${PIPELINE_LIMITS.stages} stages.`, { field: 'stage' });
       }
       const order = [...pipeline.stages];
-      const at = input.place ? placeIndex(pipeline, order, input.place) : lastOpenIndex(order) + 1;
+      const at = input.place ? placeIndex(pipeline, order, input.place) : lastIndexOfKind(order, kind) + 1;
+      if (at === 0 && kind !== 'open') throw firstStageError(pipeline, clean);
       const before = order[at - 1];
       const after = order[at];
       const neighbours = [before, after].filter((s): s is StageInfo => s?.kind === 'open').map((s) => s.probability);
-      const probability = input.probability ?? (neighbours.length ? Math.round(neighbours.reduce((a, b) => a + b, 0) / neighbours.length) : 10);
+      const probability =
+        input.probability ??
+        (kind === 'won' ? 100 : kind === 'lost' ? 0 : neighbours.length ? Math.round(neighbours.reduce((a, b) => a + b, 0) / neighbours.length) : 10);
       const stage = await tx.stage.create({
         data: {
           workspaceId: actor.workspaceId,
@@ -312,7 +365,7 @@ export class PipelineService {
           name: clean,
           position: order.length,
           probability,
-          kind: 'open',
+          kind,
         },
       });
       order.splice(at, 0, stageInfoOf(stage));
@@ -352,41 +405,46 @@ export class PipelineService {
       const at = order.findIndex((s) => s.id === anchor.id) + ('after' in place ? 1 : 0);
       order.splice(at, 0, stage);
       if (order.every((s, i) => s.id === pipeline.stages[i]?.id)) return { pipelineId: pipeline.id, changed: false };
+      if (order[0]!.kind !== 'open') throw firstStageError(pipeline, order[0]!.name);
       await renumber(tx, order);
       return { pipelineId: pipeline.id, changed: true };
     });
   }
 
   /**
-   * Removes an open stage. Its deals (archived ones too) move to `moveTo`, an open stage of the
-   * same pipeline, each with a `stage` timeline entry, in the same transaction. With deals and no
-   * `moveTo`: refused, saying how many and where they could go.
+   * Removes a stage. Its deals (archived ones too) move to `moveTo`, another stage of the same
+   * pipeline and the same kind (a deal's status follows its stage's kind), each with a `stage`
+   * timeline entry, in the same transaction. With deals and no `moveTo`: refused, saying how many
+   * and where they could go. The last open, won or lost stage stays, and so does an open first
+   * stage with no open stage after it to take its place.
    */
   async removeStage(actor: Actor, typed: string, moveTo?: string, pipelineTyped?: string): Promise<PipelineChange> {
     return this.write(actor, async (tx, all, now) => {
       const pipeline = pipelineTyped ? findPipeline(all, pipelineTyped) : all[0]!;
       const stage = findStage(pipeline, typed, all.length > 1);
-      const open = pipeline.stages.filter((s) => s.kind === 'open');
-      if (stage.kind !== 'open') {
+      const others = pipeline.stages.filter((s) => s.kind === stage.kind && s.id !== stage.id);
+      if (others.length === 0 && stage.kind !== 'open') {
         throw new DomainError(
           DomainErrorCode.InvalidInput,
-          `${stage.name} is ${pipeline.name}’s ${stage.kind} stage: a pipeline keeps exactly one won and one lost stage. Rename it instead.`,
+          `${stage.name} is ${pipeline.name}’s only ${stage.kind} stage: a pipeline keeps at least one won and one lost stage. Rename it instead.`,
           { field: 'stage' },
         );
       }
-      if (open.length === 1) {
+      if (others.length === 0) {
         throw new DomainError(DomainErrorCode.InvalidInput, `${stage.name} is ${pipeline.name}’s only open stage: add another before removing it.`, { field: 'stage' });
       }
-      const others = open.filter((s) => s.id !== stage.id);
+      const rest = pipeline.stages.filter((s) => s.id !== stage.id);
+      if (pipeline.stages[0]!.id === stage.id && rest[0]!.kind !== 'open') throw firstStageError(pipeline, rest[0]!.name);
       const dealIds = (await tx.deal.findMany({ where: { stageId: stage.id, workspaceId: actor.workspaceId }, select: { id: true } })).map((d) => d.id);
       let target: StageInfo | undefined;
       if (moveTo !== undefined) {
         target = findStage(pipeline, moveTo, all.length > 1);
-        if (target.id === stage.id || target.kind !== 'open') {
-          throw new DomainError(DomainErrorCode.InvalidInput, `Deals from ${stage.name} can move to another open stage of ${pipeline.name}: ${others.map((s) => s.name).join(', ')}.`, {
-            field: 'moveTo',
-            choices: others.map((s) => s.name),
-          });
+        if (target.id === stage.id || target.kind !== stage.kind) {
+          throw new DomainError(
+            DomainErrorCode.InvalidInput,
+            `Deals from ${stage.name} can move to another ${stage.kind} stage of ${pipeline.name}: ${others.map((s) => s.name).join(', ')}.`,
+            { field: 'moveTo', choices: others.map((s) => s.name) },
+          );
         }
       }
       if (dealIds.length > 0 && !target) {
@@ -415,7 +473,7 @@ export class PipelineService {
         }
       }
       await tx.stage.delete({ where: { id: stage.id } });
-      await renumber(tx, pipeline.stages.filter((s) => s.id !== stage.id));
+      await renumber(tx, rest);
       return { pipelineId: pipeline.id, changed: true, moved: dealIds.length };
     });
   }
@@ -447,6 +505,138 @@ export class PipelineService {
     });
   }
 
+  /**
+   * A stage's kind: open, won or lost (won and lost close the deals that enter it). Refused while
+   * the stage holds deals (archived ones too: their status follows the stage's kind), when it would
+   * leave the pipeline without an open, a won or a lost stage, and for the first stage (new deals
+   * start there, open).
+   */
+  async setKind(actor: Actor, typed: string, kind: string, pipelineTyped?: string): Promise<PipelineChange> {
+    checkKind(kind);
+    return this.write(actor, async (tx, all) => {
+      const pipeline = pipelineTyped ? findPipeline(all, pipelineTyped) : all[0]!;
+      const stage = findStage(pipeline, typed, all.length > 1);
+      if (stage.kind === kind) return { pipelineId: pipeline.id, changed: false };
+      const counts = await dealCounts(tx, actor.workspaceId, [stage.id]);
+      const [problem] = kindProblems(pipeline, new Map([[stage.id, kind]]), counts);
+      if (problem) throw new DomainError(problem.code, problem.message, { field: 'kind', ...(problem.count !== undefined && { count: problem.count }) });
+      await tx.stage.update({ where: { id: stage.id }, data: { kind } });
+      return { pipelineId: pipeline.id, changed: true };
+    });
+  }
+
+  /**
+   * The stage editor's view of a pipeline (by id, key or name; the default when absent): every
+   * stage in order with its name, probability, kind and deals, and the version a save sends back.
+   * Admins only: opening the editor is already refused to anyone else, naming the admins.
+   */
+  async editor(actor: Actor, pipelineTyped?: string): Promise<StageEditorView> {
+    await requireAdmin(actor, this.deps, ADMIN_WHAT);
+    const all = await this.pipelines(actor.workspaceId);
+    const pipeline = pipelineTyped ? findPipeline(all, pipelineTyped) : all[0]!;
+    const counts = await dealCounts(this.deps.db, actor.workspaceId, pipeline.stages.map((s) => s.id));
+    return {
+      pipeline: { id: pipeline.id, key: pipeline.key, name: pipeline.name, isDefault: pipeline.isDefault },
+      version: versionOf(pipeline),
+      stages: pipeline.stages.map((s) => ({ id: s.id, key: s.key, name: s.name, probability: s.probability, kind: s.kind, deals: counts.get(s.id) ?? 0 })),
+    };
+  }
+
+  /**
+   * Saves the stage editor: each row renames its stage, sets its probability and its kind, all in
+   * one transaction; stages without a row stay as they are (order, gates and adding or removing
+   * stages are the commands'). Nothing is written when anything is wrong: the refusal's
+   * `details.issues` name each field at fault (`stageEditField`): an empty, too long or duplicate
+   * name, a probability outside 0–100, a kind changed on a stage that holds deals, a pipeline left
+   * without an open, a won or a lost stage, or a first stage that is not open. With
+   * `expectedVersion` (StageEditorView.version), a pipeline changed since the form was opened is
+   * refused as a whole (Conflict, field `version`).
+   */
+  async editStages(actor: Actor, pipelineTyped: string | undefined, rows: readonly StageEditRow[], opts: { expectedVersion?: string } = {}): Promise<PipelineChange> {
+    return this.write(actor, async (tx, all) => {
+      const pipeline = pipelineTyped ? findPipeline(all, pipelineTyped) : all[0]!;
+      const stale = () =>
+        new DomainError(
+          DomainErrorCode.Conflict,
+          `${pipeline.name}’s stages changed since this form was opened (someone else changed them). Nothing was saved: open it again to see them as they are now.`,
+          { field: 'version' },
+        );
+      if (opts.expectedVersion !== undefined && opts.expectedVersion !== versionOf(pipeline)) throw stale();
+      const byId = new Map(pipeline.stages.map((s) => [s.id, s]));
+      const given = new Map<string, StageEditRow>();
+      for (const row of rows) {
+        if (!byId.has(row.id) || given.has(row.id)) throw stale();
+        given.set(row.id, row);
+      }
+      const issues: { field: string; message: string }[] = [];
+      const issue = (stageId: string, field: 'name' | 'probability' | 'kind', message: string) => {
+        const at = stageEditField(stageId, field);
+        if (!issues.some((i) => i.field === at)) issues.push({ field: at, message });
+      };
+      // Each stage as it would be: its row's values where there is a row, else as it is.
+      const next = pipeline.stages.map((s) => {
+        const row = given.get(s.id);
+        if (!row) return { stage: s, name: s.name, probability: s.probability, kind: s.kind };
+        const name = cleanLine(typeof row.name === 'string' ? row.name : '');
+        if (name === '') issue(s.id, 'name', 'Give the stage a name.');
+        else if (name.length > PIPELINE_LIMITS.stageName) issue(s.id, 'name', `A stage name can have at most ${PIPELINE_LIMITS.stageName} characters.`);
+        const probability = readProbability(row.probability);
+        if (probability === undefined) issue(s.id, 'probability', PROBABILITY_HELP);
+        const kind = (STAGE_KINDS as readonly string[]).includes(row.kind) ? (row.kind as StageKind) : undefined;
+        if (!kind) issue(s.id, 'kind', KIND_HELP);
+        return { stage: s, name: name || s.name, probability: probability ?? s.probability, kind: kind ?? s.kind };
+      });
+      // Two stages of one pipeline can't share a name (nor the command word it makes).
+      next.forEach((n, i) => {
+        const twin = next.slice(0, i).find((m) => searchKey(m.name) === searchKey(n.name) || slugOf(m.name) === slugOf(n.name));
+        if (twin) {
+          const at = given.has(n.stage.id) ? n.stage : twin.stage;
+          issue(at.id, 'name', `Two stages can’t both be called ${n.name}.`);
+        }
+      });
+      const kinds = new Map(next.filter((n) => n.kind !== n.stage.kind).map((n) => [n.stage.id, n.kind]));
+      const counts = kinds.size > 0 ? await dealCounts(tx, actor.workspaceId, [...kinds.keys()]) : new Map<string, number>();
+      for (const p of kindProblems(pipeline, kinds, counts)) {
+        // A rule about the whole pipeline goes on a row the person changed, where there is one.
+        const at = p.stageId ?? [...kinds.keys()].find((id) => given.has(id)) ?? pipeline.stages.find((s) => given.has(s.id))?.id;
+        if (at) issue(at, 'kind', p.message);
+      }
+      if (issues.length > 0) {
+        const message = issues.length === 1 ? issues[0]!.message : `${issues.length} things to fix, nothing was saved. ${issues[0]!.message}`;
+        throw new DomainError(DomainErrorCode.InvalidInput, message, { field: issues[0]!.field, issues });
+      }
+      // Keys follow new names; a renamed stage first takes a key no stage has (its id), so that two
+      // stages trading names never collide on (pipelineId, key) halfway through.
+      const renamed = next.filter((n) => n.name !== n.stage.name);
+      const keys = new Map<string, string>();
+      const taken = next.filter((n) => n.name === n.stage.name).map((n) => n.stage.key);
+      for (const n of renamed) {
+        const key = uniqueKey(slugOf(n.name), taken);
+        taken.push(key);
+        keys.set(n.stage.id, key);
+      }
+      for (const n of renamed) await tx.stage.update({ where: { id: n.stage.id }, data: { key: `~${n.stage.id}` } });
+      const changes: string[] = [];
+      for (const n of next) {
+        const data: { name?: string; key?: string; probability?: number; kind?: string } = {};
+        if (n.name !== n.stage.name) {
+          Object.assign(data, { name: n.name, key: keys.get(n.stage.id) });
+          changes.push(`Renamed ${n.stage.name} to ${n.name}`);
+        }
+        if (n.probability !== n.stage.probability) {
+          data.probability = n.probability;
+          changes.push(`${n.name}: ${n.stage.probability}% → ${n.probability}%`);
+        }
+        if (n.kind !== n.stage.kind) {
+          data.kind = n.kind;
+          changes.push(`${n.name} is now ${n.kind}`);
+        }
+        if (Object.keys(data).length > 0) await tx.stage.update({ where: { id: n.stage.id }, data });
+      }
+      return { pipelineId: pipeline.id, changed: changes.length > 0, changes };
+    });
+  }
+
   // ---- internals ---------------------------------------------------------------------------
 
   private name(text: string, what: 'pipeline' | 'stage'): string {
@@ -463,11 +653,11 @@ export class PipelineService {
    */
   private async write(
     actor: Actor,
-    fn: (tx: Tx, all: PipelineInfo[], now: Date) => Promise<{ pipelineId: string; changed: boolean; moved?: number }>,
+    fn: (tx: Tx, all: PipelineInfo[], now: Date) => Promise<WriteResult>,
   ): Promise<PipelineChange> {
     await requireAdmin(actor, this.deps, ADMIN_WHAT);
     const now = this.deps.clock.now();
-    let result: { pipelineId: string; changed: boolean; moved?: number };
+    let result: WriteResult;
     try {
       result = await inTransaction(this.deps.db, async (tx) => {
         await lockKey(this.deps.db, tx, `pipelines:${actor.workspaceId}`);
@@ -478,7 +668,12 @@ export class PipelineService {
     }
     const pipeline = await this.pipelineOf(actor.workspaceId, result.pipelineId);
     const [view] = await this.toViews(actor.workspaceId, [pipeline]);
-    return { pipeline: view!, changed: result.changed, ...(result.moved !== undefined && { moved: result.moved }) };
+    return {
+      pipeline: view!,
+      changed: result.changed,
+      ...(result.moved !== undefined && { moved: result.moved }),
+      ...(result.changes !== undefined && { changes: result.changes }),
+    };
   }
 
   private async entry(workspaceId: string, tx: Tx | undefined, force = false): Promise<CacheEntry> {
@@ -561,18 +756,95 @@ function placeIndex(pipeline: PipelineInfo, order: StageInfo[], place: StagePlac
   return order.findIndex((s) => s.id === anchor.id) + ('after' in place ? 1 : 0);
 }
 
-function lastOpenIndex(order: StageInfo[]): number {
+function lastIndexOfKind(order: StageInfo[], kind: StageKind): number {
   let last = -1;
   order.forEach((s, i) => {
-    if (s.kind === 'open') last = i;
+    if (s.kind === kind) last = i;
   });
-  return last;
+  // No stage of that kind yet: open stages go first, closing ones last.
+  return last === -1 && kind !== 'open' ? order.length - 1 : last;
 }
+
+const PROBABILITY_HELP = 'A probability is a whole percent from 0 to 100, e.g. 40.';
+const KIND_HELP = 'A stage’s kind is open, won or lost.';
 
 function checkProbability(p: number): void {
   if (!Number.isInteger(p) || p < 0 || p > 100) {
-    throw new DomainError(DomainErrorCode.InvalidInput, 'A probability is a whole percent from 0 to 100, e.g. 40.', { field: 'probability' });
+    throw new DomainError(DomainErrorCode.InvalidInput, PROBABILITY_HELP, { field: 'probability' });
   }
+}
+
+function checkKind(kind: string): asserts kind is StageKind {
+  if (!(STAGE_KINDS as readonly string[]).includes(kind)) throw new DomainError(DomainErrorCode.InvalidInput, KIND_HELP, { field: 'kind', choices: [...STAGE_KINDS] });
+}
+
+/** A probability as given: a whole number, or its text (`40`, `40%`); undefined when it is not one from 0 to 100. */
+function readProbability(value: number | string): number | undefined {
+  const n = typeof value === 'number' ? value : /^\s*\d{1,3}\s*%?\s*$/.test(value ?? '') ? Number.parseInt(value, 10) : Number.NaN;
+  return Number.isInteger(n) && n >= 0 && n <= 100 ? n : undefined;
+}
+
+function firstStageError(pipeline: PipelineInfo, name: string): DomainError {
+  return new DomainError(
+    DomainErrorCode.InvalidInput,
+    `New deals start in ${pipeline.name}’s first stage, so it must be an open stage: ${name} can’t be first.`,
+    { field: 'stage' },
+  );
+}
+
+/** Deals (archived ones too) in each of these stages; stages without any are absent. */
+async function dealCounts(db: Tx, workspaceId: string, stageIds: string[]): Promise<Map<string, number>> {
+  if (stageIds.length === 0) return new Map();
+  const rows = await db.deal.groupBy({ by: ['stageId'], where: { workspaceId, stageId: { in: stageIds } }, _count: { _all: true } });
+  return new Map(rows.map((r) => [r.stageId, r._count._all]));
+}
+
+/**
+ * What is wrong with giving these stages these kinds: a stage holding deals (its kind stays), a
+ * first stage that is not open, a pipeline left without an open, a won or a lost stage. `stageId`
+ * is absent for a rule about the whole pipeline.
+ */
+function kindProblems(
+  pipeline: PipelineInfo,
+  kinds: ReadonlyMap<string, StageKind>,
+  counts: ReadonlyMap<string, number>,
+): { stageId?: string; code: DomainErrorCode; message: string; count?: number }[] {
+  const problems: { stageId?: string; code: DomainErrorCode; message: string; count?: number }[] = [];
+  for (const [stageId, kind] of kinds) {
+    const stage = pipeline.stages.find((s) => s.id === stageId)!;
+    const n = counts.get(stageId) ?? 0;
+    if (kind !== stage.kind && n > 0) {
+      problems.push({
+        stageId,
+        code: DomainErrorCode.Conflict,
+        count: n,
+        message: `${stage.name} holds ${n === 1 ? '1 deal' : `${n} deals`}, so it stays ${stage.kind}: a deal’s status follows its stage’s kind. Move ${n === 1 ? 'it' : 'them'} to another stage first (\`/deal stage remove ${stage.name} move deals to <stage>\` moves them all).`,
+      });
+    }
+  }
+  // Only what these changes would break: a pipeline that was already so is not held to it here.
+  const kindOf = (s: StageInfo) => kinds.get(s.id) ?? s.kind;
+  const first = pipeline.stages[0];
+  if (first && first.kind === 'open' && kindOf(first) !== 'open') {
+    problems.push({ stageId: first.id, code: DomainErrorCode.InvalidInput, message: `New deals start in ${pipeline.name}’s first stage, ${first.name}: it stays open.` });
+  }
+  for (const kind of STAGE_KINDS) {
+    if (pipeline.stages.some((s) => kindOf(s) === kind)) continue;
+    const was = pipeline.stages.filter((s) => s.kind === kind);
+    if (was.length === 0) continue;
+    const message =
+      was.length === 1
+        ? `${was[0]!.name} is ${pipeline.name}’s only ${kind} stage: a pipeline keeps at least one open, one won and one lost stage.`
+        : `${pipeline.name} needs at least one ${kind} stage: keep one of ${was.map((s) => s.name).join(', ')} ${kind}.`;
+    problems.push({ stageId: was[0]!.id, code: DomainErrorCode.InvalidInput, message });
+  }
+  return problems;
+}
+
+/** The pipeline's stages as they stand, in a few characters: what a form sends back to say what it showed. */
+export function versionOf(pipeline: Pick<PipelineInfo, 'stages'>): string {
+  const shape = pipeline.stages.map((s) => [s.id, s.name, s.probability, s.kind, s.position]);
+  return createHash('sha256').update(JSON.stringify(shape)).digest('base64url').slice(0, 16);
 }
 
 /** Writes positions 0…n-1 in this order, only where they changed. */
