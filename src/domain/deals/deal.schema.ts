@@ -68,10 +68,12 @@ export type EditDealInput = z.input<typeof editDealSchema>;
 export const setNextActionSchema = z.object({ action: nextActionSchema, due: dateOnlySchema.optional() });
 export type SetNextActionInput = z.input<typeof setNextActionSchema>;
 
+/** A pipeline's key or name as typed (`in renewals`): the list keeps to that pipeline's deals. */
+const listPipelineSchema = z.string().trim().min(1).max(80).optional();
 export const listScopeSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('mine'), filters: fieldFiltersSchema }),
-  z.object({ type: z.literal('all'), filters: fieldFiltersSchema }),
-  z.object({ type: z.literal('stage'), stage: z.string().trim().min(1), filters: fieldFiltersSchema }),
+  z.object({ type: z.literal('mine'), filters: fieldFiltersSchema, pipeline: listPipelineSchema }),
+  z.object({ type: z.literal('all'), filters: fieldFiltersSchema, pipeline: listPipelineSchema }),
+  z.object({ type: z.literal('stage'), stage: z.string().trim().min(1), filters: fieldFiltersSchema, pipeline: listPipelineSchema }),
 ]);
 export type ListScope = z.infer<typeof listScopeSchema>;
 

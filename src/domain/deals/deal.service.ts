@@ -316,25 +316,36 @@ export class DealService {
     );
   }
 
-  /** Open deals: the actor's (`mine`), everyone's (`all`) or one stage's. */
+  /**
+   * Open deals: the actor's (`mine`), everyone's (`all`) or one stage's; with `pipeline`, only that
+   * pipeline's (an unknown one is refused, naming the pipelines).
+   */
   async list(actor: Actor, scope: ListScope, page: PageInput = {}): Promise<DealListView> {
     const s = parseInput(listScopeSchema, scope);
     const { page: p, pageSize } = parseInput(pageSchema, page);
+    const pipeline = s.pipeline ? await this.pipelines.resolvePipeline(actor.workspaceId, s.pipeline) : undefined;
     // Custom-field filters (`source=partner`): each an index seek on FieldValue(fieldId, value), ANDed.
     const filters = await listFilterWheres(this.deps, actor, 'deal', s.filters ?? []);
     const base: Prisma.DealWhereInput = { workspaceId: actor.workspaceId, archived: false, ...(filters.length > 0 && { AND: filters }) };
     const having = filters.length > 0 ? ` with ${filterWords(s.filters)}` : '';
     if (s.type === 'stage') {
-      const stage = await this.pipelines.resolveStageAnywhere(actor.workspaceId, s.stage);
+      const stage = pipeline
+        ? await this.pipelines.resolveStage(actor.workspaceId, s.stage, { pipelineId: pipeline.id })
+        : await this.pipelines.resolveStageAnywhere(actor.workspaceId, s.stage);
       const where = { ...base, stageId: stage.id };
-      return this.page(actor, where, { updatedAt: 'desc' }, { heading: `Deals in ${stage.name}${having}`, source: { scope: s } }, p, pageSize);
+      const heading = `Deals in ${stage.name}${pipeline ? ` (${pipeline.name})` : ''}${having}`;
+      return this.page(actor, where, { updatedAt: 'desc' }, { heading, source: { scope: s } }, p, pageSize);
     }
+    // A pipeline's open deals by their stage ids: Deal has no index on pipelineId, and an open
+    // deal is in an open stage (its status mirrors the stage's kind).
+    const inPipeline: Prisma.DealWhereInput = pipeline ? { stageId: { in: pipeline.stages.filter((st) => st.kind === 'open').map((st) => st.id) } } : {};
+    const named = pipeline ? ` in ${pipeline.name}` : '';
     if (s.type === 'mine') {
-      const where = { ...base, ownerId: actor.memberId, status: 'open' };
-      return this.page(actor, where, { updatedAt: 'desc' }, { heading: `Your open deals${having}`, source: { scope: s } }, p, pageSize);
+      const where = { ...base, ...inPipeline, ownerId: actor.memberId, status: 'open' };
+      return this.page(actor, where, { updatedAt: 'desc' }, { heading: `Your open deals${named}${having}`, source: { scope: s } }, p, pageSize);
     }
-    const where = { ...base, status: 'open' };
-    return this.page(actor, where, { updatedAt: 'desc' }, { heading: `All open deals${having}`, source: { scope: s } }, p, pageSize);
+    const where = { ...base, ...inPipeline, status: 'open' };
+    return this.page(actor, where, { updatedAt: 'desc' }, { heading: `All open deals${named}${having}`, source: { scope: s } }, p, pageSize);
   }
 
   /**

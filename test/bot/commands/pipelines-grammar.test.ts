@@ -77,6 +77,15 @@ describe('/deal stage add|rename|move|remove|require|probability', () => {
     ['stage require Proposal none in renewals', { action: 'require', stage: 'Proposal', requirements: [], pipeline: 'renewals' }],
     ['stage probability Proposal 40', { action: 'probability', stage: 'Proposal', probability: 40 }],
     ['stage probability Legal review to 90%', { action: 'probability', stage: 'Legal review', probability: 90 }],
+    ['stage kind "Closed - no budget" lost', { action: 'kind', stage: 'Closed - no budget', stageKind: 'lost' }],
+    ['stage kind "Closed - no budget" lost in renewals', { action: 'kind', stage: 'Closed - no budget', stageKind: 'lost', pipeline: 'renewals' }],
+    ['stage kind Parked to open', { action: 'kind', stage: 'Parked', stageKind: 'open' }],
+    ['stage type Signed is won', { action: 'kind', stage: 'Signed', stageKind: 'won' }],
+    ['stage kind Legal review won in account renewals', { action: 'kind', stage: 'Legal review', stageKind: 'won', pipeline: 'account renewals' }],
+    ['stage add Closed - no budget kind lost', { action: 'add', name: 'Closed - no budget', stageKind: 'lost' }],
+    ['stage add Churned after Lost kind lost in renewals', { action: 'add', name: 'Churned', place: { after: 'Lost' }, stageKind: 'lost', pipeline: 'renewals' }],
+    ['stage add Upsell won before Lost kind won', { action: 'add', name: 'Upsell won', place: { before: 'Lost' }, stageKind: 'won' }],
+    ['stage add "Kind of ready" after New', { action: 'add', name: 'Kind of ready', place: { after: 'New' } }],
   ])('%s', (text, intent) => {
     expect(intentOf(text)).toEqual({ kind: 'stage_admin', ...(intent as object) });
   });
@@ -96,6 +105,10 @@ describe('/deal stage add|rename|move|remove|require|probability', () => {
     ['stage require Proposal', 'What should Proposal require? e.g. `/deal stage require Proposal amount close contact`, or `nothing` to clear it.', 'require'],
     ['stage probability Proposal', 'Give the stage and a whole percent from 0 to 100, e.g. `/deal stage probability Proposal 40`.', 'probability'],
     ['stage probability Proposal 140', 'Give the stage and a whole percent from 0 to 100, e.g. `/deal stage probability Proposal 40`.', 'probability'],
+    ['stage kind Proposal', 'Give the stage and its kind: open, won or lost, e.g. `/deal stage kind "Closed - no budget" lost`.', 'kind'],
+    ['stage kind Proposal closed', 'Give the stage and its kind: open, won or lost, e.g. `/deal stage kind "Closed - no budget" lost`.', 'kind'],
+    ['stage kind lost', 'Give the stage and its kind: open, won or lost, e.g. `/deal stage kind "Closed - no budget" lost`.', 'kind'],
+    ['stage add Churned kind closed', 'A stage’s kind is open, won, lost, e.g. `/deal stage add Closed - no budget kind lost`.', 'add'],
   ])('%s is refused with the usage of that form', (text, message, form) => {
     const error = errorOf(text);
     expect(error.message).toBe(message);
@@ -115,6 +128,35 @@ describe('/deal stage add|rename|move|remove|require|probability', () => {
     expect(errorOf('stage D-42 proposal with amount lots').message).toBe('I can\'t read "lots" as an amount, e.g. 25k or €2,000.');
     expect(errorOf('stage D-42 proposal with close someday').message).toBe('I can\'t read "someday" as a close date, e.g. next friday or 2026-12-31.');
     expect(errorOf('stage D-42 proposal with amount').message).toBe('Give a value after “amount”, e.g. `with amount 25k, close next friday, contact Ana Lima`.');
+  });
+});
+
+describe('/deal list … in <pipeline>', () => {
+  const stages = { ...ctx, stages: ['new', 'qualified', 'proposal', 'negotiation', 'won', 'lost', 'check-in', 'sign in', 'in progress'] };
+  it.each<[string, Record<string, unknown>]>([
+    ['list in renewals', { scope: { type: 'all' }, pipeline: 'renewals' }],
+    ['list mine in renewals', { scope: { type: 'mine' }, pipeline: 'renewals' }],
+    ['list all in account renewals', { scope: { type: 'all' }, pipeline: 'account renewals' }],
+    ['list check-in in renewals', { scope: { type: 'stage', stage: 'check-in' }, pipeline: 'renewals' }],
+    ['list in renewals source=partner', { scope: { type: 'all' }, pipeline: 'renewals', filters: [{ key: 'source', op: '=', value: 'partner' }] }],
+    ['list mine source=partner in renewals', { scope: { type: 'mine' }, pipeline: 'renewals', filters: [{ key: 'source', op: '=', value: 'partner' }] }],
+    // A stage whose name has `in` stays a stage.
+    ['list sign in', { scope: { type: 'stage', stage: 'sign in' } }],
+    ['list in progress', { scope: { type: 'stage', stage: 'in progress' } }],
+    ['list sign in in renewals', { scope: { type: 'stage', stage: 'sign in' }, pipeline: 'renewals' }],
+    // Without a pipeline, as before.
+    ['list', { scope: { type: 'mine' } }],
+    ['list proposal', { scope: { type: 'stage', stage: 'proposal' } }],
+  ])('%s', (text, fields) => {
+    const intent = intentOf(text, stages) as unknown as Record<string, unknown>;
+    expect(intent).toEqual({ kind: 'list', ...fields });
+  });
+
+  it('refuses `in` without a pipeline, and words that are neither a scope nor a stage', () => {
+    expect(parse('list mine in', stages)).toEqual({ ok: false, error: { message: 'Which pipeline? e.g. `/deal list in renewals` (`/deal pipelines` lists them).', usage: USAGE.list } });
+    const r = parse('list someday in renewals', stages);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.message).toContain('`in <pipeline>` keeps to one pipeline');
   });
 });
 
@@ -214,6 +256,39 @@ describe('the commands over the domain, on every surface', () => {
     expect(asText(refused)).toContain('with amount <amount>, close <date>');
     const moved = await run(`stage ${ref} Proposal with amount 25k, close next friday`);
     expect(moved).toMatchObject({ kind: 'deal', deal: { stage: { name: 'Proposal' }, amountText: '$25,000', expectedCloseDate: '2026-11-27' } });
+  });
+
+  it('`stage kind` makes an empty stage lost; a stage holding deals is refused, naming how many', async () => {
+    await run('stage add Parked after Lost');
+    const done = await run('stage kind Parked lost');
+    expect(done).toMatchObject({ kind: 'pipeline', headline: 'Parked is now a lost stage: deals that enter it are lost.' });
+    expect(asText(done)).toContain('Parked                  10% · lost (closes the deal) · 0 deals');
+    expect(await run('stage kind parked lost')).toMatchObject({ kind: 'pipeline', headline: 'parked is already lost. Nothing changed.' });
+    const added = await run('stage add Churned kind lost');
+    expect(added).toMatchObject({ kind: 'pipeline', headline: 'Added Churned to Sales, a lost stage.' });
+    expect(asText(added)).toContain('Churned                 0% · lost (closes the deal) · 0 deals');
+    const held = await run('stage kind Qualified won');
+    expect(held).toMatchObject({
+      kind: 'error',
+      message:
+        'Qualified holds 1 deal, so it stays open: a deal’s status follows its stage’s kind. Move it to another stage first (`/deal stage remove Qualified move deals to <stage>` moves them all).',
+    });
+    expect(asText(await run('stage kind Proposal won', w.bob))).toContain('Only admins can change pipelines and stages. Ask Alice Adams.');
+  });
+
+  it('`list in <pipeline>` keeps to that pipeline; an unknown one is answered with the pipelines', async () => {
+    await run('new Renewal for Initech in renewals');
+    await run('new Sales only deal');
+    const renewals = await run('list in renewals');
+    expect(renewals).toMatchObject({ kind: 'list', list: { heading: 'All open deals in Renewals' } });
+    if (renewals.kind !== 'list') throw new Error(renewals.kind);
+    expect(renewals.list.items.map((d) => d.title).sort()).toEqual(['Renew Acme', 'Renewal for Initech']);
+    const mine = await run('list mine in renewals', w.bob);
+    expect(mine).toMatchObject({ kind: 'list', list: { heading: 'Your open deals in Renewals', total: 0 } });
+    const stage = await run('list new in renewals');
+    expect(stage).toMatchObject({ kind: 'list', list: { heading: 'Deals in New (Renewals)' } });
+    const unknown = await run('list in partners');
+    expect(unknown).toMatchObject({ kind: 'error', message: 'There is no pipeline called “partners”. Pipelines: Sales, Renewals.' });
   });
 
   it('unknown pipelines name the way to list them', async () => {

@@ -22,7 +22,7 @@ import {
   type ParseOutcome,
   type ParseState,
 } from '../grammar/state.js';
-import { clip, rawText, word } from '../grammar/tokens.js';
+import { clip, rawText, word, type Token } from '../grammar/tokens.js';
 import { didYouMean } from '../grammar/words.js';
 import { closedNote, lostHeadline, nextActionHint } from './deal-replies.js';
 import { readFilters } from '../grammar/filters.js';
@@ -31,8 +31,11 @@ import { parseFill, parseStageAdmin, STAGE_ADMIN_WORDS, type StageAdminIntent } 
 
 /** `ref` is a deal reference (`D-42`) or search text over title and company. */
 export interface ShowIntent { kind: 'show'; query: string }
-/** `filters`: custom-field filters (`source=partner`), all of which must hold. */
-export interface ListIntent { kind: 'list'; scope: ListScope; filters?: FieldFilter[] }
+/**
+ * `filters`: custom-field filters (`source=partner`), all of which must hold. `pipeline`: `in
+ * <pipeline>`, a key or name as typed (the domain refuses one it does not know, naming them).
+ */
+export interface ListIntent { kind: 'list'; scope: ListScope; filters?: FieldFilter[]; pipeline?: string }
 /** `fill`: what a gated stage asks for, given with the move (`… with amount 25k, close friday`). */
 export interface StageIntent { kind: 'stage'; ref: string; stage: string; fill?: Record<string, string> }
 export interface WonIntent { kind: 'won'; ref: string }
@@ -42,7 +45,7 @@ export interface LogIntent { kind: 'log'; ref: string; type: ActivityType; text:
 export interface AssignIntent { kind: 'assign'; ref: string; owner: PersonRef }
 
 const USAGES = {
-  list: '/deal list [mine|all|<stage>] [<field>=<value> …]',
+  list: '/deal list [mine|all|<stage>] [in <pipeline>] [<field>=<value> …]',
   show: '/deal <ref or search text>',
   stage: '/deal stage <ref> <stage> [with amount <amount>, close <date>, contact <name>, …]',
   won: '/deal won <ref>',
@@ -89,17 +92,44 @@ function parseList({ s, tokens, stages }: ParseState): ParseOutcome<ListIntent> 
   // Custom-field filters (`source=partner`, `seats>10`) AND together with the scope.
   const read = readFilters(s, tokens, 1);
   if ('error' in read) return fail(read.error, USAGES.list);
-  const list = (scope: ListScope): ParseOutcome<ListIntent> => ok({ kind: 'list', scope, ...(read.filters.length > 0 && { filters: read.filters }) });
-  const words = read.rest.map((t) => t.text.toLowerCase());
-  if (words.length === 0) return list({ type: 'mine' });
+  const { rest, pipeline } = peelListPipeline(read.rest, stages);
+  if (pipeline === '') return fail('Which pipeline? e.g. `/deal list in renewals` (`/deal pipelines` lists them).', USAGES.list);
+  const list = (scope: ListScope): ParseOutcome<ListIntent> =>
+    ok({ kind: 'list', scope, ...(read.filters.length > 0 && { filters: read.filters }), ...(pipeline !== undefined && { pipeline }) });
+  const words = rest.map((t) => t.text.toLowerCase());
+  // A pipeline alone lists everyone's open deals there, as a stage alone lists everyone's in it.
+  if (words.length === 0) return list({ type: pipeline === undefined ? 'mine' : 'all' });
   if (words.length === 1 && (words[0] === 'mine' || words[0] === 'my')) return list({ type: 'mine' });
   if (words.length === 1 && words[0] === 'all') return list({ type: 'all' });
   const stage = matchStage(words, stages);
   if (stage !== undefined) return list({ type: 'stage', stage });
   return fail(
-    `I can't list "${clip(words.join(' '), 40)}".${didYouMean(words.join(' '), ['mine', 'all', ...stages])} Use mine, all, or a stage: ${stageList(stages)}.`,
+    `I can't list "${clip(words.join(' '), 40)}".${didYouMean(words.join(' '), ['mine', 'all', ...stages])} Use mine, all, or a stage: ${stageList(stages)}; \`in <pipeline>\` keeps to one pipeline.`,
     USAGES.list,
   );
+}
+
+/**
+ * `in <pipeline>` at the end of a list's words (`list mine in renewals`, `list check-in in
+ * account renewals`): the words before it and the pipeline as typed ('' when `in` ends the
+ * text). Words that are a stage as a whole stay a stage (`list sign in`, `list in progress`).
+ */
+function peelListPipeline(rest: Token[], stages: readonly string[]): { rest: Token[]; pipeline?: string } {
+  if (matchStage(rest.map((t) => t.text), stages) !== undefined) return { rest };
+  let at = -1;
+  for (let i = rest.length - 1; i >= 0; i--) {
+    if (word(rest[i]) === 'in') {
+      at = i;
+      break;
+    }
+  }
+  if (at === -1) return { rest };
+  const pipeline = rest
+    .slice(at + 1)
+    .map((t) => t.text)
+    .join(' ')
+    .trim();
+  return { rest: rest.slice(0, at), pipeline };
 }
 
 function parseStage(state: ParseState): ParseOutcome<StageIntent | StageAdminIntent> {
@@ -295,23 +325,29 @@ export const listDeals = defineCommand<ListIntent>({
   words: ['list'],
   group: 'Deals',
   usage: USAGES.list,
-  summary: 'List your open deals, all deals, or the deals in one stage; custom-field filters narrow it (`source=partner`).',
+  summary: 'List your open deals, all deals, or the deals in one stage; `in <pipeline>` keeps to one pipeline, custom-field filters narrow it (`source=partner`).',
   example: '/deal list proposal',
   details: [
     STAGES_HELP,
     'Filters: `<field>=<value>` for any custom field (`/deal fields` lists them), `>`, `<`, `>=`, `<=` for numbers, money and dates, `<field>=-` for deals without it; several narrow it together: `/deal list all source=partner seats>10`.',
+    'With several pipelines, `in <pipeline>` lists one pipeline\'s deals: `/deal list in renewals` (everyone\'s open deals there), `/deal list mine in renewals`, `/deal list check-in in renewals source=partner`.',
   ],
   parse: parseList,
   fits(state) {
     const read = readFilters(state.s, state.tokens, 1);
     if ('error' in read) return 0;
-    const rest = read.rest.map((t) => t.text.toLowerCase());
+    const peeled = peelListPipeline(read.rest, state.stages);
+    const rest = peeled.rest.map((t) => t.text.toLowerCase());
     return rest.length === 0 || (rest.length === 1 && ['mine', 'my', 'all'].includes(rest[0] ?? '')) || matchStage(rest, state.stages) !== undefined
       ? 1
       : 0;
   },
   async run(ctx, intent, prefix) {
-    const list = await ctx.crm.deals.list(ctx.actor, { ...intent.scope, ...(intent.filters && { filters: intent.filters }) });
+    const list = await ctx.crm.deals.list(ctx.actor, {
+      ...intent.scope,
+      ...(intent.filters && { filters: intent.filters }),
+      ...(intent.pipeline !== undefined && { pipeline: intent.pipeline }),
+    });
     const empty = intent.filters ? `No deals match. \`${prefix} fields deal\` lists the fields and their choices.` : `Nothing here yet. Create a deal with \`${prefix} new <title> [amount]\`.`;
     return { kind: 'list', list, hint: list.total === 0 ? empty : undefined };
   },

@@ -7,12 +7,13 @@
  *   /deal pipeline new Renewals
  *   /deal pipeline rename Renewals to Account renewals
  *   /deal pipeline default Renewals
- *   /deal stage add Discovery after New [in renewals]       (or `before <stage>`)
+ *   /deal stage add Discovery after New [kind lost] [in renewals]  (or `before <stage>`)
  *   /deal stage rename Discovery to Discovery call [in …]
  *   /deal stage move Proposal before Qualified [in …]        (or `after <stage>`)
  *   /deal stage remove Discovery [move deals to Qualified] [in …]
  *   /deal stage require Proposal amount close contact [in …] (`nothing` clears the gate)
  *   /deal stage probability Proposal 40 [in …]
+ *   /deal stage kind "Closed - no budget" lost [in …]        (open, won or lost)
  *
  * Stage and pipeline names may be several words; a name that contains one of the words the
  * command reads (`to`, `after`, `before`, `in`, `move`) goes in "quotes". `/deal stage D-42 proposal`
@@ -25,6 +26,7 @@ import type { Reply } from '../reply.js';
 import { defaultCurrencyOf, amountOptions, fail, ok, type ParseOutcome, type ParseState } from '../grammar/state.js';
 import { clip, word, type Token } from '../grammar/tokens.js';
 import type { PipelineChange, StagePlace } from '../../../domain/pipeline/pipeline.service.js';
+import { STAGE_KINDS, type StageKind } from '../../../domain/pipeline/pipeline.defaults.js';
 import { formatMoney } from '../../../domain/shared/money.js';
 
 export interface PipelinesIntent {
@@ -40,26 +42,36 @@ export type PipelineIntent =
 type InPipeline = { pipeline?: string };
 export type StageAdminIntent = { kind: 'stage_admin' } & InPipeline &
   (
-    | { action: 'add'; name: string; place?: StagePlace }
+    | { action: 'add'; name: string; place?: StagePlace; stageKind?: StageKind }
     | { action: 'rename'; stage: string; to: string }
     | { action: 'move'; stage: string; place: StagePlace }
     | { action: 'remove'; stage: string; moveTo?: string }
     | { action: 'require'; stage: string; requirements: string[] }
     | { action: 'probability'; stage: string; probability: number }
+    | { action: 'kind'; stage: string; stageKind: StageKind }
   );
 
 export const PIPELINE_USAGES = {
   pipelines: '/deal pipelines',
   pipeline: '/deal pipeline [<name>] | /deal pipeline new <name> | /deal pipeline rename <name> to <new name> | /deal pipeline default <name>',
-  add: '/deal stage add <name> [after|before <stage>] [in <pipeline>]',
+  add: '/deal stage add <name> [after|before <stage>] [kind open|won|lost] [in <pipeline>]',
   rename: '/deal stage rename <stage> to <new name> [in <pipeline>]',
   move: '/deal stage move <stage> before|after <stage> [in <pipeline>]',
   remove: '/deal stage remove <stage> [move deals to <stage>] [in <pipeline>]',
   require: '/deal stage require <stage> <amount|close|contact|company|owner|next|custom field …>|nothing [in <pipeline>]',
   probability: '/deal stage probability <stage> <0-100> [in <pipeline>]',
+  kind: '/deal stage kind <stage> open|won|lost [in <pipeline>]',
 } as const;
 
-const STAGE_ADMIN_USAGE = [PIPELINE_USAGES.add, PIPELINE_USAGES.rename, PIPELINE_USAGES.move, PIPELINE_USAGES.remove, PIPELINE_USAGES.require, PIPELINE_USAGES.probability].join(' | ');
+const STAGE_ADMIN_USAGE = [
+  PIPELINE_USAGES.add,
+  PIPELINE_USAGES.rename,
+  PIPELINE_USAGES.move,
+  PIPELINE_USAGES.remove,
+  PIPELINE_USAGES.require,
+  PIPELINE_USAGES.probability,
+  PIPELINE_USAGES.kind,
+].join(' | ');
 
 /** The words after `/deal stage` that change stages rather than move a deal. */
 export const STAGE_ADMIN_WORDS: Readonly<Record<string, StageAdminIntent['action']>> = {
@@ -73,7 +85,13 @@ export const STAGE_ADMIN_WORDS: Readonly<Record<string, StageAdminIntent['action
   requires: 'require',
   probability: 'probability',
   prob: 'probability',
+  kind: 'kind',
+  type: 'kind',
 };
+
+/** A stage kind as people type it. */
+const KIND_WORDS: Readonly<Record<string, StageKind>> = { open: 'open', won: 'won', win: 'won', lost: 'lost', lose: 'lost' };
+const kindOf = (t: Token | undefined): StageKind | undefined => KIND_WORDS[word(t) ?? ''];
 
 const NONE_WORDS = new Set(['nothing', 'none', 'no', 'clear', 'off']);
 /** Two-word requirement names, read as one. */
@@ -144,18 +162,35 @@ function parsePipeline(state: ParseState): ParseOutcome<PipelineIntent> {
 export function parseStageAdmin(state: ParseState): ParseOutcome<StageAdminIntent> {
   const { tokens } = state;
   const action = STAGE_ADMIN_WORDS[word(tokens[1]) ?? ''];
-  if (!action) return fail('What should change? Add, rename, move, remove a stage, or set what it requires or its probability.', STAGE_ADMIN_USAGE);
-  const { end, pipeline } = peelPipeline(tokens, 2);
+  if (!action) return fail('What should change? Add, rename, move, remove a stage, or set what it requires, its probability or its kind.', STAGE_ADMIN_USAGE);
+  const peeled = peelPipeline(tokens, 2);
+  const { pipeline } = peeled;
+  let { end } = peeled;
   const inPipeline = pipeline === undefined ? {} : { pipeline };
   const usage = PIPELINE_USAGES[action];
   if (end <= 2) return fail(`Which stage? e.g. \`${example(action)}\`.`, usage);
 
+  if (action === 'kind') {
+    // `kind <stage> [to|is|as] open|won|lost`
+    const kind = kindOf(tokens[end - 1]);
+    let nameEnd = end - 1;
+    if (['to', 'is', 'as'].includes(word(tokens[nameEnd - 1]) ?? '')) nameEnd--;
+    if (!kind || nameEnd <= 2) return fail(`Give the stage and its kind: open, won or lost, e.g. \`${example(action)}\`.`, usage);
+    return ok({ kind: 'stage_admin', action, stage: text(tokens, 2, nameEnd), stageKind: kind, ...inPipeline });
+  }
+  // `stage add <name> … kind lost`: a won or lost stage (open unless told).
+  let stageKind: StageKind | undefined;
+  if (action === 'add' && end - 2 > 2 && word(tokens[end - 2]) === 'kind') {
+    stageKind = kindOf(tokens[end - 1]);
+    if (!stageKind) return fail(`A stage’s kind is ${STAGE_KINDS.join(', ')}, e.g. \`/deal stage add Closed - no budget kind lost\`.`, usage);
+    end -= 2;
+  }
   if (action === 'add' || action === 'move') {
     const at = lastWord(tokens, ['after', 'before'], 3, end);
     const place = at === -1 ? undefined : placeOf(word(tokens[at])!, text(tokens, at + 1, end));
     if (at !== -1 && !place) return fail(`${word(tokens[at]) === 'after' ? 'After' : 'Before'} which stage? e.g. \`${example(action)}\`.`, usage);
     const name = text(tokens, 2, at === -1 ? end : at);
-    if (action === 'add') return ok({ kind: 'stage_admin', action, name, ...(place && { place }), ...inPipeline });
+    if (action === 'add') return ok({ kind: 'stage_admin', action, name, ...(place && { place }), ...(stageKind && { stageKind }), ...inPipeline });
     if (!place) return fail(`Say where ${clip(name, 30)} goes: \`before <stage>\` or \`after <stage>\`, e.g. \`${example(action)}\`.`, usage);
     return ok({ kind: 'stage_admin', action, stage: name, place, ...inPipeline });
   }
@@ -227,6 +262,7 @@ function example(action: StageAdminIntent['action']): string {
     remove: '/deal stage remove Discovery move deals to Qualified',
     require: '/deal stage require Proposal amount close contact',
     probability: '/deal stage probability Proposal 40',
+    kind: '/deal stage kind "Closed - no budget" lost',
   }[action];
 }
 
@@ -337,13 +373,15 @@ export const stageAdminCommand = defineCommand<StageAdminIntent>({
   helpWords: ['stages'],
   group: 'Digests and settings',
   usage: STAGE_ADMIN_USAGE,
-  summary: 'Admins shape a pipeline’s stages: add, rename, reorder, remove (moving its deals), what a deal needs to enter (its gate), win probability.',
+  summary: 'Admins shape a pipeline’s stages: add, rename, reorder, remove (moving its deals), what a deal needs to enter (its gate), win probability, kind (open, won or lost).',
   example: '/deal stage add Discovery after New',
   details: [
     '`in <pipeline>` at the end picks another pipeline than the default.',
     'Removing a stage that holds deals asks where they go: `/deal stage remove Discovery move deals to Qualified`. Each deal’s timeline records the move.',
     'Requirements: amount, close (date), contact, company, owner, next (action), or a deal custom field. A deal moved into the stage without them is refused, with what is missing; give them with the move: `/deal stage D-42 proposal with amount 25k, close next friday, contact Ana Lima`.',
-    'Names with a word the command reads (to, after, before, in, move) go in "quotes".',
+    'A stage’s kind: open, or won or lost (closing the deals that enter it). A pipeline keeps at least one of each, its first stage open; a stage holding deals keeps its kind. `/deal won` and `/deal lost` use the first won and lost stage.',
+    '`/deal pipeline <name>` has an Edit stages button in Slack and Teams: names, probabilities and kinds in one form.',
+    'Names with a word the command reads (to, after, before, in, move, kind) go in "quotes".',
   ],
   parse: parseStageAdmin,
   claims: (state) => word(state.tokens[0]) === 'stage' && STAGE_ADMIN_WORDS[word(state.tokens[1]) ?? ''] !== undefined,
@@ -352,8 +390,9 @@ export const stageAdminCommand = defineCommand<StageAdminIntent>({
     const { actor } = ctx;
     switch (intent.action) {
       case 'add': {
-        const change = await p.addStage(actor, { name: intent.name, place: intent.place, pipeline: intent.pipeline });
-        return pipelineReply(change, `Added ${intent.name} to ${change.pipeline.name}.`, '');
+        const change = await p.addStage(actor, { name: intent.name, place: intent.place, pipeline: intent.pipeline, ...(intent.stageKind && { kind: intent.stageKind }) });
+        const closing = intent.stageKind && intent.stageKind !== 'open' ? `, a ${intent.stageKind} stage` : '';
+        return pipelineReply(change, `Added ${intent.name} to ${change.pipeline.name}${closing}.`, '');
       }
       case 'rename': {
         const change = await p.renameStage(actor, intent.stage, intent.to, intent.pipeline);
@@ -379,6 +418,11 @@ export const stageAdminCommand = defineCommand<StageAdminIntent>({
       case 'probability': {
         const change = await p.setProbability(actor, intent.stage, intent.probability, intent.pipeline);
         return pipelineReply(change, `${intent.stage} now weighs ${intent.probability}% in the forecast.`, `${intent.stage} is already at ${intent.probability}%. Nothing changed.`);
+      }
+      case 'kind': {
+        const change = await p.setKind(actor, intent.stage, intent.stageKind, intent.pipeline);
+        const done = intent.stageKind === 'open' ? `${intent.stage} is now an open stage.` : `${intent.stage} is now a ${intent.stageKind} stage: deals that enter it are ${intent.stageKind}.`;
+        return pipelineReply(change, done, `${intent.stage} is already ${intent.stageKind}. Nothing changed.`);
       }
     }
   },
