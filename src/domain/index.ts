@@ -22,6 +22,8 @@ import { TeamsConversationService } from './identity/teams-conversation.service.
 import { InboxService } from './inbox/inbox.service.js';
 import { HandoverService } from './identity/handover.service.js';
 import { HandoverOffers } from './identity/handover.offers.js';
+import { ImportService } from './import/import.service.js';
+import type { SqlConnector } from './import/import.sql.js';
 
 export interface Crm {
   db: Db;
@@ -54,6 +56,8 @@ export interface Crm {
   handover: HandoverService;
   /** The admins' one message each about a member who left. */
   handoverOffers: HandoverOffers;
+  /** CSV import (admins): a dry run (`plan`) and the import (`run`), docs/import.md. */
+  imports: ImportService;
 }
 
 export interface CrmOptions {
@@ -65,6 +69,8 @@ export interface CrmOptions {
   deliveryLeaseMs?: number;
   /** Where list and queue counts stop (COUNT_CAP, 1,000, unless set; tests set it low). */
   countCap?: number;
+  /** The import's transaction through the database driver (src/data/import-connection.ts); Prisma's when absent. */
+  importConnector?: SqlConnector;
 }
 
 export function createCrm(db: Db, clock: Clock = systemClock, options: CrmOptions = {}): Crm {
@@ -107,6 +113,7 @@ export function createCrm(db: Db, clock: Clock = systemClock, options: CrmOption
     inbox: new InboxService(deps),
     handover,
     handoverOffers: new HandoverOffers(deps, handover, deliveryLedger),
+    imports: new ImportService(deps, pipelines, options.importConnector),
   };
 }
 
