@@ -23,8 +23,9 @@ import { openSchemaEngine } from '../src/db/schema-engine.js';
 import { migrateDatabase } from '../src/db/migrate.js';
 import { parseDatabaseUrl, redactUrl } from '../src/db/provider.js';
 import { loadEnv } from '../src/config/env.js';
+import { MIGRATION_FILTERS } from '../src/db/search-index.js';
 
-const FILTERS = { externalTables: [], externalEnums: [] };
+const FILTERS = MIGRATION_FILTERS;
 
 /**
  * `prisma generate` needs no native engine, but the CLI checks that the schema engine binary

@@ -93,7 +93,9 @@ function postgresType(dataType: string): Column['type'] {
 
 async function readSqlite(db: RawQuerier): Promise<Table[]> {
   const names = await db.$queryRawUnsafe<{ name: string }[]>(
-    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",
+    // Ordinary tables only: not FTS5's virtual tables and their shadow tables (contact search, which
+    // the triggers rebuild from Contact on restore; src/db/search-index.ts).
+    "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name",
   );
   const tables: Table[] = [];
   for (const { name } of names) {

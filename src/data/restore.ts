@@ -31,6 +31,7 @@ import { CodecError, decode } from './codec.js';
 import { DataError } from './errors.js';
 import { BACKUP_FORMAT, BACKUP_VERSION, type BackupHeader, type BackupTable } from './format.js';
 import { silentProgress, type Progress } from './progress.js';
+import { MIGRATION_FILTERS } from '../db/search-index.js';
 
 
 export interface RestoreOptions {
@@ -221,7 +222,7 @@ async function migrateTo(target: DatabaseTarget, count: number, log?: (line: str
   try {
     await engine.applyMigrations({
       migrationsList: { ...all, migrationDirectories: all.migrationDirectories.slice(0, count) },
-      filters: { externalTables: [], externalEnums: [] },
+      filters: MIGRATION_FILTERS,
     } as never);
   } finally {
     await close();

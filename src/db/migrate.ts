@@ -21,6 +21,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { openSchemaEngine } from './schema-engine.js';
 import { providerSchemaPath, readMigrations } from './datamodel.js';
 import { parseDatabaseUrl, redactUrl, type DatabaseTarget } from './provider.js';
+import { MIGRATION_FILTERS } from './search-index.js';
 
 /** How long a start (or `npm run migrate`) waits for the migration lock before giving up. */
 export const MIGRATION_LOCK_TIMEOUT_MS = 10_000;
@@ -164,7 +165,7 @@ async function applyPending(
   try {
     const result = await engine.applyMigrations({
       migrationsList: readMigrations(target.provider),
-      filters: { externalTables: [], externalEnums: [] },
+      filters: MIGRATION_FILTERS,
     });
     return { busy: false, value: { applied: result.appliedMigrationNames } };
   } catch (err) {

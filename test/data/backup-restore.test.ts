@@ -23,6 +23,7 @@ import { FixedClock } from '../../src/domain/ports.js';
 import { testDatabaseProvider } from '../helpers/db-config.js';
 import { TEST_NOW } from '../helpers/db.js';
 import { dumpAll, emptyPlace, migratedPlace, PG_URL, seedEveryKind, withHandle, type Place, type Seeded } from './helpers.js';
+import { MIGRATION_FILTERS } from '../../src/db/search-index.js';
 
 const provider = testDatabaseProvider();
 const dir = mkdtempSync(path.join(os.tmpdir(), 'crm-backup-'));
@@ -41,7 +42,7 @@ async function place(kind: 'empty' | 'migrated', p = provider): Promise<Place> {
 function rawSqlite(url: string): Record<string, unknown[]> {
   const db = new Database(url.slice('file:'.length), { readonly: true });
   try {
-    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '_prisma_migrations'").all() as { name: string }[];
+    const tables = db.prepare("SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '_prisma_migrations'").all() as { name: string }[];
     const key = (r: unknown) => JSON.stringify(r, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
     return Object.fromEntries(tables.map(({ name }) => [name, (db.prepare(`SELECT * FROM "${name}"`).all() as unknown[]).map(key).sort()]));
   } finally {
@@ -253,7 +254,7 @@ describe(`a backup older than the CRM on ${provider}`, { timeout: 120_000 }, () 
     try {
       await engine.applyMigrations({
         migrationsList: { ...all, migrationDirectories: all.migrationDirectories.slice(0, index) },
-        filters: { externalTables: [], externalEnums: [] },
+        filters: MIGRATION_FILTERS,
       } as never);
     } finally {
       await close();

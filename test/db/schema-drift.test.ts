@@ -4,6 +4,7 @@
  * failure message.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { MIGRATION_FILTERS } from '../../src/db/search-index.js';
 import os from 'node:os';
 import path from 'node:path';
 import type { Client } from 'pg';
@@ -94,7 +95,7 @@ describe.each(PROVIDERS)('%s', (provider) => {
             to: { tag: 'schemaDatamodel', files: [{ path: 'schema.prisma', content: copy }] },
             script: true,
             exitCode: null,
-            filters: { externalTables: [], externalEnums: [] },
+            filters: MIGRATION_FILTERS,
           } as never)) as { stdout: string }
         ).stdout;
       } finally {
@@ -116,7 +117,7 @@ async function schemaDiff(engine: OpenEngine['engine'], from: string, to: string
     to: { tag: 'schemaDatamodel', files: [{ path: 'to.prisma', content: to }] },
     script: true,
     exitCode: null,
-    filters: { externalTables: [], externalEnums: [] },
+    filters: MIGRATION_FILTERS,
   } as never)) as { stdout: string };
   return result.stdout.replace('-- This is an empty migration.', '').trim();
 }

@@ -17,6 +17,7 @@ import { readMigrations, providerSchemaPath } from '../../src/db/datamodel.js';
 import { MIGRATION_LOCK_TIMEOUT_MS } from '../../src/db/migrate.js';
 import { parseDatabaseUrl } from '../../src/db/provider.js';
 import { openSchemaEngine } from '../../src/db/schema-engine.js';
+import { MIGRATION_FILTERS } from '../../src/db/search-index.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 /** A start on this shared 2-core machine, several at once: generous, and not what is asserted. */
@@ -207,7 +208,7 @@ describe('processes sharing one SQLite file', () => {
     try {
       await engine.applyMigrations({
         migrationsList: { ...migrations, migrationDirectories: migrations.migrationDirectories.slice(0, -1) },
-        filters: { externalTables: [], externalEnums: [] },
+        filters: MIGRATION_FILTERS,
       });
     } finally {
       await close();

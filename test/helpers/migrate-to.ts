@@ -13,6 +13,7 @@ import { providerSchemaPath, readMigrations } from '../../src/db/datamodel.js';
 import { parseDatabaseUrl } from '../../src/db/provider.js';
 import { openSchemaEngine } from '../../src/db/schema-engine.js';
 import { testDatabaseProvider } from './db-config.js';
+import { MIGRATION_FILTERS } from '../../src/db/search-index.js';
 
 /** A new empty database (a SQLite file, or a PostgreSQL schema of its own) and a way to drop it. */
 export async function emptyDatabase(label = 'mig'): Promise<{ url: string; drop: () => Promise<void> }> {
@@ -54,7 +55,7 @@ export async function migrateToBefore(url: string, migration: RegExp): Promise<s
   try {
     await engine.applyMigrations({
       migrationsList: { ...all, migrationDirectories: all.migrationDirectories.slice(0, index) },
-      filters: { externalTables: [], externalEnums: [] },
+      filters: MIGRATION_FILTERS,
     } as never);
   } finally {
     await close();

@@ -28,6 +28,7 @@ import {
 } from './contact.schema.js';
 import type { ContactCardView, ContactListScope, ContactListView, ContactSummaryView } from './contact.view.js';
 import { dealViewsOf } from './deal-views.js';
+import { trigramMatch } from './contact.trigram.js';
 import { fieldLinesOf, filterWords, listFilterWheres, moveFieldValues } from '../fields/field.lines.js';
 
 /** What search answers: a contact summary (the ContactView of before, now with its owner). */
@@ -184,8 +185,8 @@ export class ContactService {
       });
       return rows.map(toContactSummaryView);
     }
-    const names = key.includes('@') ? 0 : 1;
-    const emails = EMAIL_TEXT.test(key) ? 1 : 0;
+    const names: 0 | 1 = key.includes('@') ? 0 : 1;
+    const emails: 0 | 1 = EMAIL_TEXT.test(key) ? 1 : 0;
     const starts = likeStartsWith(key);
     const upTo = prefixEnd(key);
     const contains = likeContains(key);
@@ -210,12 +211,22 @@ export class ContactService {
       // Fewer than a page start with it: then every one that does is in `starting`, and the rest
       // of the page is the first of those that contain it, by name, in one pass over names and
       // emails (a separate statement: folded into the first, the pass ran even when not needed).
+      // On SQLite the trigram index names the contacts that hold the text (contact.trigram.ts).
       const first = new Set(starting.map((r) => r.id));
-      const inside = await this.deps.db.$queryRaw<{ id: string }[]>`
-        SELECT "id" FROM "Contact"
-        WHERE "workspaceId" = ${workspaceId}
-          AND ((${names} = 1 AND "nameKey" LIKE ${contains} ESCAPE '!') OR (${emails} = 1 AND "email" LIKE ${contains} ESCAPE '!'))
-        ORDER BY "nameKey", "id" LIMIT ${take}`;
+      const match = await trigramMatch(this.deps.db, key, { names, emails });
+      const inside =
+        match !== null
+          ? await this.deps.db.$queryRaw<{ id: string }[]>`
+              SELECT "c"."id" FROM (SELECT rowid AS "r" FROM "ContactSearch" WHERE "ContactSearch" MATCH ${match}) AS "held"
+              CROSS JOIN "Contact" AS "c" ON "c".rowid = "held"."r"
+              WHERE "c"."workspaceId" = ${workspaceId}
+                AND ((${names} = 1 AND "c"."nameKey" LIKE ${contains} ESCAPE '!') OR (${emails} = 1 AND "c"."email" LIKE ${contains} ESCAPE '!'))
+              ORDER BY "c"."nameKey", "c"."id" LIMIT ${take}`
+          : await this.deps.db.$queryRaw<{ id: string }[]>`
+              SELECT "id" FROM "Contact"
+              WHERE "workspaceId" = ${workspaceId}
+                AND ((${names} = 1 AND "nameKey" LIKE ${contains} ESCAPE '!') OR (${emails} = 1 AND "email" LIKE ${contains} ESCAPE '!'))
+              ORDER BY "nameKey", "id" LIMIT ${take}`;
       ranked = [...starting, ...inside.filter((r) => !first.has(r.id))].slice(0, take);
     }
     return (await this.rowsInOrder(workspaceId, ranked.map((r) => r.id))).map(toContactSummaryView);
@@ -288,21 +299,37 @@ export class ContactService {
       // each, three full index scans when few contacts match (~50 ms at 100k contacts).
       const key = searchKey(s.query);
       const pattern = likeContains(key);
-      const names = key.includes('@') ? 0 : 1;
-      const emails = EMAIL_TEXT.test(key) ? 1 : 0;
+      const names: 0 | 1 = key.includes('@') ? 0 : 1;
+      const emails: 0 | 1 = EMAIL_TEXT.test(key) ? 1 : 0;
       const skip = (p - 1) * pageSize;
       const cap = Math.max(this.deps.countCap ?? COUNT_CAP, p * pageSize);
-      const found = await this.deps.db.$queryRaw<{ id: string | null; n: bigint | number }[]>`
-        WITH "matches" AS MATERIALIZED (
-          SELECT "id", "nameKey" FROM "Contact"
-          WHERE "workspaceId" = ${workspaceId}
-            AND ((${names} = 1 AND "nameKey" LIKE ${pattern} ESCAPE '!') OR (${emails} = 1 AND "email" LIKE ${pattern} ESCAPE '!'))
-          ORDER BY "nameKey", "id" LIMIT ${cap + 1}
-        )
-        SELECT "page"."id", "counted"."n"
-        FROM (SELECT COUNT(*) AS "n" FROM "matches") AS "counted"
-        LEFT JOIN (SELECT "id", "nameKey" FROM "matches" ORDER BY "nameKey", "id" LIMIT ${pageSize} OFFSET ${skip}) AS "page" ON 1 = 1
-        ORDER BY "page"."nameKey", "page"."id"`;
+      // On SQLite the trigram index names the contacts that hold the text (contact.trigram.ts).
+      const match = await trigramMatch(this.deps.db, key, { names, emails });
+      const found =
+        match !== null
+          ? await this.deps.db.$queryRaw<{ id: string | null; n: bigint | number }[]>`
+              WITH "matches" AS MATERIALIZED (
+                SELECT "c"."id", "c"."nameKey" FROM (SELECT rowid AS "r" FROM "ContactSearch" WHERE "ContactSearch" MATCH ${match}) AS "held"
+                CROSS JOIN "Contact" AS "c" ON "c".rowid = "held"."r"
+                WHERE "c"."workspaceId" = ${workspaceId}
+                  AND ((${names} = 1 AND "c"."nameKey" LIKE ${pattern} ESCAPE '!') OR (${emails} = 1 AND "c"."email" LIKE ${pattern} ESCAPE '!'))
+                ORDER BY "c"."nameKey", "c"."id" LIMIT ${cap + 1}
+              )
+              SELECT "page"."id", "counted"."n"
+              FROM (SELECT COUNT(*) AS "n" FROM "matches") AS "counted"
+              LEFT JOIN (SELECT "id", "nameKey" FROM "matches" ORDER BY "nameKey", "id" LIMIT ${pageSize} OFFSET ${skip}) AS "page" ON 1 = 1
+              ORDER BY "page"."nameKey", "page"."id"`
+          : await this.deps.db.$queryRaw<{ id: string | null; n: bigint | number }[]>`
+              WITH "matches" AS MATERIALIZED (
+                SELECT "id", "nameKey" FROM "Contact"
+                WHERE "workspaceId" = ${workspaceId}
+                  AND ((${names} = 1 AND "nameKey" LIKE ${pattern} ESCAPE '!') OR (${emails} = 1 AND "email" LIKE ${pattern} ESCAPE '!'))
+                ORDER BY "nameKey", "id" LIMIT ${cap + 1}
+              )
+              SELECT "page"."id", "counted"."n"
+              FROM (SELECT COUNT(*) AS "n" FROM "matches") AS "counted"
+              LEFT JOIN (SELECT "id", "nameKey" FROM "matches" ORDER BY "nameKey", "id" LIMIT ${pageSize} OFFSET ${skip}) AS "page" ON 1 = 1
+              ORDER BY "page"."nameKey", "page"."id"`;
       const seen = Number(found[0]?.n ?? 0);
       const rows = await this.rowsInOrder(workspaceId, found.flatMap((r) => (r.id === null ? [] : [r.id])));
       return {
