@@ -105,6 +105,9 @@ export const INPUTS = {
   handoverTo: 'handoverTo',
 } as const;
 
+/** The id of a custom field's input in a form (the deal edit dialog) is this and the field's key: `field:source`. */
+export const FIELD_INPUT_PREFIX = 'field:';
+
 /** Datasets of `Data.Query` typeaheads (`application/search` invokes). */
 export const DATASETS = {
   deals: 'deals',

@@ -3,13 +3,15 @@
  * button carries `dialog` (which form this is) and the little context the handler needs; inputs
  * come back under the ids in INPUTS.
  */
-import type { DealView } from '../../../domain/deals/deal.view.js';
+import type { DealDetailView, DealView } from '../../../domain/deals/deal.view.js';
+import type { FieldDefinitionView } from '../../../domain/fields/field.view.js';
 import { ACTIVITY_TYPES } from '../../../domain/activities/activity.schema.js';
 import type { StageInfo } from '../../../domain/pipeline/pipeline.service.js';
 import { formatMoney } from '../../../domain/shared/money.js';
 import { CONTACT_VALUE_PREFIX, DATASETS, DIALOGS, INPUTS } from '../ids.js';
 import { card, choices, inputDate, inputText, submit, text, type AdaptiveCard, type CardElement } from './parts.js';
 import { escapeMarkdown, truncate } from './text.js';
+import { withFittingFieldInputs, type FieldInputsOptions } from './field-inputs.js';
 
 /** The most deals a picker lists before typing is needed (the rest are found by search). */
 export const DEAL_CHOICES = 50;
@@ -50,9 +52,14 @@ export function createDealDialog(stages: Pick<StageInfo, 'key' | 'name' | 'kind'
 export interface EditDealInitial {
   error?: string;
   values?: Partial<Record<'title' | 'amount' | 'company' | 'closeDate', string>>;
+  /**
+   * The deal's custom fields (field-inputs.ts): their definitions, the workspace's people for
+   * person fields, and, when the form comes back, what was typed and the refusal under its field.
+   */
+  fields?: { defs: readonly FieldDefinitionView[] } & FieldInputsOptions;
 }
 
-export function editDealDialog(deal: DealView, initial: EditDealInitial = {}): DialogInfo {
+export function editDealDialog(deal: DealView | DealDetailView, initial: EditDealInitial = {}): DialogInfo {
   const v = initial.values ?? {};
   const body: CardElement[] = [
     text(`**${escapeMarkdown(deal.ref)}**  ${escapeMarkdown(truncate(deal.title, 200))}`),
@@ -62,7 +69,14 @@ export function editDealDialog(deal: DealView, initial: EditDealInitial = {}): D
     inputText(INPUTS.company, { label: 'Company', value: v.company ?? deal.company?.name, maxLength: 200 }),
     inputDate(INPUTS.closeDate, { label: 'Expected close', value: v.closeDate ?? deal.expectedCloseDate ?? undefined }),
   ];
-  return { title: `Edit ${deal.ref}`, width: 'medium', card: card(body, [submit('Save', { dialog: DIALOGS.editDeal, dealId: deal.id })]) };
+  const actions = [submit('Save', { dialog: DIALOGS.editDeal, dealId: deal.id })];
+  const fields = initial.fields;
+  // Below the deal's own fields, its custom fields, as many and as rich as a card holds.
+  const built =
+    fields && fields.defs.length > 0
+      ? withFittingFieldInputs(fields.defs, 'fields' in deal ? deal.fields : [], fields, (inputs) => card([...body, ...inputs], actions))
+      : card(body, actions);
+  return { title: `Edit ${deal.ref}`, width: 'medium', card: built };
 }
 
 /** Where a logged message came from: kept in the submit button's data. */

@@ -9,9 +9,11 @@ import { createHash } from 'node:crypto';
 import type { TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import type { Actor } from '../../../domain/index.js';
+import type { DealView } from '../../../domain/deals/deal.view.js';
 import { ACTIVITY_TYPES } from '../../../domain/activities/activity.schema.js';
 import { readAmount, workspaceAmountOptions } from '../../commands/amount.js';
 import { errorReply } from '../../messages.js';
+import { isDomainError } from '../../../domain/errors.js';
 import {
   CONTACT_CHOICES,
   contactRecordChoice,
@@ -21,9 +23,11 @@ import {
   editDealDialog,
   logMessageDialog,
   type DialogInfo,
+  type EditDealInitial,
   type MessageOrigin,
 } from '../cards/forms.js';
 import { replyCard } from '../cards/reply.js';
+import { PEOPLE_CHOICES, submittedFieldValues, type PersonChoice } from '../cards/field-inputs.js';
 import { truncate } from '../cards/text.js';
 import { CONTACT_VALUE_PREFIX, DIALOGS } from '../ids.js';
 import { fetchRecordDialog, isRecordDialog, submitRecordDialog } from './record-dialogs.js';
@@ -67,8 +71,35 @@ export async function fetchDialog(deps: TeamsDeps, actor: Actor, data: unknown):
     const { stages } = await deps.crm.pipelines.defaultPipeline(actor.workspaceId);
     return createDealDialog(stages);
   }
-  if (d.data.dialog === DIALOGS.editDeal && d.data.dealId) return editDealDialog(await deps.crm.deals.get(actor, d.data.dealId));
+  if (d.data.dialog === DIALOGS.editDeal && d.data.dealId) return editDialog(deps, actor, d.data.dealId);
   return undefined;
+}
+
+/**
+ * The deal edit dialog: the deal's own fields, then its custom fields holding their values (a
+ * person field lists the workspace's people when there are few enough). `again` is what a form
+ * coming back keeps: what was typed, the refusal on top or under its field.
+ */
+async function editDialog(
+  deps: TeamsDeps,
+  actor: Actor,
+  dealId: string,
+  again: Omit<EditDealInitial, 'fields'> & { fieldValues?: Record<string, string>; fieldErrors?: Record<string, string> } = {},
+): Promise<DialogInfo> {
+  const { fieldValues, fieldErrors, ...initial } = again;
+  const [deal, defs] = await Promise.all([deps.crm.deals.get(actor, dealId), deps.crm.fields.definitions(actor.workspaceId, 'deal', { fresh: true })]);
+  const people = defs.some((f) => f.type === 'person') ? await peopleChoices(deps, actor) : undefined;
+  return editDealDialog(deal, { ...initial, fields: { defs, ...(people && { people }), ...(fieldValues && { values: fieldValues }), ...(fieldErrors && { errors: fieldErrors }) } });
+}
+
+/** The workspace's active people for a person field's picker, as `@handle`; undefined when there are too many to list. */
+async function peopleChoices(deps: TeamsDeps, actor: Actor): Promise<PersonChoice[] | undefined> {
+  const members = await deps.crm.identity.listMembers(actor.workspaceId);
+  if (members.length > PEOPLE_CHOICES) return undefined;
+  // Two people with one handle could not be told apart by it: they are typed instead.
+  const handles = new Set(members.map((m) => m.handle));
+  if (handles.size !== members.length) return undefined;
+  return members.map((m) => ({ title: m.displayName, value: `@${m.handle}` }));
 }
 
 interface MessagePayload {
@@ -109,7 +140,7 @@ export async function submitDialog(deps: TeamsDeps, context: TurnContext, actor:
         return { kind: 'again', dialog: createDealDialog(stages, { error, values: defined({ title: form.title, amount: form.amount, stage: form.stage, company: form.company, closeDate: form.closeDate }) }) };
       }
       case DIALOGS.editDeal:
-        return { kind: 'again', dialog: editDealDialog(await crm.deals.get(actor, form.dealId), { error, values: defined({ title: form.title, amount: form.amount, company: form.company, closeDate: form.closeDate }) }) };
+        return { kind: 'again', dialog: await editDialog(deps, actor, form.dealId, { error, values: defined({ title: form.title, amount: form.amount, company: form.company, closeDate: form.closeDate }), fieldValues: submittedFieldValues(data) }) };
       case DIALOGS.logMessage: {
         return { kind: 'again', dialog: logMessageDialog({ body: form.body ?? '', ...(await logChoices(deps, actor)), origin: form.origin, error, values: defined({ deal: form.deal, activityType: form.activityType }) }) };
       }
@@ -139,12 +170,26 @@ export async function submitDialog(deps: TeamsDeps, context: TurnContext, actor:
         const ws = await crm.identity.getWorkspace(actor.workspaceId);
         const amount = form.amount ? readAmount(form.amount, ws.defaultCurrency, workspaceAmountOptions(ws)) : undefined;
         if (amount && amount.kind !== 'money') return again(AMOUNT_HELP);
-        const deal = await crm.deals.edit(actor, form.dealId, {
-          title: form.title ?? '',
-          amount: amount?.kind === 'money' ? amount.money : null,
-          companyName: form.company ?? null,
-          closeDate: form.closeDate ?? null,
-        });
+        // The deal's own fields and its custom fields in one transaction: a value that can't be
+        // read brings the dialog back with the refusal under its field, and nothing is written.
+        const fields = submittedFieldValues(data);
+        let edited: DealView;
+        try {
+          edited = await crm.deals.edit(actor, form.dealId, {
+            title: form.title ?? '',
+            amount: amount?.kind === 'money' ? amount.money : null,
+            companyName: form.company ?? null,
+            closeDate: form.closeDate ?? null,
+            ...(Object.keys(fields).length > 0 && { fields }),
+          });
+        } catch (err) {
+          const key = isDomainError(err) ? err.details.field : undefined;
+          if (!key || !(key in fields)) throw err;
+          const values = defined({ title: form.title, amount: form.amount, company: form.company, closeDate: form.closeDate });
+          return { kind: 'again', dialog: await editDialog(deps, actor, form.dealId, { values, fieldValues: fields, fieldErrors: { [key]: errorReply(err, deps.log, PREFIX).message } }) };
+        }
+        // The whole card, custom fields included.
+        const deal = await crm.deals.get(actor, edited.id);
         const reply = { kind: 'deal' as const, deal, headline: `${deal.ref} updated.` };
         // Opened from a deal card: that card shows the new facts (unless outsiders read the
         // conversation: then the person's own chat does); otherwise a new message does.
