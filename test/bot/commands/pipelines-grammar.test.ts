@@ -95,7 +95,7 @@ describe('/deal stage add|rename|move|remove|require|probability', () => {
     expect(intentOf('stage require Discovery call amount', c)).toEqual({ kind: 'stage_admin', action: 'require', stage: 'Discovery call', requirements: ['amount'] });
   });
 
-  it.each<[string, string, keyof typeof USAGE | 'add' | 'rename' | 'move' | 'remove' | 'require' | 'probability']>([
+  it.each<[string, string, keyof typeof USAGE | 'add' | 'rename' | 'move' | 'remove' | 'require' | 'probability' | 'kind']>([
     ['stage add', 'Which stage? e.g. `/deal stage add Discovery after New`.', 'add'],
     ['stage add Discovery after', 'After which stage? e.g. `/deal stage add Discovery after New`.', 'add'],
     ['stage rename Discovery', 'Say the stage and its new name, e.g. `/deal stage rename Discovery to Discovery call`.', 'rename'],
