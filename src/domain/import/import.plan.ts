@@ -234,7 +234,7 @@ class Engine {
       update: this.counts.update,
       skip: this.counts.skip,
       bad: this.counts.bad,
-      badRows: this.badRows,
+      badRows: [...this.badRows].sort((a, b) => a.line - b.line),
       unknownStages: [...this.unknownStages.values()],
       warnings: [...this.warnings.values()],
       alsoCreates: { companies: this.counts.companies },
@@ -255,7 +255,15 @@ class Engine {
 
   private bad(line: number, reason: string): void {
     this.decide(line, 'bad');
+    // The first BAD_ROWS_LISTED by line (a batch finds some of its bad rows before others).
     if (this.badRows.length < BAD_ROWS_LISTED) this.badRows.push({ line, reason });
+    else {
+      let last = 0;
+      this.badRows.forEach((b, i) => {
+        if (b.line > this.badRows[last]!.line) last = i;
+      });
+      if (this.badRows[last]!.line > line) this.badRows[last] = { line, reason };
+    }
   }
 
   private warn(message: string, line: number): void {
