@@ -75,10 +75,64 @@ export function firstInLine<T>(fn: () => PromiseLike<T>): Promise<T> {
   return urgent.run(true, async () => await fn());
 }
 
+/** Statements kept prepared per connection (the SQL texts the CRM sends are a few hundred). */
+export const PREPARED_STATEMENTS_KEPT = 500;
+
+/** What the driver adapter uses of a better-sqlite3 statement. */
+interface SqliteStatement {
+  reader: boolean;
+  columns(): unknown[];
+  raw(on?: boolean): SqliteStatement;
+  all(...args: unknown[]): unknown[];
+  run(...args: unknown[]): unknown;
+  bind(...args: unknown[]): SqliteStatement;
+}
+interface SqliteConnection {
+  prepare(sql: string): SqliteStatement;
+}
+
+/**
+ * The adapter prepares every statement it runs (`client.prepare(sql).bind(args)`), and SQLite's
+ * prepare parses and plans the SQL each time: 50–170 µs a statement, a millisecond or two of a
+ * contact card's twenty statements (bench/README.md, "Contacts, companies and tasks"). This keeps
+ * the last PREPARED_STATEMENTS_KEPT statements by their SQL and hands the adapter a statement
+ * whose `bind` only remembers the arguments, passed to the kept statement when it runs (a
+ * better-sqlite3 statement can be bound once only). Statements run synchronously to the end, so
+ * one kept statement is never in use twice at a time; SQLite re-prepares a kept statement itself
+ * when a migration changes the schema under it.
+ */
+function keepStatementsPrepared(connection: SqliteConnection): void {
+  const prepare = connection.prepare.bind(connection);
+  const kept = new Map<string, SqliteStatement>();
+  connection.prepare = (sql: string): SqliteStatement => {
+    let stmt = kept.get(sql);
+    if (stmt) {
+      kept.delete(sql);
+    } else {
+      stmt = prepare(sql);
+      if (kept.size >= PREPARED_STATEMENTS_KEPT) kept.delete(kept.keys().next().value!);
+    }
+    kept.set(sql, stmt);
+    const statement = stmt;
+    const bound = (args: unknown[]): SqliteStatement => ({
+      reader: statement.reader,
+      columns: () => statement.columns(),
+      raw: () => ({ ...bound(args), all: () => statement.raw(true).all(...args) }),
+      all: () => statement.raw(false).all(...args),
+      run: () => statement.run(...args),
+      bind: () => {
+        throw new TypeError('The statement is already bound');
+      },
+    });
+    return { ...bound([]), bind: (...args: unknown[]) => bound(args.length === 1 && Array.isArray(args[0]) ? (args[0] as unknown[]) : args) };
+  };
+}
+
 function fairAndIsolated(factory: PrismaBetterSqlite3): PrismaBetterSqlite3 {
   const connect = factory.connect.bind(factory);
   factory.connect = async () => {
     const adapter = await connect();
+    keepStatementsPrepared((adapter as unknown as { client: SqliteConnection }).client);
     let transactions = 0; // open, or waiting for the driver's lock to open
     let waiting: (() => void)[] = [];
     const release = () => {

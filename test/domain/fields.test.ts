@@ -336,7 +336,7 @@ describe(`filtering lists (${DB})`, () => {
     const sql = `SELECT "dealId" FROM "FieldValue" WHERE "fieldId" = '${field.id}' AND "textKey" = 'partner'`;
     if (t.provider === 'sqlite') {
       const plan = await t.handle.db.$queryRawUnsafe<{ detail: string }[]>(`EXPLAIN QUERY PLAN ${sql}`);
-      expect(plan.map((p) => p.detail).join('\n')).toMatch(/USING (COVERING )?INDEX FieldValue_fieldId_textKey_idx/);
+      expect(plan.map((p) => p.detail).join('\n')).toMatch(/USING (COVERING )?INDEX FieldValue_fieldId_textKey_dealId_contactId_companyId_idx/);
     } else {
       await t.handle.db.$executeRawUnsafe('SET enable_seqscan = off');
       const plan = await t.handle.db.$queryRawUnsafe<{ 'QUERY PLAN': string }[]>(`EXPLAIN ${sql}`);
