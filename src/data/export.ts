@@ -67,6 +67,7 @@ export const EXPORT_PAGE_ROWS = 500;
 
 export interface ExportSummary {
   dir: string;
+  /** Rows written per file (0 for a file not asked for). */
   rows: Record<ExportFile, number>;
 }
 
@@ -111,6 +112,8 @@ export interface ExportOptions {
   progress?: Progress;
   /** Rows per query (tests). */
   pageRows?: number;
+  /** Which files to write (all four when absent): `/deal export deals` writes deals.csv alone. */
+  files?: readonly ExportFile[];
 }
 
 export async function exportWorkspace(db: Db, workspace: WorkspaceRef, dir: string, options: ExportOptions = {}): Promise<ExportSummary> {
@@ -145,11 +148,13 @@ export async function exportWorkspace(db: Db, workspace: WorkspaceRef, dir: stri
   };
   const fieldCells = (columns: FieldColumn[], values: FieldValueRow[]) => columns.map((f) => fieldCell(f, values.find((v) => v.fieldId === f.id)));
 
+  const wanted = new Set<ExportFile>(options.files ?? EXPORT_FILES);
+  const counted = (file: ExportFile, count: () => Promise<number>) => (wanted.has(file) ? count() : 0);
   const counts = {
-    'deals.csv': await db.deal.count({ where: { workspaceId: wsId } }),
-    'companies.csv': await db.company.count({ where: { workspaceId: wsId } }),
-    'contacts.csv': await db.contact.count({ where: { workspaceId: wsId } }),
-    'activities.csv': await db.activity.count({ where: { workspaceId: wsId } }),
+    'deals.csv': await counted('deals.csv', () => db.deal.count({ where: { workspaceId: wsId } })),
+    'companies.csv': await counted('companies.csv', () => db.company.count({ where: { workspaceId: wsId } })),
+    'contacts.csv': await counted('contacts.csv', () => db.contact.count({ where: { workspaceId: wsId } })),
+    'activities.csv': await counted('activities.csv', () => db.activity.count({ where: { workspaceId: wsId } })),
   } satisfies Record<ExportFile, number>;
   progress.begin(Object.values(counts).reduce((a, b) => a + b, 0));
 
@@ -157,6 +162,7 @@ export async function exportWorkspace(db: Db, workspace: WorkspaceRef, dir: stri
   const stages = new Map((await db.stage.findMany({ where: { workspaceId: wsId }, select: { id: true, name: true } })).map((s) => [s.id, s.name]));
 
   const write = async (file: ExportFile, columns: FieldColumn[], rows: () => AsyncGenerator<string[][]>) => {
+    if (!wanted.has(file)) return;
     progress.table(file, counts[file]);
     const header = [...EXPORT_COLUMNS[file], ...columns.map((c) => c.header)];
     const target = path.join(dir, file);

@@ -23,6 +23,7 @@ import { InboxService } from './inbox/inbox.service.js';
 import { HandoverService } from './identity/handover.service.js';
 import { HandoverOffers } from './identity/handover.offers.js';
 import { ImportService } from './import/import.service.js';
+import { ExportService } from './exports/export.service.js';
 import type { SqlConnector } from './import/import.sql.js';
 
 export interface Crm {
@@ -58,6 +59,8 @@ export interface Crm {
   handoverOffers: HandoverOffers;
   /** CSV import (admins): a dry run (`plan`) and the import (`run`), docs/import.md. */
   imports: ImportService;
+  /** CSV export from chat (admins and members, never guests): docs/backup.md, "Export from chat". */
+  exports: ExportService;
 }
 
 export interface CrmOptions {
@@ -114,6 +117,7 @@ export function createCrm(db: Db, clock: Clock = systemClock, options: CrmOption
     handover,
     handoverOffers: new HandoverOffers(deps, handover, deliveryLedger),
     imports: new ImportService(deps, pipelines, options.importConnector),
+    exports: new ExportService(deps),
   };
 }
 

@@ -14,6 +14,7 @@ import type { TaskListView, TaskView } from '../../domain/tasks/task.view.js';
 import type { PipelineView } from '../../domain/pipeline/pipeline.view.js';
 import type { Logger } from '../../log.js';
 import type { ErrorReply } from '../messages.js';
+import type { ExportPort } from './export-port.js';
 
 export type Surface = 'slack' | 'teams' | 'console';
 
@@ -91,5 +92,10 @@ export interface CommandContext {
    * workspace has not allowed it. Absent: no check (the console).
    */
   channelGuard?: () => Promise<void>;
+  /**
+   * How this surface sends `/deal export`'s files to the person (export-port.ts). Absent: the
+   * console writes them to a folder; any other surface says it cannot.
+   */
+  exports?: ExportPort;
 }
 

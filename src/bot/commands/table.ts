@@ -11,6 +11,7 @@ import { linkCommand, mergeCommand } from './families/deal-contacts.js';
 import { newDeal } from './families/deal-new.js';
 import { assignDeal, listDeals, logActivity, markLost, markWon, moveStage, setNext, showDeal } from './families/deals.js';
 import { digestCommand, nudgesCommand } from './families/digest.js';
+import { exportCommand } from './families/export.js';
 import { fieldCommand, fieldsCommand, setCommand } from './families/fields.js';
 import { handoverCommand } from './families/handover.js';
 import { helpCommand } from './families/help.js';
@@ -55,6 +56,7 @@ export const COMMAND_TABLE = [
   stageAdminCommand,
   fieldCommand,
   fieldsCommand,
+  exportCommand,
   helpCommand,
 ] as const;
 

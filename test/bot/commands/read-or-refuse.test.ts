@@ -211,6 +211,7 @@ const REST: Readonly<Record<(typeof KEYWORDS)[number], string>> = {
   set: 'D-4 source partner',
   field: 'add deal Source text',
   fields: 'deal',
+  export: 'deals',
 };
 
 /** Every other word that starts a command (aliases included). */
