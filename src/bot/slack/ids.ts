@@ -47,6 +47,11 @@ export const ACTIONS = {
    * is `DEAL_CONTACTS_BLOCK_PREFIX` + the deal id (selects carry no value).
    */
   dealContacts: 'deal_contacts',
+  /**
+   * A pipeline reply's "Edit stages" (blocks/pipeline.ts): the value is the pipeline's id. Opens the
+   * stage editor for admins; anyone else is told who the admins are.
+   */
+  editStages: 'pipeline_edit_stages',
 } as const;
 
 /** Block id prefix of the deal card's contacts select: `deal_contacts:<deal id>`. */
@@ -120,6 +125,22 @@ export const GATE_FIELD_INPUT = 'gate_field_input';
 export const DEAL_FIELD_BLOCK_PREFIX = 'deal_field:';
 export const DEAL_FIELD_INPUT = 'deal_field_input';
 
+/**
+ * The stage editor (blocks/stage-editor.ts): three inputs per stage, each in its own block
+ * `stage_edit:<field>:<stage id>` holding the element `STAGE_EDIT_INPUTS[field]`.
+ */
+export const STAGE_EDIT_BLOCK_PREFIX = 'stage_edit:';
+export const STAGE_EDIT_INPUTS = { name: 'stage_name_input', probability: 'stage_probability_input', kind: 'stage_kind_input' } as const;
+export type StageEditField = keyof typeof STAGE_EDIT_INPUTS;
+export const stageEditBlockId = (field: StageEditField, stageId: string) => `${STAGE_EDIT_BLOCK_PREFIX}${field}:${stageId}`;
+
+/**
+ * The create-deal modal with a pipeline picker (the workspace has several pipelines): the stage
+ * select's block is `stage:<pipeline key>`, so that picking another pipeline (views.update) starts
+ * the stage afresh, and a submission says which pipeline its stages were for.
+ */
+export const stageBlockFor = (pipelineKey: string) => `stage:${pipelineKey}`;
+
 /** `callback_id`s of modals. */
 export const VIEWS = {
   createDeal: 'create_deal',
@@ -137,6 +158,8 @@ export const VIEWS = {
   dealContacts: 'deal_contacts',
   /** A stage gate: exactly what a deal lacks to enter a stage; submitting gives it and moves the deal. */
   stageGate: 'stage_gate',
+  /** The stage editor: every stage's name, probability and kind, saved in one transaction. */
+  editStages: 'edit_stages',
   /**
    * A read-only modal showing an answer where there is no message to answer in: a deal card
    * opened from the App Home, a page of a list, an assistant's draft. No submit button.
@@ -177,6 +200,8 @@ export const BLOCKS = {
   contacts: 'contacts',
   /** "Log to CRM": one typeahead for a deal, a contact, or a deal with one of its contacts. */
   subject: 'subject',
+  /** The create-deal modal's pipeline picker (several pipelines): picking one updates the stages. */
+  pipeline: 'pipeline',
 } as const;
 
 /**
@@ -205,6 +230,7 @@ export const INPUTS = {
   assignee: 'assignee_input',
   contacts: 'contacts_input',
   subject: 'subject_input',
+  pipeline: 'pipeline_input',
 } as const satisfies Record<keyof typeof BLOCKS, string>;
 
 export type ActionId = (typeof ACTIONS)[keyof typeof ACTIONS];

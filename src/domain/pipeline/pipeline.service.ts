@@ -590,8 +590,10 @@ export class PipelineService {
       next.forEach((n, i) => {
         const twin = next.slice(0, i).find((m) => searchKey(m.name) === searchKey(n.name) || slugOf(m.name) === slugOf(n.name));
         if (twin) {
-          const at = given.has(n.stage.id) ? n.stage : twin.stage;
-          issue(at.id, 'name', `Two stages can’t both be called ${n.name}.`);
+          // On the row whose name was changed (the one typed), else on the later one.
+          const renamed = (m: typeof n) => given.has(m.stage.id) && m.name !== m.stage.name;
+          const at = renamed(n) || !renamed(twin) ? n : twin;
+          issue(at.stage.id, 'name', `Two stages can’t both be called ${at.name}.`);
         }
       });
       const kinds = new Map(next.filter((n) => n.kind !== n.stage.kind).map((n) => [n.stage.id, n.kind]));

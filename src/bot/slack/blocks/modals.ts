@@ -6,7 +6,7 @@
 import type { InputBlock, InputBlockElement, KnownBlock, ModalView, PlainTextOption } from '@slack/types';
 import { ACTIVITY_TYPES, type ActivityType } from '../../../domain/activities/activity.schema.js';
 import type { StageInfo } from '../../../domain/pipeline/pipeline.service.js';
-import { BLOCKS, INPUTS, VIEWS, type InputKey } from '../ids.js';
+import { BLOCKS, INPUTS, stageBlockFor, VIEWS, type InputKey } from '../ids.js';
 import { escapeMrkdwn, SLACK_LIMITS, truncate } from './escape.js';
 import { plain, section } from './parts.js';
 
@@ -76,19 +76,54 @@ export interface CreateDealInitial {
   closeDate?: string;
 }
 
+/** A pipeline the create-deal modal's picker offers, with its stages. */
+export interface PipelineChoice {
+  key: string;
+  name: string;
+  stages: Pick<StageInfo, 'key' | 'name' | 'kind'>[];
+}
+
+/**
+ * The create-deal modal. With `pipelines` (more than one), a pipeline picker comes first (the
+ * default, `pipelines[0]`, or `pipeline`, preselected); picking another one updates the modal
+ * (views.update, listeners/actions/pipeline-buttons.ts) so that the stage select lists that
+ * pipeline's stages, in a block of its own (`stage:<key>`, ids.ts).
+ */
 export function createDealModal(
-  opts: ModalOptions<CreateDealInitial> & { stages: Pick<StageInfo, 'key' | 'name' | 'kind'>[] },
+  opts: ModalOptions<CreateDealInitial> & {
+    stages?: Pick<StageInfo, 'key' | 'name' | 'kind'>[];
+    pipelines?: PipelineChoice[];
+    pipeline?: string;
+    /** A line on top: why the modal came back (a stage of another pipeline was submitted). */
+    notice?: string;
+  },
 ): ModalView {
   const init = opts.initial ?? {};
-  const stages = opts.stages.filter((s) => s.kind === 'open').slice(0, SLACK_LIMITS.staticOptions);
+  const pipelines = (opts.pipelines ?? []).slice(0, SLACK_LIMITS.staticOptions);
+  const picked = pipelines.find((p) => p.key === opts.pipeline) ?? pipelines[0];
+  const stages = (opts.stages ?? picked?.stages ?? []).filter((s) => s.kind === 'open').slice(0, SLACK_LIMITS.staticOptions);
   const stageOptions = stages.map((s) => option(s.name, s.key));
   const initialStage = stageOptions[Math.max(0, stages.findIndex((s) => s.key === init.stage))];
+  const picker = pipelines.length > 1 && picked;
+  const pipelineOptions = picker ? pipelines.map((p) => option(p.name, p.key)) : [];
+  const stageInput = (): InputBlock => {
+    const block = input('stage', 'Stage', { type: 'static_select', options: stageOptions, ...(initialStage && { initial_option: initialStage }) });
+    return picker ? { ...block, block_id: stageBlockFor(picked.key) } : block;
+  };
   return modal(VIEWS.createDeal, 'New deal', 'Create', opts.privateMetadata, [
+    ...(opts.notice ? [section(`:warning: ${escapeMrkdwn(opts.notice)}`)] : []),
     input('title', 'Title', textInput({ initial: init.title, max: 200, placeholder: 'Acme renewal' })),
     input('amount', 'Amount', textInput({ initial: init.amount, max: 50, placeholder: '25k, $1.2M, EUR 25000' }), { optional: true }),
-    ...(stageOptions.length
-      ? [input('stage', 'Stage', { type: 'static_select', options: stageOptions, ...(initialStage && { initial_option: initialStage }) })]
+    ...(picker
+      ? [
+          {
+            ...input('pipeline', 'Pipeline', { type: 'static_select', options: pipelineOptions, initial_option: pipelineOptions[pipelines.indexOf(picked)]! }),
+            // Picking a pipeline is sent at once, so the stages can follow it.
+            dispatch_action: true,
+          },
+        ]
       : []),
+    ...(stageOptions.length ? [stageInput()] : []),
     input('owner', 'Owner', {
       type: 'users_select',
       ...(init.ownerUserId && /^[UW][A-Z0-9]+$/.test(init.ownerUserId) && { initial_user: init.ownerUserId }),

@@ -141,6 +141,9 @@ export const modalMetaSchema = z
     dealId: z.string().max(64).optional(),
     /** The stage a deal is being moved to (the stage gate modal): its id. */
     stageId: z.string().max(64).optional(),
+    /** The pipeline the stage editor shows (its id), and its version when the editor opened. */
+    pipelineId: z.string().max(64).optional(),
+    version: z.string().max(64).optional(),
     /** The contact or company a record form is about (edit, new task, new contact at a company). */
     contactId: z.string().max(64).optional(),
     companyId: z.string().max(64).optional(),

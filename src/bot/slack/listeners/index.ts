@@ -9,6 +9,7 @@ import type { SlackInbox } from '../inbox.js';
 import { registerDealButtons } from './actions/deal-buttons.js';
 import { registerDigestButtons } from './actions/digest-buttons.js';
 import { registerHandoverButtons } from './actions/handover-buttons.js';
+import { registerPipelineButtons } from './actions/pipeline-buttons.js';
 import { registerRecordButtons } from './actions/record-buttons.js';
 import { registerDealCommand } from './commands/deal.command.js';
 import type { SlackDeps } from './context.js';
@@ -28,6 +29,7 @@ export function registerListeners(
   registerDigestButtons(app, deps);
   registerRecordButtons(app, deps);
   registerHandoverButtons(app, deps);
+  registerPipelineButtons(app, deps);
   registerViews(app, deps);
   registerShortcuts(app, deps);
   registerOptions(app, deps);

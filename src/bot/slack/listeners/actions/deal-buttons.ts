@@ -197,7 +197,7 @@ export function registerDealButtons(app: App, deps: SlackDeps): void {
   }
 
   on(ACTIONS.newDeal, async (a, actor) => {
-    const { stages } = await deps.crm.pipelines.defaultPipeline(actor.workspaceId);
-    await openForm(a, createDealModal({ stages, initial: { ownerUserId: a.body.user.id }, privateMetadata: writeMeta({}) }));
+    const pipelines = await deps.crm.pipelines.pipelines(actor.workspaceId);
+    await openForm(a, createDealModal({ pipelines, initial: { ownerUserId: a.body.user.id }, privateMetadata: writeMeta({}) }));
   });
 }

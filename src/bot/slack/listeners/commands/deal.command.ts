@@ -9,6 +9,7 @@ import { executeCommand } from '../../../commands/execute.js';
 import { replyBlocks } from '../../blocks/reply.js';
 import { createDealModal } from '../../blocks/modals.js';
 import { gateModal } from '../../blocks/gate-modal.js';
+import { slackExports } from '../../export-files.js';
 import { actorOf, errorText, replyOptions, writeMeta, type SlackDeps } from '../context.js';
 
 export function registerDealCommand(app: App, deps: SlackDeps): void {
@@ -32,11 +33,12 @@ export function registerDealCommand(app: App, deps: SlackDeps): void {
     try {
       const actor = await actorOf(deps, command, client, context);
       if (text === '') {
-        const { stages } = await deps.crm.pipelines.defaultPipeline(actor.workspaceId);
+        // Several pipelines: a picker, the default preselected; the stages follow the pick.
+        const pipelines = await deps.crm.pipelines.pipelines(actor.workspaceId);
         await client.views.open({
           trigger_id: command.trigger_id,
           view: createDealModal({
-            stages,
+            pipelines,
             initial: { ownerUserId: command.user_id },
             privateMetadata: writeMeta({ responseUrl: command.response_url, channelId: command.channel_id }),
           }),
@@ -54,6 +56,13 @@ export function registerDealCommand(app: App, deps: SlackDeps): void {
           channelId: command.channel_id,
           // A digest is for everyone in the channel: not in one shared with another organisation.
           channelGuard: () => deps.channels.guard(client, actor.workspaceId, command.channel_id, sharedHint(command)),
+          // `/deal export`: "Preparing your export…" here, then the files in the person's DM (export-files.ts).
+          exports: slackExports({
+            client,
+            userId: command.user_id,
+            log: deps.log,
+            say: async (said) => void (await respond({ response_type: 'ephemeral', text: said })),
+          }),
         },
         text,
       );

@@ -73,12 +73,12 @@ export function registerShortcuts(app: App, deps: SlackDeps): void {
       await refuse(respond, err);
       return;
     }
-    const { stages } = await deps.crm.pipelines.defaultPipeline(actor.workspaceId);
+    const pipelines = await deps.crm.pipelines.pipelines(actor.workspaceId);
     const text = shortcut.message.text ?? '';
     await client.views.open({
       trigger_id: shortcut.trigger_id,
       view: createDealModal({
-        stages,
+        pipelines,
         initial: { title: firstLine(text), ownerUserId: shortcut.user.id },
         privateMetadata: writeMeta({
           channelId: shortcut.channel.id,

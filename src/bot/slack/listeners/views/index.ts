@@ -11,7 +11,7 @@
  * stored once.
  */
 import { createHash } from 'node:crypto';
-import type { App, ViewSubmitAction } from '@slack/bolt';
+import type { App, ViewOutput, ViewSubmitAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Actor } from '../../../../domain/index.js';
 import type { DealView } from '../../../../domain/deals/deal.view.js';
@@ -21,7 +21,11 @@ import { lostHeadline } from '../../../commands/execute.js';
 import { answerModal, ANSWER_MODAL_TEXT } from '../../blocks/answer-modal.js';
 import { noticeModal } from '../../blocks/notice.js';
 import { replyBlocks } from '../../blocks/reply.js';
-import { BLOCKS, VIEWS } from '../../ids.js';
+import { BLOCKS, INPUTS, stageBlockFor, VIEWS } from '../../ids.js';
+import { createDealModal } from '../../blocks/modals.js';
+import { isDomainError } from '../../../../domain/errors.js';
+import { typedSoFar } from '../actions/pipeline-buttons.js';
+import { registerStageEditorView } from './stage-editor.js';
 import { isReplay } from '../../inbox.js';
 import { actorOf, errorText, fieldErrors, knownActorOf, readMeta, replyOptions, type ModalMeta, type SlackDeps } from '../context.js';
 import { blocksOf, date, selected, text, user } from './read.js';
@@ -205,19 +209,40 @@ export function registerViews(app: App, deps: SlackDeps): void {
       const ownerUser = user(a.view, 'owner');
       const { tooLong, ...company } = companyChoice(selected(a.view, 'company'));
       if (tooLong) return fieldError(BLOCKS.company, COMPANY_TOO_LONG);
+      // With a pipeline picker: the stage must be one of the picked pipeline's (its list follows the
+      // pick; when that update did not arrive in time, the modal is drawn again for the pipeline).
+      const picked = pickedPipeline(a.view);
+      if (picked?.mismatch) {
+        const pipelines = await deps.crm.pipelines.pipelines(actor.workspaceId);
+        const name = pipelines.find((p) => p.key === picked.pipeline)?.name ?? picked.pipeline;
+        const notice = `Pick a stage of ${name}: the stages shown were another pipeline’s. Nothing was created.`;
+        return {
+          update: createDealModal({ pipelines, pipeline: picked.pipeline, initial: typedSoFar(a.view), notice, privateMetadata: a.view.private_metadata || undefined }),
+          orElse: () => tell(a, meta, notice),
+        };
+      }
       // Every lookup before the first write: before `ack` a lookup may stop the work to run it later.
       const ownerId = ownerUser ? await lookups.member(actor, ownerUser) : undefined;
       const fromMessage = Boolean(meta.messageTs && meta.channelId);
       const sourceUrl = fromMessage ? await lookups.permalink(meta) : undefined;
-      const { deal, created } = await deps.crm.deals.create(actor, {
-        title: text(a.view, 'title') ?? '',
-        amount: amount.kind === 'money' ? amount.money : undefined,
-        stage: selected(a.view, 'stage'),
-        ownerId,
-        ...company,
-        closeDate: date(a.view, 'closeDate'),
-        idempotencyKey: `slack:view:${a.view.id}`,
-      });
+      let result;
+      try {
+        result = await deps.crm.deals.create(actor, {
+          title: text(a.view, 'title') ?? '',
+          amount: amount.kind === 'money' ? amount.money : undefined,
+          stage: picked ? picked.stage : selected(a.view, 'stage'),
+          ...(picked && { pipeline: picked.pipeline }),
+          ownerId,
+          ...company,
+          closeDate: date(a.view, 'closeDate'),
+          idempotencyKey: `slack:view:${a.view.id}`,
+        });
+      } catch (err) {
+        // A stage refused (gone, or gated) goes on the stage select, whatever its block is.
+        if (picked && isDomainError(err) && err.details.field === 'stage') return fieldError(picked.block, err.message);
+        throw err;
+      }
+      const { deal, created } = result;
       if (fromMessage) {
         // "Create deal from message": the message becomes the deal's first note, with its link
         // (once, however often the submission arrives).
@@ -329,6 +354,7 @@ export function registerViews(app: App, deps: SlackDeps): void {
   };
   registerRecordViews({ submit, tell, show, post }, deps);
   registerGateView({ submit, tell, show, post }, deps);
+  registerStageEditorView({ submit, tell, show, post }, deps);
 }
 
 /** Posts an ephemeral answer to the modal's origin (its response URL); false when there is none or it failed. */
@@ -356,6 +382,19 @@ async function permalink(client: WebClient, meta: ModalMeta, deps: SlackDeps): P
 }
 
 const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+/**
+ * The create-deal modal's pipeline and stage when it has a pipeline picker (ids.ts,
+ * stageBlockFor): the stage block says which pipeline its stages were for; `mismatch` when that is
+ * not the pipeline picked. Undefined without a picker.
+ */
+function pickedPipeline(view: ViewOutput): { pipeline: string; stage?: string; block: string; mismatch: boolean } | undefined {
+  const pipeline = selected(view, 'pipeline');
+  if (!pipeline) return undefined;
+  const block = blocksOf(view).find((b) => b.startsWith(stageBlockFor('')));
+  const stage = block ? view.state.values[block]?.[INPUTS.stage]?.selected_option?.value || undefined : undefined;
+  return { pipeline, ...(stage && { stage }), block: block ?? stageBlockFor(pipeline), mismatch: block !== undefined && block !== stageBlockFor(pipeline) };
+}
 
 /** A short digest of a submission's values: a correction resubmitted in the same view is a new request. */
 function submittedHash(view: { state?: { values?: unknown } }): string {
