@@ -24,7 +24,8 @@ type ExpressReceiverT = ExpressReceiver;
 type AppT = App;
 
 /** The bot scopes (the same list as manifest.yml): see the manifest for what each is for. */
-export const SLACK_SCOPES = ['commands', 'chat:write', 'users:read', 'users:read.email', 'channels:read', 'groups:read', 'im:read', 'mpim:read'];
+/** The bot scopes (manifest.yml asks for the same). `im:write` and `files:write`: `/deal export` opens the person's DM and posts files there. */
+export const SLACK_SCOPES = ['commands', 'chat:write', 'users:read', 'users:read.email', 'channels:read', 'groups:read', 'im:read', 'mpim:read', 'im:write', 'files:write'];
 
 export const SLACK_PATHS = {
   events: '/slack/events',
