@@ -85,6 +85,9 @@ export function createCrm(db: Db, clock: Clock = systemClock, options: CrmOption
   const deals = new DealService(deps, pipelines, identity, companies);
   const fields = new FieldService(deps, contacts, companies);
   deals.useFieldWriter(fields);
+  const definitions = (workspaceId: string, entity: 'deal' | 'contact' | 'company') => fields.definitions(workspaceId, entity);
+  contacts.useFieldDefinitions(definitions);
+  companies.useFieldDefinitions(definitions);
   const activities = new ActivityService(deps, deals);
   const tasks = new TaskService(deps, deals, identity);
   const reports = new ReportService(deps, pipelines, deals);

@@ -34,7 +34,7 @@ import {
   type EditCompanyInput,
 } from './company.schema.js';
 import type { CompanyCardView, CompanyListScope, CompanyListView, CompanySummaryView } from './company.view.js';
-import { fieldLinesOf, filterWords, listFilterWheres, moveFieldValues } from '../fields/field.lines.js';
+import { fieldLinesOf, filterWords, listFilterWheres, moveFieldValues, type FieldDefinitionsSource } from '../fields/field.lines.js';
 
 /** How many contacts and open deals a company card lists, and how many candidates an ambiguous match names. */
 export const COMPANY_CARD_CONTACTS = 10;
@@ -67,6 +67,12 @@ const openDeals = (workspaceId: string, companyId: string | { in: string[] }): P
 
 export class CompanyService {
   constructor(private readonly deps: DomainDeps) {}
+
+  /** Where cards read the field definitions from (FieldService's cache, outside transactions only); without it, the database. */
+  private fieldDefinitions?: FieldDefinitionsSource;
+  useFieldDefinitions(source: FieldDefinitionsSource): void {
+    this.fieldDefinitions = source;
+  }
 
   /**
    * Creates a company. The same domain twice in a workspace is always a duplicate; the same name
@@ -281,7 +287,7 @@ export class CompanyService {
       pipelineValue: moneyTotals(sums(pipeline), workspace.defaultCurrency),
       wonRevenue: moneyTotals(sums(won), workspace.defaultCurrency),
       recentActivity,
-      fields: await fieldLinesOf(db, workspaceId, 'company', company.id),
+      fields: await fieldLinesOf(db, workspaceId, 'company', company.id, db === this.deps.db ? await this.fieldDefinitions?.(workspaceId, 'company') : undefined),
       actions: companyCardActions(company.id),
     };
   }

@@ -29,7 +29,7 @@ import {
 import type { ContactCardView, ContactListScope, ContactListView, ContactSummaryView } from './contact.view.js';
 import { dealViewsOf } from './deal-views.js';
 import { trigramMatch } from './contact.trigram.js';
-import { fieldLinesOf, filterWords, listFilterWheres, moveFieldValues } from '../fields/field.lines.js';
+import { fieldLinesOf, filterWords, listFilterWheres, moveFieldValues, type FieldDefinitionsSource } from '../fields/field.lines.js';
 
 /** What search answers: a contact summary (the ContactView of before, now with its owner). */
 export type ContactView = ContactSummaryView;
@@ -73,6 +73,12 @@ export class ContactService {
     private readonly deps: DomainDeps,
     private readonly companies: CompanyService,
   ) {}
+
+  /** Where cards read the field definitions from (FieldService's cache, outside transactions only); without it, the database. */
+  private fieldDefinitions?: FieldDefinitionsSource;
+  useFieldDefinitions(source: FieldDefinitionsSource): void {
+    this.fieldDefinitions = source;
+  }
 
   /**
    * Creates a contact. The same email twice in a workspace is always a duplicate; the same name
@@ -517,7 +523,7 @@ export class ContactService {
       recentActivity,
       nextTask: nextTask ? toTaskView(nextTask, now, actor.timeZone) : null,
       openTaskCount,
-      fields: await fieldLinesOf(db, workspaceId, 'contact', contact.id),
+      fields: await fieldLinesOf(db, workspaceId, 'contact', contact.id, db === this.deps.db ? await this.fieldDefinitions?.(workspaceId, 'contact') : undefined),
       actions: contactCardActions(contact.id),
     };
   }

@@ -95,9 +95,18 @@ export async function fieldLinesFor(
 }
 
 /** One record's lines (an empty list when the workspace has no fields of that kind). */
-export async function fieldLinesOf(db: Db | Tx, workspaceId: string, entity: FieldEntity, id: string): Promise<FieldLine[]> {
-  return (await fieldLinesFor(db, workspaceId, entity, [id])).get(id) ?? [];
+export async function fieldLinesOf(
+  db: Db | Tx,
+  workspaceId: string,
+  entity: FieldEntity,
+  id: string,
+  definitions?: readonly FieldDefinitionView[],
+): Promise<FieldLine[]> {
+  return (await fieldLinesFor(db, workspaceId, entity, [id], definitions)).get(id) ?? [];
 }
+
+/** A workspace's field definitions of one entity, as FieldService caches them (cards read them on every view). */
+export type FieldDefinitionsSource = (workspaceId: string, entity: FieldEntity) => Promise<FieldDefinitionView[]>;
 
 // ---------------------------------------------------------------------------------------------
 // Filters
