@@ -319,11 +319,22 @@ describe(`filtering lists (${DB})`, () => {
     await t.handle.db.fieldValue.createMany({
       data: Array.from({ length: many }, (_, i) => ({ workspaceId: w.workspaceId, fieldId: field.id, dealId: `${deal.id}-${i}`, text: 'Inbound', textKey: 'inbound', updatedAt: t.clock.now() })),
     });
+    // Some of them archived or closed, and the same value in another workspace: not counted.
+    await t.handle.db.deal.updateMany({ where: { id: { in: [0, 1, 2].map((i) => `${deal.id}-${i}`) } }, data: { archived: true } });
+    await t.handle.db.deal.updateMany({ where: { id: { in: [3, 4].map((i) => `${deal.id}-${i}`) } }, data: { status: 'won' } });
+    const elsewhere = await freshWorkspace();
+    await t.crm.fields.define(elsewhere.alice, { entity: 'deal', name: 'Source', type: 'choice', choices: ['Inbound'] });
+    const { deal: theirs } = await t.crm.deals.create(elsewhere.bob, { title: 'Theirs' });
+    await t.crm.fields.set(elsewhere.bob, { entity: 'deal', ref: theirs.ref }, 'source', 'inbound');
+    const open = many - 5;
     const inbound = await t.crm.deals.list(w.bob, { type: 'all', filters: [{ key: 'source', op: '=', value: 'inbound' }] });
     expect(inbound.items).toHaveLength(10);
     expect(inbound.items.every((d) => d.title.startsWith('Bulk'))).toBe(true);
-    expect(inbound.total).toBe(Math.min(many, COUNT_CAP));
-    expect(inbound.totalCapped).toBe(many > COUNT_CAP);
+    expect(inbound.total).toBe(Math.min(open, COUNT_CAP));
+    expect(inbound.totalCapped).toBe(open > COUNT_CAP);
+    // A person's list of the same value walks the list as before, and counts the same way.
+    const mine = await t.crm.deals.list(w.bob, { type: 'mine', filters: [{ key: 'source', op: '=', value: 'inbound' }] });
+    expect(mine.total).toBe(Math.min(open, COUNT_CAP));
     const partner = await t.crm.deals.list(w.bob, { type: 'all', filters: [{ key: 'source', op: '=', value: 'partner' }] });
     expect(partner.items.map((d) => d.title)).toEqual(['Template']);
     // Both together: nothing.

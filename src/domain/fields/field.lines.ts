@@ -284,6 +284,25 @@ async function matching(db: Db | Tx, entity: FieldEntity, field: FieldDefinition
   return { fieldValues: { some: { fieldId: field.id, ...where } } };
 }
 
+/**
+ * A filter that matched more records than FILTER_IDS_MAX and is an equality on a text, choice or
+ * person value (`source=partner`, `champion=@maria`): the field and value, for a count read from
+ * the value's index (FieldValue(fieldId, value, dealId, …)) instead of a walk of the list's index
+ * that probes every deal's values (bench/README.md, "Custom-field filters on lists"). Null for
+ * any other filter.
+ */
+export function commonValueOf(where: FieldFilterWhere): { fieldId: string; column: 'textKey' | 'memberId'; value: string } | null {
+  if (!('fieldValues' in where)) return null;
+  const some = where.fieldValues.some;
+  if (!some || typeof some.fieldId !== 'string') return null;
+  const keys = Object.keys(some).filter((k) => k !== 'fieldId');
+  if (keys.length !== 1) return null;
+  const column = keys[0];
+  const value = (some as Record<string, unknown>)[column!];
+  if ((column === 'textKey' || column === 'memberId') && typeof value === 'string') return { fieldId: some.fieldId, column, value };
+  return null;
+}
+
 function compare<T>(op: FilterOp, value: T): T | { gt: T } | { lt: T } | { gte: T } | { lte: T } {
   switch (op) {
     case '=':
