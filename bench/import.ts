@@ -113,7 +113,8 @@ async function child(): Promise<void> {
 
 function runChild(args: string[]): Promise<{ seconds: number; planSeconds: number; runSeconds: number; created: number; rssMb: number }> {
   return new Promise((resolve, reject) => {
-    const c = spawn(process.execPath, ['--import', 'tsx', 'bench/import.ts', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    const nodeArgs = (process.env.BENCH_IMPORT_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const c = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'bench/import.ts', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     c.stdout.on('data', (d) => (out += String(d)));
     c.on('error', reject);

@@ -11,6 +11,8 @@ import { bindValue, numbered, type SqlConnector, type SqlSession } from '../doma
 export const IMPORT_PARAMS_PER_STATEMENT = 10_000;
 /** SQLite's page cache while importing (KiB): the indexes being filled stay in memory. */
 const IMPORT_SQLITE_CACHE_KB = 64 * 1024;
+/** Prepared INSERTs kept (SQLite). */
+const STATEMENTS_KEPT = 24;
 /** How long the import waits for another writer to finish (SQLite). */
 const IMPORT_SQLITE_BUSY_MS = 30_000;
 
@@ -25,12 +27,18 @@ async function sqliteSession(file: string, mode: 'read' | 'write'): Promise<SqlS
   db.pragma('foreign_keys = ON');
   db.pragma(`cache_size = ${-IMPORT_SQLITE_CACHE_KB}`);
   db.exec(mode === 'write' ? 'BEGIN IMMEDIATE' : 'BEGIN');
+  // Prepared statements are kept for the INSERTs, whose shapes repeat batch after batch; a lookup's
+  // IN list has a length of its own each time, and a statement of thousands of bound values is a
+  // program of its own in SQLite's memory: kept, they were most of the import's peak RSS.
   const statements = new Map<string, ReturnType<typeof db.prepare>>();
   const prepare = (sql: string) => {
     let stmt = statements.get(sql);
     if (!stmt) {
-      if (statements.size > 200) statements.clear();
-      statements.set(sql, (stmt = db.prepare(sql)));
+      stmt = db.prepare(sql);
+      if (!sql.includes(' IN (')) {
+        if (statements.size >= STATEMENTS_KEPT) statements.delete(statements.keys().next().value!);
+        statements.set(sql, stmt);
+      }
     }
     return stmt;
   };

@@ -306,6 +306,13 @@ class Engine {
     return undefined;
   }
 
+  /** The id of a record this import makes (remembered only when it is written: see byColumn). */
+  private newRecord(): string {
+    const id = newId();
+    if (this.opts.write) this.made.add(id);
+    return id;
+  }
+
   private progress(): void {
     this.opts.onProgress?.(this.counts.rows);
   }
@@ -415,12 +422,22 @@ class Engine {
     return new Map(rows.map((r) => [String(r.externalId), String(r.recordId)]));
   }
 
+  /**
+   * Rows of `table` whose `column` is one of `values`. Records this import made are left out: the
+   * dry run could not see them, and the import decides every row as its dry run did.
+   */
   private async byColumn(table: string, column: string, values: unknown[], select: string, extra = ''): Promise<Record<string, unknown>[]> {
     const unique = [...new Set(values)];
-    return inChunks(this.conn, unique, 1, (chunk) =>
+    const rows = await inChunks(this.conn, unique, 1, (chunk) =>
       this.conn.query(`SELECT ${select} FROM "${table}" WHERE "workspaceId" = ? AND "${column}" IN ${inList(chunk.length)}${extra}`, [this.ctx.workspaceId, ...chunk]),
     );
+    return this.made.size === 0 ? rows : rows.filter((r) => !this.made.has(String(r.id)));
   }
+
+  /** Ids of the records this import made (write mode). */
+  private readonly made = new Set<string>();
+  /** Deals by title and company (`searchText`) as they were before the import: read once, not per batch (no index has it first). */
+  private dealKeys: Map<string, string> | undefined;
 
   private async existingValues(entity: 'company' | 'contact' | 'deal', ids: string[]): Promise<Map<string, Values>> {
     const out = new Map<string, Values>();
@@ -538,7 +555,7 @@ class Engine {
       const key = searchKey(row.company);
       const hit = found.byName.get(key) ?? this.newCompany(`n:${key}`);
       if (hit) return hit;
-      const id = newId();
+      const id = this.newRecord();
       this.newCompanies.set(`n:${key}`, id);
       this.newCompanyNames.set(id, row.company);
       if (row.companyDomain) this.newCompanies.set(`d:${row.companyDomain}`, id);
@@ -602,7 +619,7 @@ class Engine {
         (refId && byId.get(refId)) || (row.domain && byDomain.get(row.domain)) || (byNameHit && (!row.domain || byNameHit.domain === null) ? byNameHit : undefined);
       const owner = this.member(line, row.owner, row.ownerEmail, 'owner');
       if (!existing) {
-        const id = newId();
+        const id = this.newRecord();
         this.decide(line, 'create');
         this.newCompanies.set(`n:${nameKey}`, id);
         if (row.domain) this.newCompanies.set(`d:${row.domain}`, id);
@@ -686,7 +703,7 @@ class Engine {
       const existing = (refId && byId.get(refId)) || (row.email && byEmail.get(row.email)) || (!row.email ? byNameAt.get(`${nameKey}@${company?.id ?? ''}`) : undefined);
       const owner = this.member(line, row.owner, row.ownerEmail, 'owner');
       if (!existing) {
-        const id = newId();
+        const id = this.newRecord();
         this.decide(line, 'create');
         if (this.opts.write) {
           made.push([id, this.ctx.workspaceId, company?.id ?? null, owner ?? this.ctx.actorId, row.name, nameKey, row.email ?? null, row.phone ?? null, row.title || null, row.created ?? this.ctx.now, this.ctx.now]);
@@ -817,10 +834,15 @@ class Engine {
     const byNumber = new Map<number, Record<string, unknown>>();
     for (const r of numbers.length > 0 ? await this.byColumn('Deal', 'number', numbers, select) : []) byNumber.set(asNum(r.number)!, r);
     const keyOf = (r: { row: DealRowIn; line: number }) => searchKey(r.row.title, companyOf.get(r.line)?.name);
-    const byKey = new Map<string, Record<string, unknown>>();
-    for (const r of await this.byColumn('Deal', 'searchText', rows.map(keyOf), select, ' ORDER BY "createdAt", "id"')) {
-      if (!byKey.has(String(r.searchText))) byKey.set(String(r.searchText), r);
+    if (!this.dealKeys) {
+      this.dealKeys = new Map();
+      for (const r of await this.conn.query('SELECT "searchText", "id" FROM "Deal" WHERE "workspaceId" = ? ORDER BY "createdAt", "id"', [this.ctx.workspaceId])) {
+        if (!this.dealKeys.has(String(r.searchText))) this.dealKeys.set(String(r.searchText), String(r.id));
+      }
     }
+    const keyIds = [...new Set(rows.map(keyOf).map((k) => this.dealKeys!.get(k)).filter((x): x is string => !!x))];
+    const byKey = new Map<string, Record<string, unknown>>();
+    for (const r of keyIds.length > 0 ? await this.byColumn('Deal', 'id', keyIds, select) : []) byKey.set(String(r.searchText), r);
     const matchedIds = [...new Set([...byId.values(), ...byNumber.values(), ...byKey.values()].map((r) => String(r.id)))];
     const values = await this.existingValues('deal', matchedIds);
     const links = new Set<string>();
@@ -860,7 +882,7 @@ class Engine {
       const owner = this.member(line, row.owner, row.ownerEmail, 'owner');
       const closing = stage.kind !== 'open';
       if (!existing) {
-        const id = newId();
+        const id = this.newRecord();
         this.decide(line, 'create');
         if (this.opts.write) {
           const ownerId = owner ?? this.ctx.actorId;
@@ -1134,7 +1156,7 @@ class Engine {
         continue;
       }
       const author = this.member(line, row.author, row.authorEmail, 'author');
-      const id = newId();
+      const id = this.newRecord();
       this.decide(line, 'create');
       if (!this.opts.write) continue;
       const sourceWord = row.source && (ACTIVITY_SOURCES as readonly string[]).includes(row.source.toLowerCase()) ? row.source.toLowerCase() : 'import';
