@@ -7,6 +7,7 @@ import {
   TeamsActivityHandler,
   type AdaptiveCardInvokeResponse,
   type AdaptiveCardInvokeValue,
+  type FileConsentCardResponse,
   type MessagingExtensionAction,
   type MessagingExtensionActionResponse,
   type SearchInvokeResponse,
@@ -29,6 +30,7 @@ import { onMembersRemoved } from './handlers/handover.js';
 import { searchContacts } from './handlers/record-dialogs.js';
 import { rememberConversation } from './conversation.js';
 import { onMessage } from './handlers/message.js';
+import { onExportAccepted, onExportDeclined } from './handlers/export.js';
 
 const NOT_SERVED = 'This CRM is not set up for your organisation.';
 const UNKNOWN_COMMAND = 'That command is not known to this version of the app.';
@@ -143,6 +145,19 @@ export class CrmBot extends TeamsActivityHandler {
       },
       async () => answer([]),
     );
+  }
+
+  /**
+   * A file consent card (`deal export`) accepted: answered at once, the file uploaded and shown in
+   * the background (handlers/export.ts).
+   */
+  protected override async handleTeamsFileConsentAccept(context: TurnContext, response: FileConsentCardResponse): Promise<void> {
+    await this.as(context, (actor) => onExportAccepted(this.deps, context, actor, response), (msg) => context.sendActivity(asActivity(msg)).then(() => undefined));
+  }
+
+  /** A file consent card declined: the person is told the file was not sent. */
+  protected override async handleTeamsFileConsentDecline(context: TurnContext, response: FileConsentCardResponse): Promise<void> {
+    await this.as(context, () => onExportDeclined(context, response), (msg) => context.sendActivity(asActivity(msg)).then(() => undefined));
   }
 
   /**

@@ -11,6 +11,7 @@ import { errorCard } from '../cards/reply.js';
 import { rememberConversation } from '../conversation.js';
 import { handleFor } from '../identity.js';
 import { isCardActionData, runSubmittedAction } from './card-actions.js';
+import { teamsExports } from './export.js';
 import { asActivity, commandContext, PREFIX, sendReply, type TeamsDeps } from './context.js';
 
 /** `deal digest here` / `off` in a personal chat: digests post to channels only. */
@@ -32,7 +33,8 @@ export async function onMessage(deps: TeamsDeps, context: TurnContext, actor: Ac
     await context.sendActivity(asActivity(errorCard(DIGEST_NEEDS_CHANNEL.message, DIGEST_NEEDS_CHANNEL.hint)));
     return;
   }
-  const reply = await executeCommand(commandContext(deps, actor, context), text || 'help');
+  // `deal export`: the files come as consent cards in the personal chat (export.ts).
+  const reply = await executeCommand({ ...commandContext(deps, actor, context), exports: teamsExports(deps, context, actor) }, text || 'help');
   await sendReply(deps, context, actor, reply);
 }
 
