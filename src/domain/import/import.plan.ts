@@ -108,8 +108,18 @@ export interface EngineOptions {
 type FieldCol = { def: FieldDefinitionView; at: number };
 type Values = Map<string, ValueColumns>;
 
-/** A new row id (Prisma's cuid columns take any unique text). */
-const newId = () => `c${randomUUID().replace(/-/g, '').slice(0, 24)}`;
+/**
+ * A new row id, in the shape of Prisma's cuid (`c` and 24 more): the time, a counter and random
+ * letters, so that the ids of one import increase. Every table's primary key (and the indexes that
+ * begin with a deal's id) then takes its rows at its end instead of all over its pages: random
+ * ids made the import's inserts twice as slow past the page cache at 100,000 deals.
+ */
+let idCounter = 0;
+const ID_RANDOM = randomUUID().replace(/-/g, '').slice(0, 6);
+function newId(): string {
+  idCounter = (idCounter + 1) % 36 ** 6;
+  return `c${Date.now().toString(36).padStart(9, '0')}${idCounter.toString(36).padStart(6, '0')}${ID_RANDOM}${randomUUID().slice(0, 3)}`;
+}
 
 const KNOWN_TYPES: readonly string[] = [...ACTIVITY_TYPES, ...RECORDED_ACTIVITY_TYPES];
 
