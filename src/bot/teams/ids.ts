@@ -66,6 +66,8 @@ export const DIALOGS = {
   createTask: 'task.create',
   /** What a deal lacks to enter a gated stage; submitting gives it and moves the deal. */
   stageGate: 'deal.stage_gate',
+  /** The stage editor (a pipeline card's Edit stages): every stage's name, probability and kind. */
+  editStages: 'pipeline.edit_stages',
 } as const;
 export type DialogId = (typeof DIALOGS)[keyof typeof DIALOGS];
 
@@ -103,7 +105,12 @@ export const INPUTS = {
   contacts: 'contacts',
   /** The hand-over card's member picker (a member id). */
   handoverTo: 'handoverTo',
+  /** The new-deal dialog's pipeline picker (a pipeline key), when there are several pipelines. */
+  pipeline: 'pipeline',
 } as const;
+
+/** The stage editor's inputs: `stage:<stage id>:name|probability|kind`. */
+export const stageEditInputId = (stageId: string, field: 'name' | 'probability' | 'kind') => `stage:${stageId}:${field}`;
 
 /** The id of a custom field's input in a form (the deal edit dialog) is this and the field's key: `field:source`. */
 export const FIELD_INPUT_PREFIX = 'field:';

@@ -29,20 +29,53 @@ export interface CreateDealInitial {
   title?: string;
   /** A form error to show at the top (the form is shown again with what was typed). */
   error?: string;
-  values?: Partial<Record<'title' | 'amount' | 'stage' | 'company' | 'closeDate', string>>;
+  values?: Partial<Record<'title' | 'amount' | 'stage' | 'company' | 'closeDate' | 'pipeline', string>>;
+  /**
+   * The workspace's pipelines, the default first: with more than one, the dialog has a pipeline
+   * picker (the default preselected) and the stage list offers every pipeline's open stages as
+   * `<pipeline> · <stage>` (value `<pipeline key>:<stage key>`); none picked is the pipeline's
+   * first stage. A dialog's lists can't follow each other, so the submission checks the stage is
+   * the picked pipeline's (handlers/dialogs.ts).
+   */
+  pipelines?: { key: string; name: string; stages: Pick<StageInfo, 'key' | 'name' | 'kind'>[] }[];
 }
+
+/** The separator of a stage choice's value when the dialog offers several pipelines' stages. */
+export const PIPELINE_STAGE_SEPARATOR = ':';
 
 export function createDealDialog(stages: Pick<StageInfo, 'key' | 'name' | 'kind'>[], initial: CreateDealInitial = {}): DialogInfo {
   const v = initial.values ?? {};
+  const pipelines = initial.pipelines ?? [];
+  const several = pipelines.length > 1;
+  const stageInputs: CardElement[] = several
+    ? [
+        choices(INPUTS.pipeline, {
+          label: 'Pipeline',
+          value: v.pipeline ?? pipelines[0]!.key,
+          required: true,
+          choices: pipelines.map((p) => ({ title: p.name, value: p.key })),
+        }),
+        choices(INPUTS.stage, {
+          label: 'Stage',
+          ...(v.stage !== undefined && { value: v.stage }),
+          placeholder: 'The pipeline’s first stage',
+          choices: pipelines.flatMap((p) =>
+            p.stages.filter((s) => s.kind === 'open').map((s) => ({ title: `${p.name} · ${s.name}`, value: `${p.key}${PIPELINE_STAGE_SEPARATOR}${s.key}` })),
+          ),
+        }),
+      ]
+    : [
+        choices(INPUTS.stage, {
+          label: 'Stage',
+          value: v.stage ?? stages.find((s) => s.kind === 'open')?.key,
+          choices: stages.filter((s) => s.kind === 'open').map((s) => ({ title: s.name, value: s.key })),
+        }),
+      ];
   const body: CardElement[] = [
     ...errorLine(initial.error),
     inputText(INPUTS.title, { label: 'Title', value: v.title ?? initial.title, maxLength: 200, required: true, errorMessage: 'A deal needs a title.' }),
     inputText(INPUTS.amount, { label: 'Amount', value: v.amount, placeholder: '25k, $1.2M or 25,000 EUR' }),
-    choices(INPUTS.stage, {
-      label: 'Stage',
-      value: v.stage ?? stages.find((s) => s.kind === 'open')?.key,
-      choices: stages.filter((s) => s.kind === 'open').map((s) => ({ title: s.name, value: s.key })),
-    }),
+    ...stageInputs,
     inputText(INPUTS.company, { label: 'Company', value: v.company, maxLength: 200 }),
     inputDate(INPUTS.closeDate, { label: 'Expected close', value: v.closeDate }),
   ];

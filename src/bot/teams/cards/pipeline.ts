@@ -1,7 +1,12 @@
-/** `deal pipelines` and every pipeline or stage change, as an Adaptive Card: one container per pipeline, a fact per stage. */
+/**
+ * `deal pipelines` and every pipeline or stage change, as an Adaptive Card: one container per
+ * pipeline, a fact per stage, and an "Edit stages" button that opens the stage editor dialog
+ * (cards/stage-editor.ts; admins only, anyone else is told who the admins are).
+ */
 import type { PipelineView } from '../../../domain/pipeline/pipeline.view.js';
 import { pipelineTitle, stageFacts } from '../../pipeline-text.js';
-import { card, container, facts, text, type AdaptiveCard, type CardElement } from './parts.js';
+import { DIALOGS } from '../ids.js';
+import { card, container, facts, openDialog, text, type AdaptiveCard, type CardElement } from './parts.js';
 import { escapeMarkdown, ourText } from './text.js';
 
 export function pipelineCard(pipelines: PipelineView[], headline?: string, hint?: string): { card: AdaptiveCard; summary: string } {
@@ -14,6 +19,7 @@ export function pipelineCard(pipelines: PipelineView[], headline?: string, hint?
         [
           text(`**${escapeMarkdown(title.name)}** (${ourText(title.note)})`, { size: 'Medium' }),
           facts(p.stages.map((s, i): [string, string] => [`${i + 1}. ${escapeMarkdown(s.name)}`, escapeMarkdown(stageFacts(s))])),
+          { type: 'ActionSet', actions: [openDialog('Edit stages', { dialog: DIALOGS.editStages, pipelineId: p.id })] },
         ],
         { separator: true, spacing: 'Medium' },
       ),

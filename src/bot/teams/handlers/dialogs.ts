@@ -22,6 +22,7 @@ import {
   dealChoice,
   editDealDialog,
   logMessageDialog,
+  PIPELINE_STAGE_SEPARATOR,
   type DialogInfo,
   type EditDealInitial,
   type MessageOrigin,
@@ -32,6 +33,7 @@ import { truncate } from '../cards/text.js';
 import { CONTACT_VALUE_PREFIX, DIALOGS } from '../ids.js';
 import { fetchRecordDialog, isRecordDialog, submitRecordDialog } from './record-dialogs.js';
 import { fetchGateDialog, isGateDialog, submitGateDialog } from './gate-dialog.js';
+import { fetchStageEditor, isStageEditorDialog, submitStageEditor } from './stage-editor.js';
 import { asActivity, audienceFor, PREFIX, replyOptions, sendReply, STALE_BUTTON, type TeamsDeps } from './context.js';
 
 /** What a submitted dialog leads to: the form again (with what went wrong), or closed with a line to show. */
@@ -48,7 +50,7 @@ const originSchema = z.object({
 });
 
 const dialogSchema = z.discriminatedUnion('dialog', [
-  z.object({ dialog: z.literal(DIALOGS.createDeal), title: text, amount: text, stage: text, company: text, closeDate: text }),
+  z.object({ dialog: z.literal(DIALOGS.createDeal), title: text, amount: text, stage: text, company: text, closeDate: text, pipeline: text }),
   z.object({ dialog: z.literal(DIALOGS.editDeal), dealId: z.string().min(1).max(64), title: text, amount: text, company: text, closeDate: text }),
   z.object({
     dialog: z.literal(DIALOGS.logMessage),
@@ -65,11 +67,13 @@ const AMOUNT_HELP = 'Write an amount such as 25k, $1.2M or 25,000 EUR.';
 export async function fetchDialog(deps: TeamsDeps, actor: Actor, data: unknown): Promise<DialogInfo | undefined> {
   if (isRecordDialog(data)) return fetchRecordDialog(deps, actor, data);
   if (isGateDialog(data)) return fetchGateDialog(deps, actor, data);
+  if (isStageEditorDialog(data)) return fetchStageEditor(deps, actor, data);
   const d = z.object({ dialog: z.string(), dealId: z.string().max(64).optional() }).safeParse(data);
   if (!d.success) return undefined;
   if (d.data.dialog === DIALOGS.createDeal) {
-    const { stages } = await deps.crm.pipelines.defaultPipeline(actor.workspaceId);
-    return createDealDialog(stages);
+    // Several pipelines: a picker, the default first and preselected.
+    const pipelines = await deps.crm.pipelines.pipelines(actor.workspaceId);
+    return createDealDialog(pipelines[0]!.stages, { pipelines });
   }
   if (d.data.dialog === DIALOGS.editDeal && d.data.dealId) return editDialog(deps, actor, d.data.dealId);
   return undefined;
@@ -129,6 +133,8 @@ export async function submitDialog(deps: TeamsDeps, context: TurnContext, actor:
   if (isRecordDialog(data)) return submitRecordDialog(deps, context, actor, data);
   // A stage gate's missing values, and the move: gate-dialog.ts.
   if (isGateDialog(data)) return submitGateDialog(deps, context, actor, data);
+  // The stage editor: every stage's name, probability and kind, in one save (stage-editor.ts).
+  if (isStageEditorDialog(data)) return submitStageEditor(deps, context, actor, data);
   const parsed = dialogSchema.safeParse(data);
   if (!parsed.success) return { kind: 'done', message: STALE_BUTTON };
   const form = parsed.data;
@@ -136,8 +142,9 @@ export async function submitDialog(deps: TeamsDeps, context: TurnContext, actor:
   const again = async (error: string): Promise<DialogOutcome> => {
     switch (form.dialog) {
       case DIALOGS.createDeal: {
-        const { stages } = await crm.pipelines.defaultPipeline(actor.workspaceId);
-        return { kind: 'again', dialog: createDealDialog(stages, { error, values: defined({ title: form.title, amount: form.amount, stage: form.stage, company: form.company, closeDate: form.closeDate }) }) };
+        const pipelines = await crm.pipelines.pipelines(actor.workspaceId);
+        const values = defined({ title: form.title, amount: form.amount, stage: form.stage, company: form.company, closeDate: form.closeDate, pipeline: form.pipeline });
+        return { kind: 'again', dialog: createDealDialog(pipelines[0]!.stages, { error, values, pipelines }) };
       }
       case DIALOGS.editDeal:
         return { kind: 'again', dialog: await editDialog(deps, actor, form.dealId, { error, values: defined({ title: form.title, amount: form.amount, company: form.company, closeDate: form.closeDate }), fieldValues: submittedFieldValues(data) }) };
@@ -153,10 +160,13 @@ export async function submitDialog(deps: TeamsDeps, context: TurnContext, actor:
         const ws = await crm.identity.getWorkspace(actor.workspaceId);
         const amount = form.amount ? readAmount(form.amount, ws.defaultCurrency, workspaceAmountOptions(ws)) : undefined;
         if (amount && amount.kind !== 'money') return again(AMOUNT_HELP);
+        const placed = await pipelineAndStage(deps, actor, form.pipeline, form.stage);
+        if ('error' in placed) return again(placed.error);
         const { deal, created } = await crm.deals.create(actor, {
           title: form.title ?? '',
           ...(amount?.kind === 'money' && { amount: amount.money }),
-          ...(form.stage && { stage: form.stage }),
+          ...(placed.pipeline && { pipeline: placed.pipeline }),
+          ...(placed.stage && { stage: placed.stage }),
           ...(form.company && { companyName: form.company }),
           ...(form.closeDate && { closeDate: form.closeDate }),
           ...(context.activity.id && { idempotencyKey: `teams:${context.activity.id}` }),
@@ -233,6 +243,26 @@ export async function submitDialog(deps: TeamsDeps, context: TurnContext, actor:
     const reply = errorReply(err, deps.log, PREFIX);
     return again(reply.hint ? `${reply.message} ${reply.hint}` : reply.message);
   }
+}
+
+/**
+ * The new-deal dialog's pipeline and stage: with several pipelines the stage comes as
+ * `<pipeline key>:<stage key>`, and must be one of the picked pipeline's (a dialog's lists can't
+ * follow each other); none picked is that pipeline's first stage.
+ */
+async function pipelineAndStage(deps: TeamsDeps, actor: Actor, pipeline: string | undefined, stage: string | undefined): Promise<{ pipeline?: string; stage?: string } | { error: string }> {
+  const at = stage?.indexOf(PIPELINE_STAGE_SEPARATOR) ?? -1;
+  if (!stage || at === -1) return { ...(pipeline && { pipeline }), ...(stage && { stage }) };
+  const [stagePipeline, stageKey] = [stage.slice(0, at), stage.slice(at + 1)];
+  if (pipeline && stagePipeline !== pipeline) {
+    const all = await deps.crm.pipelines.pipelines(actor.workspaceId);
+    const picked = all.find((p) => p.key === pipeline);
+    const other = all.find((p) => p.key === stagePipeline);
+    const stageName = other?.stages.find((s) => s.key === stageKey)?.name ?? stageKey;
+    const name = picked?.name ?? pipeline;
+    return { error: `${stageName} is a stage of ${other?.name ?? stagePipeline}, not ${name}: pick one of ${name}’s stages (“${name} · …”).` };
+  }
+  return { pipeline: pipeline ?? stagePipeline, stage: stageKey };
 }
 
 /** One key per (message, deal or contact), short whatever the length of Teams' conversation ids. */
