@@ -15,6 +15,7 @@ import { exportCommand } from './families/export.js';
 import { fieldCommand, fieldsCommand, setCommand } from './families/fields.js';
 import { handoverCommand } from './families/handover.js';
 import { helpCommand } from './families/help.js';
+import { importCommand } from './families/import.js';
 import { reportCommand } from './families/report.js';
 import { adminsCommand, roleCommand } from './families/roles.js';
 import { pipelineCommand, pipelinesCommand, stageAdminCommand } from './families/pipelines.js';
@@ -57,6 +58,7 @@ export const COMMAND_TABLE = [
   fieldCommand,
   fieldsCommand,
   exportCommand,
+  importCommand,
   helpCommand,
 ] as const;
 

@@ -66,6 +66,14 @@ export class ImportService {
     this.connector = connector ?? prismaConnector(deps.db);
   }
 
+  /**
+   * Refuses (ADMIN_ONLY, naming the admins) anyone who may not import: what a chat surface asks
+   * before it downloads a file someone sent.
+   */
+  async check(actor: Actor): Promise<void> {
+    await requireAdmin(actor, this.deps, ADMIN_WHAT);
+  }
+
   /** The dry run: what an import of this file would do. Nothing is written. */
   async plan(req: ImportRequest): Promise<ImportPlan> {
     const ctx = await this.context(req.actor);

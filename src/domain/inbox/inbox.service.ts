@@ -165,12 +165,24 @@ export class InboxService {
     );
   }
 
-  /** Marks a claimed delivery's work as done: later deliveries with its key stay skipped. */
-  async complete(key: string): Promise<void> {
+  /**
+   * Marks a claimed delivery's work as done: later deliveries with its key stay skipped. `detail`
+   * says how it ended, for whoever finds the key taken later (`statusOf`).
+   */
+  async complete(key: string, detail?: string): Promise<void> {
     const now = this.deps.clock.now();
     await singleWrite(this.deps.db, (db) =>
-      db.inboxItem.updateMany({ where: { key, status: 'pending' }, data: { status: 'done', doneAt: now, payload: null } }),
+      db.inboxItem.updateMany({
+        where: { key, status: 'pending' },
+        data: { status: 'done', doneAt: now, payload: null, ...(detail !== undefined && { detail: detail.slice(0, 500) }) },
+      }),
     );
+  }
+
+  /** Where a key stands (pending, done or failed, and the detail it ended with); undefined when never claimed. */
+  async statusOf(key: string): Promise<{ status: 'pending' | 'done' | 'failed'; detail: string | null } | undefined> {
+    const row = await this.deps.db.inboxItem.findUnique({ where: { key }, select: { status: true, detail: true } });
+    return row ? { status: row.status as 'pending' | 'done' | 'failed', detail: row.detail } : undefined;
   }
 
   /** Forgets a claim whose work failed, so that a later delivery of the same key is handled. */

@@ -400,7 +400,7 @@ describe('helpers', () => {
       ...['admins', 'role', 'handover'],
       ...['pipelines', 'pipeline', 'stage_admin'],
       ...['set', 'field', 'fields'],
-      ...['export'],
+      ...['export', 'import'],
     ];
     expect(Object.keys(USAGE).sort()).toEqual([...kinds].sort());
     for (const usage of Object.values(USAGE)) expect(usage).toMatch(/^\/deal /);

@@ -212,6 +212,7 @@ const REST: Readonly<Record<(typeof KEYWORDS)[number], string>> = {
   field: 'add deal Source text',
   fields: 'deal',
   export: 'deals',
+  import: '',
 };
 
 /** Every other word that starts a command (aliases included). */
