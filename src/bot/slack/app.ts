@@ -23,9 +23,25 @@ import type { SlackAuth } from './startup.js';
 type ExpressReceiverT = ExpressReceiver;
 type AppT = App;
 
-/** The bot scopes (the same list as manifest.yml): see the manifest for what each is for. */
-/** The bot scopes (manifest.yml asks for the same). `im:write` and `files:write`: `/deal export` opens the person's DM and posts files there. */
-export const SLACK_SCOPES = ['commands', 'chat:write', 'users:read', 'users:read.email', 'channels:read', 'groups:read', 'im:read', 'mpim:read', 'im:write', 'files:write'];
+/**
+ * The bot scopes (manifest.yml asks for the same; see it for what each is for). `im:write` and
+ * `files:write`: `/deal export` opens the person's DM and posts files there. `im:history` and
+ * `files:read`: a CSV sent to the app in a DM (event `message.im`) is downloaded and imported.
+ */
+export const SLACK_SCOPES = [
+  'commands',
+  'chat:write',
+  'users:read',
+  'users:read.email',
+  'channels:read',
+  'groups:read',
+  'im:read',
+  'mpim:read',
+  'im:write',
+  'files:write',
+  'im:history',
+  'files:read',
+];
 
 export const SLACK_PATHS = {
   events: '/slack/events',

@@ -93,6 +93,15 @@ export const HANDOVER_ACTIONS = { pick: 'handover_pick', handOver: 'handover_go'
 export const HANDOVER_BLOCK_PREFIX = 'handover:';
 
 /**
+ * A CSV import's dry-run report in the DM (blocks/import.ts): Import and Cancel in one actions
+ * block `IMPORT_BLOCKS.actions`, both valued with the pending import (chat-import.ts, PendingImport:
+ * the file's id, the dry run's digests, preset, kind, stage map, who and when); a line under the
+ * report saying what became of it is `IMPORT_BLOCKS.status`.
+ */
+export const IMPORT_ACTIONS = { confirm: 'import_confirm', cancel: 'import_cancel' } as const;
+export const IMPORT_BLOCKS = { actions: 'import_actions', status: 'import_status' } as const;
+
+/**
  * `metadata.event_type` of digests and nudges: the payload carries the delivery's key, so that a
  * retry after an unknown outcome can look for the message (src/bot/slack/notifier.ts).
  */

@@ -34,6 +34,12 @@ describe('manifest.yml', () => {
     expect(listAfter('bot_events:')).toContain('user_change');
     expect(listAfter('    bot:')).toContain('users:read');
   });
+
+  it('lets a CSV be sent to the app in a DM and read (message.im with im:history, files:read, a Messages tab one can write in)', () => {
+    expect(listAfter('bot_events:')).toContain('message.im');
+    expect(listAfter('    bot:')).toEqual(expect.arrayContaining(['im:history', 'files:read']));
+    expect(manifest).toMatch(/messages_tab_read_only_enabled: false/);
+  });
 });
 
 describe('modal private_metadata', () => {

@@ -6,15 +6,18 @@ import type { Logger } from '../../../log.js';
 import { SlackChannels } from '../channels.js';
 import type { SlackIdentity } from '../identity.js';
 import type { SlackInbox } from '../inbox.js';
+import { ChatImports } from '../../chat-import.js';
 import { registerDealButtons } from './actions/deal-buttons.js';
 import { registerDigestButtons } from './actions/digest-buttons.js';
 import { registerHandoverButtons } from './actions/handover-buttons.js';
+import { registerImportButtons } from './actions/import-buttons.js';
 import { registerPipelineButtons } from './actions/pipeline-buttons.js';
 import { registerRecordButtons } from './actions/record-buttons.js';
 import { registerDealCommand } from './commands/deal.command.js';
 import type { SlackDeps } from './context.js';
 import { HomePublisher } from './events/home.js';
 import { registerEvents } from './events/index.js';
+import { registerImportMessages } from './events/import.js';
 import { registerOptions } from './options/index.js';
 import { registerShortcuts } from './shortcuts/index.js';
 import { registerViews } from './views/index.js';
@@ -34,5 +37,9 @@ export function registerListeners(
   registerShortcuts(app, deps);
   registerOptions(app, deps);
   registerEvents(app, deps);
+  // A CSV sent in a DM: its dry run, then Import / Cancel (chat-import.ts).
+  const imports = new ChatImports(base.crm, base.log, '/deal');
+  registerImportMessages(app, deps, imports);
+  registerImportButtons(app, deps, imports);
   return deps;
 }
