@@ -11,6 +11,7 @@ import nock from 'nock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DIALOGS, INPUTS, stageEditInputId } from '../../../src/bot/teams/ids.js';
 import { stageEditorDialog } from '../../../src/bot/teams/cards/stage-editor.js';
+import { pipelineCard } from '../../../src/bot/teams/cards/pipeline.js';
 import { jsonBytes, TEAMS_CARD_LIMITS } from '../../../src/bot/teams/cards/limits.js';
 import type { Actor } from '../../../src/domain/index.js';
 import { createTestDb, type TestDb } from '../../helpers/db.js';
@@ -177,6 +178,15 @@ describe('the stage editor in Teams', () => {
     const capped = stageEditorDialog(many);
     expect(jsonBytes(capped.card)).toBeLessThanOrEqual(TEAMS_CARD_LIMITS.cardBytes);
     expect(cardText(capped.card)).toMatch(/Showing the first \d+ of 60 stages/);
+  });
+
+  it('`deal pipelines` with 20 pipelines of 20 long stages stays under the budget, counting the pipelines it leaves out', () => {
+    const stages = Array.from({ length: 20 }, (_, i) => ({ key: `k${i}`, name: `${'Ж'.repeat(38)}${i}`, probability: 50, kind: 'open' as const, required: ['Amount', 'Close date', 'Contact', 'Company', 'Owner', 'Next action'], deals: 12345 }));
+    const pipelines = Array.from({ length: 20 }, (_, i) => ({ id: `c${'x'.repeat(24)}${i}`, key: `p${i}`, name: `${'P'.repeat(58)}${i}`, isDefault: i === 0, stages }));
+    const { card } = pipelineCard(pipelines);
+    expect(jsonBytes(card)).toBeLessThanOrEqual(TEAMS_CARD_LIMITS.cardBytes);
+    expect(cardText(card)).toMatch(/…and \d+ more pipelines: `?deal pipeline <name>`? shows one\./);
+    expect(actionsOf(card).filter((a) => a.title === 'Edit stages').length).toBeGreaterThan(0);
   });
 });
 
