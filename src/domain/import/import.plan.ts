@@ -102,8 +102,26 @@ export interface EngineOptions {
   /** Stage names as written → a stage key or name (of the row's pipeline). */
   stageMap?: Record<string, string>;
   write: boolean;
+  /** Rows the dry run read (a large import rebuilds some indexes instead of filling them row by row). */
+  expectedRows?: number;
   onProgress?: (rowsDone: number) => void;
 }
+
+/** From how many rows (the dry run's) an import into SQLite rebuilds its tables' secondary indexes (tests lower it). */
+export const importTuning = { rebuildIndexesFromRows: 20_000 };
+
+/** The tables an import writes, whose secondary indexes a large import rebuilds… */
+const REBUILT_TABLES = ['Deal', 'DealEvent', 'DealContact', 'ExternalRef', 'Task', 'FieldValue', 'Contact', 'Company', 'Activity'];
+/** …except the ones its own lookups read. */
+const INDEXES_READ = new Set([
+  'Company_workspaceId_nameKey_id_domain_idx',
+  'Contact_workspaceId_nameKey_id_email_idx',
+  'Activity_workspaceId_occurredAt_idx',
+  'Task_dealId_doneAt_dueAt_idx',
+  'FieldValue_dealId_idx',
+  'FieldValue_contactId_idx',
+  'FieldValue_companyId_idx',
+]);
 
 type FieldCol = { def: FieldDefinitionView; at: number };
 type Values = Map<string, ValueColumns>;
@@ -208,8 +226,23 @@ class Engine {
     }
   }
 
+  /** Indexes dropped for a large import (SQLite), with the statements that make them again. */
+  private dropped: { name: string; sql: string }[] = [];
+
   async begin(): Promise<void> {
     if (!this.opts.write) return;
+    if (this.conn.provider === 'sqlite' && (this.opts.expectedRows ?? 0) >= importTuning.rebuildIndexesFromRows) {
+      // A large import into SQLite: the indexes nothing in the import reads are dropped in its
+      // transaction and built again at its end, one sort each, instead of taking a hundred
+      // thousand rows at random places each (bench/README.md, "Import and export"). A failure rolls
+      // the drops back with everything else; unique indexes always stay.
+      const rows = await this.conn.query(
+        `SELECT "name", "sql" FROM "sqlite_master" WHERE "type" = 'index' AND "sql" IS NOT NULL AND "sql" NOT LIKE 'CREATE UNIQUE%' AND "tbl_name" IN ${inList(REBUILT_TABLES.length)}`,
+        REBUILT_TABLES,
+      );
+      this.dropped = rows.map((r) => ({ name: String(r.name), sql: String(r.sql) })).filter((i) => !INDEXES_READ.has(i.name));
+      for (const i of this.dropped) await this.conn.execute(`DROP INDEX "${i.name}"`);
+    }
     const lock = this.conn.provider === 'postgresql' ? ' FOR UPDATE' : '';
     const [ws] = await this.conn.query(`SELECT "nextDealNumber", "nextTaskNumber" FROM "Workspace" WHERE "id" = ?${lock}`, [this.ctx.workspaceId]);
     this.nextDeal = asNum(ws?.nextDealNumber) ?? 1;
@@ -218,6 +251,7 @@ class Engine {
 
   async end(): Promise<void> {
     if (!this.opts.write) return;
+    for (const i of this.dropped) await this.conn.execute(i.sql);
     for (const [dealId, at] of this.touched) {
       await this.conn.execute('UPDATE "Deal" SET "lastActivityAt" = ? WHERE "id" = ? AND "lastActivityAt" < ?', [at, dealId, at]);
     }

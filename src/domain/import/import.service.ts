@@ -118,6 +118,7 @@ export class ImportService {
       kind: req.kind,
       stageMap: req.stageMap,
       write,
+      expectedRows: total,
       onProgress: req.onProgress && ((done: number) => req.onProgress?.({ done, ...(total !== undefined && { total }) })),
     };
   }

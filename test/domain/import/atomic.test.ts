@@ -7,6 +7,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { driverConnector } from '../../../src/data/import-connection.js';
 import { createCrm, DomainErrorCode } from '../../../src/domain/index.js';
 import type { SqlConnector } from '../../../src/domain/import/import.sql.js';
+import { importTuning } from '../../../src/domain/import/import.plan.js';
 import { dumpAll } from '../../data/helpers.js';
 import { fixture, importWorld, type ImportWorld } from './helpers.js';
 
@@ -60,4 +61,38 @@ it('a confirmed import refuses, writing nothing, when the file is not the dry ru
   });
   expect(await dumpAll(w.t.handle.db)).toEqual(renamed);
   expect(renamed).not.toEqual(before);
+});
+
+it('a large import rebuilds SQLite’s secondary indexes at its end, the same ones; a failure leaves them as they were', async () => {
+  const indexes = () =>
+    w.t.provider === 'sqlite' ? w.crm.db.$queryRawUnsafe<{ name: string; sql: string }[]>(`SELECT "name", "sql" FROM "sqlite_master" WHERE "type" = 'index' ORDER BY "name"`) : Promise.resolve([]);
+  const before = await indexes();
+  const saved = importTuning.rebuildIndexesFromRows;
+  importTuning.rebuildIndexesFromRows = 1;
+  try {
+    const input = fixture('pipedrive-deals.csv');
+    const plan = await w.crm.imports.plan({ actor: w.alice, fileName: 'pipedrive-deals.csv', input });
+    const driver = driverConnector(w.t.handle.target);
+    const failing: SqlConnector = async (mode) => {
+      const session = await driver(mode);
+      const execute = session.conn.execute;
+      session.conn.execute = async (sql, params) => {
+        if (sql.startsWith('INSERT INTO "DealContact"')) throw new Error('disk I/O error');
+        return execute(sql, params);
+      };
+      return session;
+    };
+    const rows = await dumpAll(w.t.handle.db);
+    await expect(createCrm(w.t.handle.db, w.t.clock, { importConnector: failing }).imports.run({ actor: w.alice, fileName: 'pipedrive-deals.csv', input, confirm: plan })).rejects.toThrow('disk I/O error');
+    expect(await indexes()).toEqual(before);
+    expect(await dumpAll(w.t.handle.db)).toEqual(rows);
+    const done = await w.crm.imports.run({ actor: w.alice, fileName: 'pipedrive-deals.csv', input, confirm: plan });
+    expect(done.create).toBe(3);
+    expect(await indexes()).toEqual(before);
+    if (w.t.provider === 'sqlite') expect(await w.crm.db.$queryRawUnsafe('PRAGMA integrity_check')).toEqual([{ integrity_check: 'ok' }]);
+    const list = await w.crm.deals.list(w.alice, { type: 'all' });
+    expect(list.items.map((d) => d.title)).toContain('Wayne security audit');
+  } finally {
+    importTuning.rebuildIndexesFromRows = saved;
+  }
 });
