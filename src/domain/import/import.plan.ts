@@ -229,7 +229,15 @@ class Engine {
   /** Indexes dropped for a large import (SQLite), with the statements that make them again. */
   private dropped: { name: string; sql: string }[] = [];
 
+  /** The workspace had no record of the file's kind when the import began: no row can match one. */
+  private ownEmpty = false;
+  private get ownTable(): string {
+    return TABLE_OF[this.kind];
+  }
+
   async begin(): Promise<void> {
+    const [any] = await this.conn.query(`SELECT 1 AS "x" FROM "${this.ownTable}" WHERE "workspaceId" = ? LIMIT 1`, [this.ctx.workspaceId]);
+    this.ownEmpty = any === undefined;
     if (!this.opts.write) return;
     if (this.conn.provider === 'sqlite' && (this.opts.expectedRows ?? 0) >= importTuning.rebuildIndexesFromRows) {
       // A large import into SQLite: the indexes nothing in the import reads are dropped in its
@@ -454,7 +462,8 @@ class Engine {
   // ---- lookups ---------------------------------------------------------------------------
 
   private async refs(entity: ImportKind, ids: string[], source = this.preset.source): Promise<Map<string, string>> {
-    const table = { company: 'Company', contact: 'Contact', deal: 'Deal', activity: 'Activity' }[entity];
+    const table = TABLE_OF[entity];
+    if (ids.length === 0 || (this.ownEmpty && table === this.ownTable)) return new Map();
     const unique = [...new Set(ids)];
     const rows = await inChunks(this.conn, unique, 3, (chunk) =>
       this.conn.query(
@@ -471,6 +480,7 @@ class Engine {
    * dry run could not see them, and the import decides every row as its dry run did.
    */
   private async byColumn(table: string, column: string, values: unknown[], select: string, extra = ''): Promise<Record<string, unknown>[]> {
+    if (values.length === 0 || (this.ownEmpty && table === this.ownTable)) return [];
     const unique = [...new Set(values)];
     const rows = await inChunks(this.conn, unique, 1, (chunk) =>
       this.conn.query(`SELECT ${select} FROM "${table}" WHERE "workspaceId" = ? AND "${column}" IN ${inList(chunk.length)}${extra}`, [this.ctx.workspaceId, ...chunk]),
@@ -566,12 +576,16 @@ class Engine {
   private async companyLookup(rows: { company?: string; companyDomain?: string; companySourceId?: string; email?: string }[]) {
     const sourceIds = rows.map((r) => r.companySourceId).filter((x): x is string => !!x);
     const domains = rows.flatMap((r) => [r.companyDomain, r.email ? emailDomain(r.email) : undefined]).filter((x): x is string => !!x);
-    const names = rows.map((r) => (r.company ? searchKey(r.company) : '')).filter((x) => x !== '');
     const bySource = sourceIds.length > 0 ? await this.refs('company', sourceIds) : new Map<string, string>();
     const byDomain = new Map<string, { id: string; name: string }>();
     for (const r of domains.length > 0 ? await this.byColumn('Company', 'domain', domains, '"id", "domain", "name"') : []) {
       byDomain.set(String(r.domain), { id: String(r.id), name: String(r.name) });
     }
+    // Names only where the company's domain did not find it (companyFor looks in that order).
+    const names = rows
+      .filter((r) => !(r.companyDomain && (byDomain.has(r.companyDomain) || this.newCompanies.has(`d:${r.companyDomain}`))))
+      .map((r) => (r.company ? searchKey(r.company) : ''))
+      .filter((x) => x !== '');
     const byName = new Map<string, { id: string; name: string }>();
     for (const r of names.length > 0 ? await this.byColumn('Company', 'nameKey', names, '"id", "nameKey", "name"', ' ORDER BY "createdAt", "id"') : []) {
       if (!byName.has(String(r.nameKey))) byName.set(String(r.nameKey), { id: String(r.id), name: String(r.name) });
@@ -1216,6 +1230,8 @@ class Engine {
     await this.flush();
   }
 }
+
+const TABLE_OF: Readonly<Record<ImportKind, string>> = { company: 'Company', contact: 'Contact', deal: 'Deal', activity: 'Activity' };
 
 /** HubSpot's closed stages by their internal ids as well as their labels. */
 const PRESET_CLOSED: Readonly<Record<string, 'won' | 'lost'>> = { closedwon: 'won', closedlost: 'lost', 'closed won': 'won', 'closed lost': 'lost' };
