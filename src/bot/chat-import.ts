@@ -50,6 +50,13 @@ export const CHAT_IMPORT_LIMITS = {
   downloadTimeoutMs: 60_000,
   /** Dry runs and imports running at once in this process (each holds its file in memory). */
   running: 2,
+  /**
+   * Files kept in memory between a dry run and its Import, where the platform's address for a
+   * file is short-lived (Teams): at most this many bytes in all, each for at most `keptMs`. A
+   * restart loses them: the address is tried then, and when it has expired the file is asked for again.
+   */
+  keptBytes: 2 * 20 * 1024 * 1024,
+  keptMs: 60 * 60_000,
 } as const;
 
 const mb = (bytes: number) => `${(bytes / (1024 * 1024)).toFixed(bytes < 10 * 1024 * 1024 ? 1 : 0)} MB`;
@@ -373,11 +380,34 @@ export class ChatImports {
   private active = 0;
   private readonly waiting: (() => void)[] = [];
 
+  /** Files kept from their dry run (`keep`), by pending import id, oldest first. */
+  private readonly kept = new Map<string, { bytes: Buffer; until: number }>();
+
   constructor(
     private readonly crm: Crm,
     private readonly log: Logger,
     private readonly prefix: string,
   ) {}
+
+  /** Keeps a dry run's file for its Import (within CHAT_IMPORT_LIMITS.keptBytes, for keptMs). */
+  keep(id: string, bytes: Buffer): void {
+    const now = Date.now();
+    for (const [key, k] of this.kept) if (k.until <= now) this.kept.delete(key);
+    if (bytes.length > CHAT_IMPORT_LIMITS.keptBytes) return;
+    let total = [...this.kept.values()].reduce((sum, k) => sum + k.bytes.length, 0);
+    for (const [key, k] of this.kept) {
+      if (total + bytes.length <= CHAT_IMPORT_LIMITS.keptBytes) break;
+      this.kept.delete(key);
+      total -= k.bytes.length;
+    }
+    this.kept.set(id, { bytes, until: now + CHAT_IMPORT_LIMITS.keptMs });
+  }
+
+  /** A kept file; undefined when not kept, expired, or after a restart. Let go once imported (`run`). */
+  keptFile(id: string): Buffer | undefined {
+    const k = this.kept.get(id);
+    return k && k.until > Date.now() ? k.bytes : undefined;
+  }
 
   /** The dry run of a downloaded file: its plan and what the buttons carry. */
   async dryRun(actor: Actor, file: { name: string; src: string; bytes: Buffer }, options: ImportOptions): Promise<{ plan: ImportPlan; pending: PendingImport }> {
@@ -413,6 +443,7 @@ export class ChatImports {
     }
     if (!(await this.crm.inbox.claim(key, 'action'))) return { kind: 'no', text: await this.taken(key, pending.name), removeButtons: true };
     if (action === 'cancel') {
+      this.kept.delete(pending.id);
       await this.crm.inbox.complete(key, 'cancelled');
       return { kind: 'cancelled', text: CHAT_IMPORT_TEXT.cancelled(pending.name) };
     }
@@ -462,6 +493,7 @@ export class ChatImports {
         }),
       );
       await showing;
+      this.kept.delete(pending.id);
       await this.crm.inbox.complete(key, `imported: ${result.create} created, ${result.update} updated, ${result.skip} skipped, ${result.bad} bad`);
       await io.done(importReport(result, 'done', this.prefix));
     } catch (err) {
@@ -478,6 +510,7 @@ export class ChatImports {
     const final = isDomainError(err) && err.code === DomainErrorCode.Conflict;
     const why = err instanceof DownloadError ? (err.sentence ? err.words : `I couldn’t download it again (${err.words}).`) : errorReply(err, this.log, this.prefix).message;
     const retry = !final && !(err instanceof DownloadError && !err.retry);
+    if (!retry) this.kept.delete(pending.id);
     try {
       if (retry) await this.crm.inbox.release(key);
       else await this.crm.inbox.complete(key, final ? 'conflict' : 'unreadable');
@@ -487,7 +520,7 @@ export class ChatImports {
     // A Conflict's message says it all ("Nothing was imported from …: … Run the dry run again …").
     const text = final
       ? `${why.replace(/Run the dry run again and confirm what it says now\.$/, '').trim()} Send the file again for a new dry run, and import what it says now.`
-      : CHAT_IMPORT_TEXT.failed(pending.name, why);
+      : `${CHAT_IMPORT_TEXT.failed(pending.name, why)}${retry ? '' : ' Send the file again for a new dry run.'}`;
     if (final && (await this.crm.inbox.statusOf(key).catch(() => undefined))?.detail?.startsWith('imported')) {
       // Another click's import (a replica that took the click over) wrote it meanwhile: its report says so.
       this.log.warn({ key }, 'an import of a dry run already imported was refused');

@@ -41,6 +41,9 @@ export const VERBS = {
   recordPage: 'records.page',
   /** The admins' card about a member who left: hand what they own to the picked member (data: `leaverId`). */
   handOver: 'member.handover',
+  /** A CSV's dry-run card (handlers/import.ts): Import and Cancel (data: `pending`, the pending import). */
+  importConfirm: 'import.confirm',
+  importCancel: 'import.cancel',
 } as const;
 
 /** Verbs of the assistant's buttons, one per action type (the data carries the action). */

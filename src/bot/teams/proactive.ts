@@ -72,12 +72,34 @@ export class ProactiveSender {
     opts: { maxAttempts?: number; maxWaitMs?: number } = {},
   ): Promise<{ id: string; attempts: number }> {
     const ref = botReference(typeof reference === 'string' ? parseReference(reference) : reference);
+    return this.retrying(ref, opts, () => this.once(ref, activity));
+  }
+
+  /**
+   * Replaces a message the bot posted earlier in a stored conversation (a progress line, a card
+   * whose buttons go), with the same retries as `send`; throws DeliveryError when it could not.
+   */
+  async update(
+    reference: string | StoredReference,
+    activityId: string,
+    activity: Partial<Activity>,
+    opts: { maxAttempts?: number; maxWaitMs?: number } = {},
+  ): Promise<{ id: string; attempts: number }> {
+    const ref = botReference(typeof reference === 'string' ? parseReference(reference) : reference);
+    return this.retrying(ref, opts, () => this.once(ref, activity, activityId));
+  }
+
+  private async retrying(
+    ref: Partial<ConversationReference>,
+    opts: { maxAttempts?: number; maxWaitMs?: number },
+    attemptOnce: () => Promise<string>,
+  ): Promise<{ id: string; attempts: number }> {
     const maxAttempts = opts.maxAttempts ?? this.opts.maxAttempts;
     const maxWaitMs = opts.maxWaitMs ?? this.opts.maxWaitMs;
     for (let attempt = 1; ; attempt++) {
       let error: DeliveryError;
       try {
-        return { id: await this.once(ref, activity), attempts: attempt };
+        return { id: await attemptOnce(), attempts: attempt };
       } catch (err) {
         error = deliveryError(err);
       }
@@ -115,7 +137,8 @@ export class ProactiveSender {
     return audience ?? { kind: 'unknown', reason: AUDIENCE_UNREACHABLE };
   }
 
-  private async once(reference: Partial<ConversationReference>, activity: Partial<Activity>): Promise<string> {
+  /** One try: a new message in the conversation, or (`activityId`) that message replaced. */
+  private async once(reference: Partial<ConversationReference>, activity: Partial<Activity>, activityId?: string): Promise<string> {
     let id = '';
     let failed: { err: unknown } | undefined;
     // The adapter hands errors thrown in the callback to onTurnError (which would swallow them):
@@ -127,8 +150,13 @@ export class ProactiveSender {
         // A new message in the conversation (context.sendActivity would make it a reply to the
         // continuation event's made-up id).
         const outgoing = TurnContext.applyConversationReference({ ...activity }, { ...reference, activityId: undefined });
-        const res = await connector.conversations.sendToConversation(outgoing.conversation!.id, outgoing as Activity);
-        id = res?.id ?? '';
+        if (activityId) {
+          await connector.conversations.updateActivity(outgoing.conversation!.id, activityId, { ...outgoing, id: activityId } as Activity);
+          id = activityId;
+        } else {
+          const res = await connector.conversations.sendToConversation(outgoing.conversation!.id, outgoing as Activity);
+          id = res?.id ?? '';
+        }
       } catch (err) {
         failed = { err };
       }

@@ -27,7 +27,7 @@ const WHERE: Readonly<Record<CommandContext['surface'], string>> = {
 
 function importHelp(surface: CommandContext['surface'], prefix: string): string {
   return [
-    `*Importing records from a CSV file* (admins only)`,
+    'Importing records from a CSV file (admins only)',
     WHERE[surface],
     'I answer with a dry run: rows read, records to create, update and skip, and each bad row with its line and why. Nothing is written until you press Import; Cancel drops it. Importing the same file again creates nothing twice.',
     `Files I read without being told: HubSpot’s and Pipedrive’s exports, and our own (\`${prefix} export\`). When needed, say in the message with the file: \`preset ${PRESET_NAMES.join('|')}\`, \`kind deals|contacts|companies|activities\`, or \`stage Demo=Qualified\` to map a stage of the file to one of ours (one per line).`,

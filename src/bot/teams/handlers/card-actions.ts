@@ -26,6 +26,7 @@ import { dealCard } from '../cards/deal-card.js';
 import { listCard, MAX_LIST_ITEMS } from '../cards/reply.js';
 import { isRecordAction, runRecordAction } from './record-actions.js';
 import { isHandoverAction, runHandoverAction } from './handover.js';
+import { isImportAction, runImportAction } from './import.js';
 import { asActivity, commandContext, PREFIX, replyOptions, sendReply, STALE_BUTTON, type TeamsDeps } from './context.js';
 
 /**
@@ -70,6 +71,8 @@ export async function runCardAction(deps: TeamsDeps, context: TurnContext, actor
   if (isRecordAction(data)) return runRecordAction(deps, context, actor, data);
   // The admins' card about a member who left.
   if (isHandoverAction(data)) return runHandoverAction(deps, actor, data);
+  // A CSV's dry run: Import and Cancel.
+  if (isImportAction(data)) return runImportAction(deps, context, actor, data);
   const parsed = actionSchema.safeParse(data);
   if (!parsed.success) return { kind: 'note', text: STALE_BUTTON };
   const action = parsed.data;

@@ -12,6 +12,7 @@ import { rememberConversation } from '../conversation.js';
 import { handleFor } from '../identity.js';
 import { isCardActionData, runSubmittedAction } from './card-actions.js';
 import { teamsExports } from './export.js';
+import { importFiles, onImportFiles } from './import.js';
 import { asActivity, commandContext, PREFIX, sendReply, type TeamsDeps } from './context.js';
 
 /** `deal digest here` / `off` in a personal chat: digests post to channels only. */
@@ -29,6 +30,12 @@ export async function onMessage(deps: TeamsDeps, context: TurnContext, actor: Ac
   }
   const text = commandText(activity);
   if (text === undefined) return;
+  // A CSV attached (personal chat only): its dry run, then Import / Cancel (import.ts).
+  const files = importFiles(activity);
+  if (files.length > 0) {
+    await onImportFiles(deps, context, actor, files, text.replace(/<[^>]*>/g, ' '));
+    return;
+  }
   if (await isChannelOnlyDigestCommand(deps, actor, activity, text)) {
     await context.sendActivity(asActivity(errorCard(DIGEST_NEEDS_CHANNEL.message, DIGEST_NEEDS_CHANNEL.hint)));
     return;
