@@ -44,3 +44,34 @@ it('names each bad row and its line, and writes exactly the good rows', async ()
   const again = await w.crm.imports.plan({ actor: w.alice, fileName: 'pipedrive-deals.csv', input });
   expect([again.create, again.update, again.skip, again.bad]).toEqual([0, 0, 3, 5]);
 });
+
+it('organizations and persons: Pipedrive’s own columns, bad rows by line, persons at their organizations', async () => {
+  const orgs = await w.crm.imports.plan({ actor: w.alice, fileName: 'pipedrive-organizations.csv', input: fixture('pipedrive-organizations.csv') });
+  expect(orgs).toMatchObject({ kind: 'company', preset: 'pipedrive', rows: 5, create: 0, update: 2, skip: 0, bad: 3 });
+  expect(orgs.badRows).toEqual([
+    { line: 3, reason: 'missing name' },
+    { line: 6, reason: 'duplicate source id ‘501’ (line 2 has the same)' },
+    { line: 7, reason: 'bad created date: ‘2026-02-30’ is not a real date' },
+  ]);
+  await w.crm.imports.run({ actor: w.alice, fileName: 'pipedrive-organizations.csv', input: fixture('pipedrive-organizations.csv'), confirm: orgs });
+  const companies = await w.crm.db.company.findMany({ where: { workspaceId: w.workspaceId, name: { in: ['Wayne Enterprises', 'Kord Industries'] } }, orderBy: { name: 'asc' } });
+  // Both were made by the deals file (by name): the organizations' rows give them their domains.
+  expect(companies.map((c) => [c.name, c.domain])).toEqual([
+    ['Kord Industries', 'kord.example'],
+    ['Wayne Enterprises', 'wayne.example'],
+  ]);
+
+  const persons = await w.crm.imports.plan({ actor: w.alice, fileName: 'pipedrive-persons.csv', input: fixture('pipedrive-persons.csv') });
+  expect(persons).toMatchObject({ kind: 'contact', preset: 'pipedrive', rows: 5, create: 2, bad: 3 });
+  expect(persons.badRows).toEqual([
+    { line: 4, reason: 'missing name' },
+    { line: 5, reason: 'duplicate source id ‘601’ (line 2 has the same)' },
+    { line: 6, reason: 'bad email: ‘lex(at)lexcorp’ is not an email address' },
+  ]);
+  await w.crm.imports.run({ actor: w.alice, fileName: 'pipedrive-persons.csv', input: fixture('pipedrive-persons.csv'), confirm: persons });
+  const contacts = await w.crm.db.contact.findMany({ where: { workspaceId: w.workspaceId }, orderBy: { name: 'asc' }, include: { company: true, owner: true } });
+  expect(contacts.map((c) => [c.name, c.email, c.phone, c.company?.name, c.owner?.displayName])).toEqual([
+    ['Bruce Wayne', 'bruce@wayne.example', '+1 212 555 0100', 'Wayne Enterprises', 'Bob Brown'],
+    ['Ted Kord', 'ted@kord.example', null, 'Kord Industries', 'Alice Adams'],
+  ]);
+});
