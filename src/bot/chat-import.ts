@@ -387,11 +387,13 @@ export class ChatImports {
     private readonly crm: Crm,
     private readonly log: Logger,
     private readonly prefix: string,
+    /** The wall clock that paces progress edits and kept files (tests step it). */
+    private readonly now: () => number = Date.now,
   ) {}
 
   /** Keeps a dry run's file for its Import (within CHAT_IMPORT_LIMITS.keptBytes, for keptMs). */
   keep(id: string, bytes: Buffer): void {
-    const now = Date.now();
+    const now = this.now();
     for (const [key, k] of this.kept) if (k.until <= now) this.kept.delete(key);
     if (bytes.length > CHAT_IMPORT_LIMITS.keptBytes) return;
     let total = [...this.kept.values()].reduce((sum, k) => sum + k.bytes.length, 0);
@@ -406,7 +408,7 @@ export class ChatImports {
   /** A kept file; undefined when not kept, expired, or after a restart. Let go once imported (`run`). */
   keptFile(id: string): Buffer | undefined {
     const k = this.kept.get(id);
-    return k && k.until > Date.now() ? k.bytes : undefined;
+    return k && k.until > this.now() ? k.bytes : undefined;
   }
 
   /** The dry run of a downloaded file: its plan and what the buttons carry. */
@@ -473,7 +475,7 @@ export class ChatImports {
     };
     try {
       await io.progress(CHAT_IMPORT_TEXT.importing(pending.name));
-      shown = Date.now();
+      shown = this.now();
       const bytes = await io.download();
       const result = await this.slot(() =>
         this.crm.imports.run({
@@ -486,8 +488,8 @@ export class ChatImports {
           confirm: { fileDigest: pending.fd, planDigest: pending.pd, rows: pending.n[0] },
           onProgress: ({ done, total }) => {
             // One edit at a time, at most every few seconds: never a flood of edits.
-            if (showing || Date.now() - shown < CHAT_IMPORT_LIMITS.progressEveryMs) return;
-            shown = Date.now();
+            if (showing || this.now() - shown < CHAT_IMPORT_LIMITS.progressEveryMs) return;
+            shown = this.now();
             show(CHAT_IMPORT_TEXT.progress(pending.name, done, total));
           },
         }),
