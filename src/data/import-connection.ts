@@ -10,7 +10,7 @@ import { bindValue, numbered, type SqlConnector, type SqlSession } from '../doma
 /** Bound values per statement (SQLite allows 32,766, PostgreSQL 65,535). */
 export const IMPORT_PARAMS_PER_STATEMENT = 10_000;
 /** SQLite's page cache while importing (KiB): the indexes being filled stay in memory. */
-const IMPORT_SQLITE_CACHE_KB = 64 * 1024;
+const IMPORT_SQLITE_CACHE_KB = 32 * 1024;
 /** Prepared INSERTs kept (SQLite). */
 const STATEMENTS_KEPT = 24;
 /** How long the import waits for another writer to finish (SQLite). */
