@@ -40,6 +40,8 @@ export const CHAT_IMPORT_LIMITS = {
   stageMappings: 10,
   /** A stage name in a mapping, at most. */
   stageName: 60,
+  /** All of a file's stage mappings as the buttons carry them (JSON), at most. */
+  stageMapChars: 1200,
   /** A file's name as the buttons keep it. */
   fileName: 120,
   /** The progress message is edited at most this often. */
@@ -219,8 +221,11 @@ export function readImportOptions(text: string | undefined): { ok: true; options
     }
     stageMap[from] = to;
   }
-  if (Object.keys(stageMap).length > CHAT_IMPORT_LIMITS.stageMappings) {
-    return { ok: false, message: `I take ${CHAT_IMPORT_LIMITS.stageMappings} stage mappings per file at most: rename the other stages in the file, or use \`npm run import\` with --stage.` };
+  if (Object.keys(stageMap).length > CHAT_IMPORT_LIMITS.stageMappings || JSON.stringify(stageMap).length > CHAT_IMPORT_LIMITS.stageMapChars) {
+    return {
+      ok: false,
+      message: `I take ${CHAT_IMPORT_LIMITS.stageMappings} short stage mappings per file at most: rename the other stages in the file, or use \`npm run import\` with --stage.`,
+    };
   }
   if (Object.keys(stageMap).length > 0) options.stageMap = stageMap;
   return { ok: true, options };
@@ -302,6 +307,8 @@ export interface ImportReportView {
 }
 
 const n = (x: number) => x.toLocaleString('en-US');
+/** "1 row", "12,500 rows". */
+const counted = (x: number, one: string, many = `${one}s`) => `${n(x)} ${x === 1 ? one : many}`;
 
 function lines(ls: number[], total: number): string {
   return `line${ls.length === 1 ? '' : 's'} ${ls.join(', ')}${total > ls.length ? ', …' : ''}`;
@@ -312,8 +319,8 @@ export function importReport(plan: ImportPlan, mode: 'dry' | 'done', prefix: str
   const heading = `${plan.fileName}: ${KIND_PLURAL[plan.kind]}, ${PRESETS[plan.preset].label}`;
   const counts =
     mode === 'dry'
-      ? `${plural(plan.rows, 'row')} read: ${n(plan.create)} to create, ${n(plan.update)} to update, ${n(plan.skip)} to skip (already there), ${n(plan.bad)} bad.`
-      : `Imported ${plan.fileName}: ${n(plan.create)} created, ${n(plan.update)} updated, ${n(plan.skip)} skipped (already there), ${plural(plan.bad, 'bad row')} left out.`;
+      ? `${counted(plan.rows, 'row')} read: ${n(plan.create)} to create, ${n(plan.update)} to update, ${n(plan.skip)} to skip (already there), ${n(plan.bad)} bad.`
+      : `Imported ${plan.fileName}: ${n(plan.create)} created, ${n(plan.update)} updated, ${n(plan.skip)} skipped (already there), ${counted(plan.bad, 'bad row')} left out.`;
   const shown = plan.badRows.slice(0, CHAT_IMPORT_LIMITS.badRowsShown);
   const bad = shown.map((b) => `line ${b.line}: ${b.reason}`);
   const more = plan.bad - shown.length;
@@ -323,14 +330,14 @@ export function importReport(plan: ImportPlan, mode: 'dry' | 'done', prefix: str
     const name = tick(s.name);
     const example = tick(s.choices.find((c) => !/^(won|lost)$/i.test(c)) ?? s.choices[0] ?? 'Qualified');
     return (
-      `Unknown stage “${name}” on ${plural(s.rows, 'row')} (${lines(s.lines, s.rows)}): the stages of ${tick(s.pipeline)} are ${s.choices.map(tick).join(', ')}. ` +
+      `Unknown stage “${name}” on ${counted(s.rows, 'row')} (${lines(s.lines, s.rows)}): the stages of ${tick(s.pipeline)} are ${s.choices.map(tick).join(', ')}. ` +
       `Those rows are left out. To import them, send the file again with \`stage ${name}=${example}\` (one of ours) in the message, or add the stage first: \`${prefix} stage add ${name}\`.`
     );
   });
   const notes = [
-    ...plan.warnings.slice(0, CHAT_IMPORT_LIMITS.notesShown).map((w) => `${w.message} (${plural(w.rows, 'row')}: ${lines(w.lines, w.rows)})`),
-    ...(plan.warnings.length > CHAT_IMPORT_LIMITS.notesShown ? [`…and ${plural(plan.warnings.length - CHAT_IMPORT_LIMITS.notesShown, 'more note')}`] : []),
-    ...(plan.alsoCreates.companies > 0 ? [`${mode === 'dry' ? 'Also creates' : 'Also created'} ${plural(plan.alsoCreates.companies, 'company', 'companies')} named on rows.`] : []),
+    ...plan.warnings.slice(0, CHAT_IMPORT_LIMITS.notesShown).map((w) => `${w.message} (${counted(w.rows, 'row')}: ${lines(w.lines, w.rows)})`),
+    ...(plan.warnings.length > CHAT_IMPORT_LIMITS.notesShown ? [`…and ${counted(plan.warnings.length - CHAT_IMPORT_LIMITS.notesShown, 'more note')}`] : []),
+    ...(plan.alsoCreates.companies > 0 ? [`${mode === 'dry' ? 'Also creates' : 'Also created'} ${counted(plan.alsoCreates.companies, 'company', 'companies')} named on rows.`] : []),
     ...(plan.columns.fields.length > 0 ? [`Custom fields: ${plan.columns.fields.join(', ')}.`] : []),
     ...(plan.columns.ignored.length > 0 ? [`Columns left alone: ${plan.columns.ignored.join(', ')}.`] : []),
   ];
@@ -348,12 +355,12 @@ export function importReport(plan: ImportPlan, mode: 'dry' | 'done', prefix: str
 }
 
 /** "…and 40 more bad rows". */
-export const moreBadRows = (count: number) => `…and ${plural(count, 'more bad row')}`;
+export const moreBadRows = (rows: number) => `…and ${counted(rows, 'more bad row')}`;
 
 /** The counts line a pending import carries (for a report shown again without its plan). */
 export function pendingCounts(p: PendingImport): string {
   const [rows, create, update, skip, bad] = p.n;
-  return `${p.name}: ${plural(rows, 'row')} read: ${n(create)} to create, ${n(update)} to update, ${n(skip)} to skip (already there), ${n(bad)} bad.`;
+  return `${p.name}: ${counted(rows, 'row')} read: ${n(create)} to create, ${n(update)} to update, ${n(skip)} to skip (already there), ${n(bad)} bad.`;
 }
 
 // -------------------------------------------------------------------------------------------

@@ -82,8 +82,13 @@ describe('the pending import a button carries', () => {
   });
 
   it('fits a Slack button value (2,000 characters) with the most stage mappings and the longest name', () => {
-    const longest = { ...pending, name: 'n'.repeat(CHAT_IMPORT_LIMITS.fileName), src: 'F'.repeat(20) };
+    const longest = { ...pending, name: '"'.repeat(CHAT_IMPORT_LIMITS.fileName), src: 'F'.repeat(20) };
     expect(encodePending(longest).length).toBeLessThanOrEqual(2000);
+    // Mappings whose JSON would be longer than the buttons keep are refused when the file comes.
+    const quotes = Array.from({ length: 10 }, (_, i) => `stage ${'\\'.repeat(55)}${i}=New`).join('\n');
+    expect(readImportOptions(quotes)).toMatchObject({ ok: false, message: expect.stringContaining('short stage mappings') });
+    const fitting = readImportOptions(Array.from({ length: 10 }, (_, i) => `stage ${'s'.repeat(40)}${i}=${'o'.repeat(50)}`).join('\n'));
+    expect(fitting.ok && encodePending({ ...longest, s: fitting.options.stageMap }).length).toBeLessThanOrEqual(2000);
   });
 });
 
