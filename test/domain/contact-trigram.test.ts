@@ -30,6 +30,8 @@ beforeAll(async () => {
   await t.crm.contacts.create(w.alice, { name: 'Dwayne "The Rock" Johnson', email: 'dwayne@rock.example' });
   await t.crm.contacts.create(w.alice, { name: 'Zoë Quintana', email: 'zq@quintana-labs.example' });
   await t.crm.contacts.create(w.alice, { name: 'Marta Quintanilla', email: 'marta@acme.example' });
+  await t.crm.contacts.create(w.alice, { name: 'Alexandrina Petrova', email: 'ap@petrova.example' });
+  await t.crm.contacts.create(w.alice, { name: 'Alexandrina Petrovskaya', email: 'ap@petrovskaya.example' });
   await t.crm.contacts.create(other.alice, { name: 'Quentin Quintana', email: 'qq@elsewhere.example' });
   // Text more contacts hold than the index answers for: the ordered pass finds the first page.
   const rows = Array.from({ length: TRIGRAM_CANDIDATES + 5 }, (_, i) => {
@@ -47,6 +49,12 @@ describe(`contact search by part of a name or email (${process.env.TEST_DATABASE
     expect(await names('quintana-labs')).toEqual(['Zoë Quintana']);
     expect(await names('marta@acme.example')).toEqual(['Marta Quintanilla']);
     expect(await names('rock.exa')).toEqual(['Dwayne "The Rock" Johnson']);
+  });
+
+  it('checks the whole text on what the index names for its first characters', async () => {
+    expect(await names('xandrina petrovsk')).toEqual(['Alexandrina Petrovskaya']);
+    expect(await names('ap@petrovskaya.exam')).toEqual(['Alexandrina Petrovskaya']);
+    expect(await names('xandrina petro')).toEqual(['Alexandrina Petrova', 'Alexandrina Petrovskaya']);
   });
 
   it('reads quotes and FTS words as characters', async () => {

@@ -28,7 +28,7 @@ import {
 } from './contact.schema.js';
 import type { ContactCardView, ContactListScope, ContactListView, ContactSummaryView } from './contact.view.js';
 import { dealViewsOf } from './deal-views.js';
-import { trigramMatch } from './contact.trigram.js';
+import { TRIGRAM_PAGE_CANDIDATES, trigramMatch } from './contact.trigram.js';
 import { fieldLinesOf, filterWords, listFilterWheres, moveFieldValues, type FieldDefinitionsSource } from '../fields/field.lines.js';
 
 /** What search answers: a contact summary (the ContactView of before, now with its owner). */
@@ -219,7 +219,7 @@ export class ContactService {
       // emails (a separate statement: folded into the first, the pass ran even when not needed).
       // On SQLite the trigram index names the contacts that hold the text (contact.trigram.ts).
       const first = new Set(starting.map((r) => r.id));
-      const match = await trigramMatch(this.deps.db, key, { names, emails });
+      const match = await trigramMatch(this.deps.db, key, { names, emails }, TRIGRAM_PAGE_CANDIDATES);
       const inside =
         match !== null
           ? await this.deps.db.$queryRaw<{ id: string }[]>`
