@@ -335,6 +335,18 @@ describe('a CSV sent to the app in a Slack DM', () => {
     expect(downloads).toHaveLength(1);
   });
 
+  it('/deal import says how (to an admin), and who the admins are (to anyone else)', async () => {
+    const howTo = captureResponseUrl();
+    await slack.command('import');
+    const answer = `${String((await howTo).text ?? '')}\n${textOf((await howTo).blocks)}`;
+    expect(answer).toContain('Send me the CSV file in a direct message (the app’s Messages tab)');
+    expect(answer).toContain('`stage Demo=Qualified`');
+    expect(answer).toContain('`npm run import -- &lt;file.csv&gt;` on the server');
+    const refused = captureResponseUrl();
+    await slack.command('import', { userId: 'U0BOB', userName: 'bob' });
+    expect(textOf((await refused).blocks) + String((await refused).text ?? '')).toContain('Only admins can import records. Ask Alice.');
+  });
+
   it('a message without a file says what the DM is for', async () => {
     await slack.event({ type: 'message', channel: 'D0ALICE', channel_type: 'im', user: 'U0ALICE', text: 'hello', ts: '1.1', event_ts: '1.1' });
     const hint = await until(() => said[0]);
